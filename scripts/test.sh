@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command: installs what a fresh machine lacks (cargo-nextest, a one-node SLURM
+# cluster for the SLURM tests), then runs every test. Idempotent; run from anywhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! cargo nextest --version >/dev/null 2>&1; then
+  echo "[test] installing cargo-nextest from crates.io"
+  cargo install --locked cargo-nextest
+fi
+
+if [ "${FITPOOL_SKIP_SLURM:-0}" != 1 ] && [ -x scripts/slurm/start.sh ]; then
+  # SLURM_KILLWAIT=5: scancel's SIGKILL follows SIGTERM after 5 s instead of 30
+  SLURM_KILLWAIT=5 bash scripts/slurm/start.sh
+  export FITPOOL_SLURM=1
+fi
+
+cargo nextest run --release --no-fail-fast "$@"

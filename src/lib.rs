@@ -1,0 +1,16 @@
+//! fitpool: fit many regression models at once, each in its own forked worker process,
+//! and rank them by test RMSE.
+//!
+//! Layers (see `DESIGN.md`): [`pool`] is a generic pre-fork process pool that knows nothing
+//! of machine learning; [`svm`] is our own SMO solver for SVR and nu-SVR; [`data`], [`spec`],
+//! [`models`] and [`eval`] are the model layer, which knows nothing of processes; [`report`]
+//! renders and journals results; [`slurm`] splits work across a SLURM job array.
+
+pub mod data;
+pub mod eval;
+pub mod models;
+pub mod pool;
+pub mod report;
+pub mod slurm;
+pub mod spec;
+pub mod svm;

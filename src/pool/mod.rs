@@ -1,0 +1,1 @@
+//! The generic pre-fork process pool (to be written).

@@ -1,0 +1,1 @@
+//! SMO solver for epsilon-SVR and nu-SVR (to be written).
