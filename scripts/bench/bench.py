@@ -472,6 +472,9 @@ def piece_scaling(ctx):
     counts = worker_counts(ctx.a.max_workers)
     R = ctx.repeats(1)
     la = loadavg()
+    have_py = subprocess.run([PY, "-c", "import numpy, sklearn"], capture_output=True).returncode == 0
+    if not have_py:
+        log("scaling: %s lacks numpy or scikit-learn: fitpool only" % PY)
     res = {}  # (side, workers) -> [(wall, makespan, task times)]
     for w in counts:
         for r in range(R):
@@ -482,6 +485,8 @@ def piece_scaling(ctx):
                 doc = parse_json(text) or {}
                 tt = [x["wall_seconds"] for x in doc.get("results", []) if x.get("status", "ok") == "ok"]
                 res.setdefault(("fp", w), []).append((wall, journal_makespan(j), tt))
+            if not have_py:
+                continue
             log("scaling: %d worker(s), run %d/%d: multiprocessing.Pool" % (w, r + 1, R))
             wall, doc = mp_grid(ctx, "scale-py-w%d" % w, train, test, specs, w)
             if doc:
@@ -511,6 +516,8 @@ def piece_scaling(ctx):
             "journal; Python: around Pool.map) over max(Σ one-worker task times / workers, longest task). "
             "Python: multiprocessing.Pool(n) (fork), data loaded once before the pool, one BLAS thread per worker.\n\n"
             % (len(specs), os.path.basename(train), ncores(), R, la))
+    if not have_py:
+        head += "(No numpy/scikit-learn on this machine: the Pool columns are empty.)\n\n"
     return head + md_table(["workers", "fitpool s", "speedup", "makespan ÷ LB", "Pool s", "speedup",
                             "makespan ÷ LB", "fitpool / Pool"], rows) + "\n"
 

@@ -17,8 +17,8 @@ shift
 cd "$(dirname "$0")/../.."
 PYTHON=${PYTHON:-python3}
 if ! "$PYTHON" -c 'import numpy, sklearn' 2>/dev/null; then
-  echo "scaling.sh: $PYTHON lacks numpy or scikit-learn (pip install numpy scikit-learn)" >&2
-  exit 2
+  echo "scaling.sh: $PYTHON lacks numpy or scikit-learn (pip install numpy scikit-learn):" \
+    "the Python columns stay empty and the data must come from --data-dir" >&2
 fi
 export BENCH_COMMAND="scripts/bench/scaling.sh $BIN $*"
 exec "$PYTHON" scripts/bench/bench.py scaling --fitpool "$BIN" "$@"
