@@ -53,7 +53,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 use std::str::FromStr;
 
@@ -318,6 +318,9 @@ pub enum DataError {
     /// Not enough rows to train, or a split that leaves one side empty.
     #[error("too few rows: {detail}")]
     TooFewRows { detail: String },
+    /// A delimiter that cannot separate fields.
+    #[error("invalid delimiter {delimiter:?}: expected one ascii character other than a quote or a line end")]
+    InvalidDelimiter { delimiter: char },
     /// A test size that is neither a fraction in (0, 1) nor a whole count >= 1.
     #[error(
         "invalid test size {value}: expected a fraction in (0, 1) or a whole number of rows >= 1"
@@ -631,13 +634,29 @@ fn line_at(path: &Path, byte: u64) -> u64 {
     let Ok(file) = File::open(path) else {
         return 0;
     };
-    let mut newlines = 0u64;
-    for (offset, b) in (0u64..).zip(io::BufReader::new(file).bytes()) {
-        let Ok(b) = b else { break };
-        if offset >= byte && b != b'\n' && b != b'\r' {
+    let mut reader = io::BufReader::with_capacity(1 << 16, file);
+    let (mut newlines, mut offset) = (0u64, 0u64);
+    while let Ok(buf) = reader.fill_buf() {
+        if buf.is_empty() {
             break;
         }
-        newlines += u64::from(b == b'\n');
+        let before =
+            usize::try_from(byte.saturating_sub(offset)).map_or(buf.len(), |n| n.min(buf.len()));
+        newlines += buf[..before].iter().filter(|&&b| b == b'\n').count() as u64;
+        // At and after `byte`: skip the line terminators of blank lines.
+        let rest = &buf[before..];
+        let blank = rest
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+        newlines += rest[..blank].iter().filter(|&&b| b == b'\n').count() as u64;
+        let consumed = before + blank;
+        let done = blank < rest.len();
+        reader.consume(consumed);
+        offset += consumed as u64;
+        if done {
+            break;
+        }
     }
     newlines + 1
 }
@@ -697,6 +716,11 @@ fn read_impl(
     reference: Option<&Table>,
 ) -> Result<Table, DataError> {
     let shown_path = path.display().to_string();
+    if matches!(opts.delimiter, b'"' | b'\n' | b'\r') || !opts.delimiter.is_ascii() {
+        return Err(DataError::InvalidDelimiter {
+            delimiter: char::from(opts.delimiter),
+        });
+    }
     let file = File::open(path).map_err(|source| DataError::Io {
         path: shown_path.clone(),
         source,
@@ -820,6 +844,9 @@ fn read_impl(
             path: shown_path,
             detail: "only a header line",
         });
+    }
+    if x.capacity() > x.len() + x.len() / 8 {
+        x.shrink_to_fit();
     }
     let x = Array2::from_shape_vec((rows, n_features), x)
         .expect("every row pushed exactly n_features values");

@@ -797,3 +797,78 @@ fn builtin_diabetes_shape_and_determinism() {
     assert_ne!(a.y_test, c.y_test);
     assert!(a.y_train.iter().all(|v| v.is_finite() && *v > 0.0));
 }
+
+// --- odd inputs ------------------------------------------------------------------------------
+
+#[test]
+fn directory_instead_of_file() {
+    let dir = temp_csv("x.csv", "1,2\n").parent().unwrap().to_path_buf();
+    let (e, msg) = err(&dir, &LoadOptions::default());
+    assert!(matches!(e, DataError::Io { .. }), "{msg}");
+    assert!(msg.ends_with("is a directory"), "{msg}");
+}
+
+#[test]
+fn invalid_delimiter() {
+    let p = temp_csv("x.csv", "1,2\n3,4\n");
+    let opts = LoadOptions {
+        delimiter: b'"',
+        ..LoadOptions::default()
+    };
+    let (e, msg) = err(&p, &opts);
+    assert!(matches!(e, DataError::InvalidDelimiter { .. }), "{msg}");
+}
+
+#[test]
+fn invalid_utf8_and_long_cells_are_shown_safely() {
+    let dir = temp_csv("x.csv", "").parent().unwrap().to_path_buf();
+    let p = dir.join("bin.csv");
+    std::fs::write(&p, b"1,2\n3,\xff\xfe\n").unwrap();
+    let (e, msg) = err(&p, &LoadOptions::default());
+    assert!(
+        matches!(
+            e,
+            DataError::NotANumber {
+                line: 2,
+                column: 2,
+                ..
+            }
+        ),
+        "{msg}"
+    );
+    assert!(msg.contains('\u{fffd}'), "{msg}");
+
+    let long = "z".repeat(500);
+    let p = temp_csv("long.csv", &format!("1,2\n3,{long}\n"));
+    let (_, msg) = err(&p, &LoadOptions::default());
+    assert!(msg.len() < 200 && msg.contains("zzz..."), "{msg}");
+}
+
+#[test]
+fn column_ref_and_header_mode_from_str() {
+    assert_eq!("3".parse::<ColumnRef>(), Ok(ColumnRef::Index(3)));
+    assert_eq!("-1".parse::<ColumnRef>(), Ok(ColumnRef::FromEnd(1)));
+    assert_eq!(
+        "target".parse::<ColumnRef>(),
+        Ok(ColumnRef::Name("target".into()))
+    );
+    assert_eq!("auto".parse::<HeaderMode>(), Ok(HeaderMode::Auto));
+    assert_eq!("Yes".parse::<HeaderMode>(), Ok(HeaderMode::Yes));
+    assert_eq!("no".parse::<HeaderMode>(), Ok(HeaderMode::No));
+    assert!("maybe".parse::<HeaderMode>().is_err());
+}
+
+#[test]
+fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
+    let train = bad("nan.csv").with_file_name("five_columns.csv");
+    let test = temp_csv("t.csv", "a,b,c,d,e\n");
+    let e = load(&train, Some(&test), &ids0(), 0.2, 0).expect_err("empty test");
+    assert!(matches!(e, DataError::Empty { .. }), "{e}");
+    let test = temp_csv("t.csv", "0,1,2,3,4\n1,1,2,x,4\n");
+    let e = load(&train, Some(&test), &ids0(), 0.2, 0).expect_err("bad cell");
+    assert!(
+        e.to_string()
+            .starts_with(&format!("{}:2:4: ", test.display())),
+        "{e}"
+    );
+}
