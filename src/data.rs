@@ -301,7 +301,7 @@ pub enum DataError {
         name: String,
     },
     /// Nothing left after dropping the target and the id columns.
-    #[error("{path}: no feature columns left: the file has {n_columns} columns, {detail}")]
+    #[error("{path}: no feature columns left: {detail}")]
     NoFeatures {
         path: String,
         n_columns: usize,
@@ -316,8 +316,12 @@ pub enum DataError {
         detail: String,
     },
     /// Not enough rows to train, or a split that leaves one side empty.
-    #[error("too few rows: {detail}")]
-    TooFewRows { detail: String },
+    #[error("{}too few rows: {detail}", path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default())]
+    TooFewRows {
+        /// The file, when the rows came from one.
+        path: Option<String>,
+        detail: String,
+    },
     /// A delimiter that cannot separate fields.
     #[error("invalid delimiter {delimiter:?}: expected one ascii character other than a quote or a line end")]
     InvalidDelimiter { delimiter: char },
@@ -396,9 +400,9 @@ pub fn load(
     let train_table = read_impl(train, opts, None)?;
     if train_table.y.len() < 2 {
         return Err(DataError::TooFewRows {
+            path: Some(train_table.path),
             detail: format!(
-                "{}: need at least 2 data rows to train, found {}",
-                train_table.path,
+                "need at least 2 data rows to train, found {}",
                 train_table.y.len()
             ),
         });
@@ -426,7 +430,15 @@ pub fn load(
         }
         None => {
             let (x_train, y_train, x_test, y_test) =
-                train_test_split(&train_table.x, &train_table.y, test_size, seed)?;
+                train_test_split(&train_table.x, &train_table.y, test_size, seed).map_err(|e| {
+                    match e {
+                        DataError::TooFewRows { path: None, detail } => DataError::TooFewRows {
+                            path: Some(train_table.path.clone()),
+                            detail,
+                        },
+                        e => e,
+                    }
+                })?;
             let description = format!(
                 "{} split with seed {seed}: {} train / {} test rows, {} features",
                 train_table.path,
@@ -507,6 +519,7 @@ pub fn train_test_split(
     let n_test = test_count(n, test_size)?;
     if n_test == 0 || n_test >= n {
         return Err(DataError::TooFewRows {
+            path: None,
             detail: format!(
                 "a test size of {test_size} leaves {} training and {} test rows out of {n}",
                 n.saturating_sub(n_test),
@@ -928,7 +941,13 @@ fn resolve_columns(
         return Err(DataError::NoFeatures {
             path: path.to_string(),
             n_columns: n,
-            detail: format!("all of them target ({}) or id", columns[target]),
+            detail: format!(
+                "the file has {n} column{}: the target {:?} and {} id column{}",
+                plural(n),
+                columns[target],
+                ids.len(),
+                plural(ids.len())
+            ),
         });
     }
     Ok((target, ids))
@@ -952,7 +971,7 @@ fn resolve_one(
     let range = || {
         format!(
             "the file has {n} column{} (indices 0 to {}, or -1 to -{n} from the end)",
-            if n == 1 { "" } else { "s" },
+            plural(n),
             n - 1
         )
     };
@@ -981,6 +1000,14 @@ fn resolve_one(
                 }),
             }
         }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 

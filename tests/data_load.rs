@@ -650,6 +650,19 @@ fn no_feature_left() {
     let p = temp_csv("two.csv", "1,2\n3,4\n");
     let (e, msg) = err(&p, &ids0());
     assert!(matches!(e, DataError::NoFeatures { .. }), "{msg}");
+    assert!(
+        msg.ends_with(
+            "no feature columns left: the file has 2 columns: the target \"col1\" and 1 id column"
+        ),
+        "{msg}"
+    );
+    let p = temp_csv("one.csv", "1\n2\n");
+    let (e, msg) = err(&p, &LoadOptions::default());
+    assert!(matches!(e, DataError::NoFeatures { .. }), "{msg}");
+    assert!(
+        msg.contains("1 column: the target \"col0\" and 0 id columns"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -722,6 +735,11 @@ fn split_leaving_an_empty_side() {
     for ts in [0.99, 3.0, 10.0] {
         let e = load(&p, None, &LoadOptions::default(), ts, 0).expect_err("no train row");
         assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}: too few rows: a test size of", p.display())),
+            "{e}"
+        );
         assert!(e.to_string().contains("leaves 0 training"), "{e}");
     }
     for ts in [0.0, -1.0, 1.5, f64::NAN] {
@@ -796,6 +814,11 @@ fn builtin_diabetes_shape_and_determinism() {
     let c = builtin_diabetes(0.2, 1).unwrap();
     assert_ne!(a.y_test, c.y_test);
     assert!(a.y_train.iter().all(|v| v.is_finite() && *v > 0.0));
+    assert!(matches!(
+        builtin_diabetes(0.0, 42),
+        Err(DataError::InvalidTestSize { .. })
+    ));
+    assert_eq!(builtin_diabetes(100.0, 42).unwrap().y_test.len(), 100);
 }
 
 // --- odd inputs ------------------------------------------------------------------------------
