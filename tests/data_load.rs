@@ -10,14 +10,12 @@ use fitpool::data::{
 };
 use ndarray::{array, Array1, Array2};
 
-/// Writes `content` to a fresh file in the temp dir and returns its path.
+/// Writes `content` to a fresh file in this process's temp dir and returns its path.
 fn temp_csv(name: &str, content: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "fitpool-data-test-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
+    let dir = std::env::temp_dir()
+        .join(format!("fitpool-data-test-{}", std::process::id()))
+        .join(N.fetch_add(1, Ordering::Relaxed).to_string());
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();
