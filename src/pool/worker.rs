@@ -187,6 +187,11 @@ fn wait_and_fill(inbuf: &mut FrameBuf, tasks: &OwnedFd) -> Result<bool, ()> {
             Ok(Fill::WouldBlock) => {}
             Err(_) => return Err(()),
         }
+        // Retiring and nothing was sent: leave. (A request already in the pipe when SIGHUP
+        // came is the current task from the parent's view: it was read above and runs.)
+        if sys::retire_requested() {
+            return Ok(false);
+        }
         // Block SIGHUP, check the flag, then wait with SIGHUP unblocked atomically: a SIGHUP
         // between the check and the wait interrupts the wait instead of being missed.
         let mut hup = SigSet::empty();
@@ -198,20 +203,16 @@ fn wait_and_fill(inbuf: &mut FrameBuf, tasks: &OwnedFd) -> Result<bool, ()> {
         let mut waiting_mask = old;
         waiting_mask.remove(Signal::SIGHUP);
         let r = if sys::retire_requested() {
-            None
+            // Came just now: look at the pipe once more before leaving.
+            Ok(0)
         } else {
             let mut fds = [PollFd::new(tasks.as_fd(), PollFlags::POLLIN)];
-            Some(nix::poll::ppoll(&mut fds, None, Some(waiting_mask)))
+            nix::poll::ppoll(&mut fds, None, Some(waiting_mask))
         };
         let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
         match r {
-            None => return Ok(false),
-            Some(Ok(_)) | Some(Err(Errno::EINTR)) => {
-                if sys::retire_requested() {
-                    return Ok(false);
-                }
-            }
-            Some(Err(_)) => return Err(()),
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(_) => return Err(()),
         }
     }
 }
