@@ -28,11 +28,12 @@ pub struct RowCache {
 }
 
 impl RowCache {
-    /// A cache of rows of length `n` within `size_mb` MiB (at least 2 rows, at most n rows).
+    /// A cache of rows of length `n` within `size_mb` MiB (at least 4 rows, so that the last
+    /// four rows fetched are always still cached).
     pub fn new(n: usize, size_mb: f64) -> Self {
         let bytes = size_mb * 1024.0 * 1024.0;
         let per_row = (n * std::mem::size_of::<f64>()).max(1) as f64;
-        let slots = ((bytes / per_row) as usize).clamp(2, n.max(2));
+        let slots = ((bytes / per_row) as usize).clamp(4, n.max(4));
         RowCache {
             n,
             slot_of: vec![NONE; n],
@@ -46,11 +47,6 @@ impl RowCache {
             hits: 0,
             misses: 0,
         }
-    }
-
-    /// Number of slots.
-    pub fn slots(&self) -> usize {
-        self.owner.len()
     }
 
     fn unlink(&mut self, s: u32) {
@@ -78,15 +74,15 @@ impl RowCache {
         self.tail = s;
     }
 
-    /// Whether row `i` is cached.
+    /// The row held in `slot` (as returned by [`RowCache::get`]).
     #[inline]
-    pub fn contains(&self, i: usize) -> bool {
-        self.slot_of[i] != NONE
+    pub fn row(&self, slot: usize) -> &[f64] {
+        &self.slab[slot * self.n..(slot + 1) * self.n]
     }
 
-    /// Row `i`, computed with `fill` on a miss (which receives an n-long slice to overwrite).
-    /// The row becomes the most recently used.
-    pub fn get(&mut self, i: usize, fill: impl FnOnce(&mut [f64])) -> &[f64] {
+    /// Slot of row `i`, computed with `fill` on a miss (which receives an n-long slice to
+    /// overwrite). The row becomes the most recently used.
+    pub fn get(&mut self, i: usize, fill: impl FnOnce(&mut [f64])) -> usize {
         let n = self.n;
         let s = self.slot_of[i];
         if s != NONE {
@@ -95,8 +91,7 @@ impl RowCache {
                 self.unlink(s);
                 self.push_back(s);
             }
-            let s = s as usize;
-            return &self.slab[s * n..(s + 1) * n];
+            return s as usize;
         }
         self.misses += 1;
         let s = if self.used < self.owner.len() {
@@ -118,8 +113,7 @@ impl RowCache {
         self.slot_of[i] = s;
         self.push_back(s);
         let s = s as usize;
-        let row = &mut self.slab[s * n..(s + 1) * n];
-        fill(row);
-        row
+        fill(&mut self.slab[s * n..(s + 1) * n]);
+        s
     }
 }

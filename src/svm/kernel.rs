@@ -147,55 +147,131 @@ impl Samples {
     }
 }
 
-/// The kernel over one sample set: computes kernel rows `K(i, .)`.
-#[derive(Clone, Debug)]
-pub struct KernelMatrix<'a> {
-    /// The samples.
-    pub data: &'a Samples,
-    /// The kernel function.
-    pub kf: KernelFn,
+/// `exp(x)` for every element, in place: range reduction `x = k ln2 + r`, a degree-12 Taylor
+/// polynomial for `exp(r)` on `|r| <= ln2/2` (error below 2e-16 relative) and `2^k` built from
+/// the exponent bits. Branch-free over plain f64 arithmetic and u64 shifts, so LLVM vectorises it
+/// with baseline SSE2 (`mulpd`/`addpd`/`psllq`/`paddq`). Inputs below -708 give 0 (libm gives a
+/// subnormal < 1e-307 there); inputs above 709 are clamped.
+pub fn exp_in_place(v: &mut [f64]) {
+    const LOG2E: f64 = std::f64::consts::LOG2_E;
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000); // ln 2 rounded to 32 bits
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76); // ln 2 - LN2_HI
+                                                               // 1.5 * 2^52: adding it rounds to an integer and leaves that integer in the low mantissa bits
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    const C: [f64; 13] = [
+        1.0,
+        1.0,
+        1.0 / 2.0,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5040.0,
+        1.0 / 40320.0,
+        1.0 / 362_880.0,
+        1.0 / 3_628_800.0,
+        1.0 / 39_916_800.0,
+        1.0 / 479_001_600.0,
+    ];
+    for x in v.iter_mut() {
+        let xi = *x;
+        let under = xi < -708.0;
+        let xc = xi.clamp(-708.0, 709.0);
+        let t = xc * LOG2E + SHIFT;
+        let k = t - SHIFT;
+        let r = (xc - k * LN2_HI) - k * LN2_LO;
+        // Estrin-like split for more instruction-level parallelism
+        let r2 = r * r;
+        let r4 = r2 * r2;
+        let p01 = C[0] + C[1] * r;
+        let p23 = C[2] + C[3] * r;
+        let p45 = C[4] + C[5] * r;
+        let p67 = C[6] + C[7] * r;
+        let p89 = C[8] + C[9] * r;
+        let p1011 = C[10] + C[11] * r;
+        let p0_3 = p01 + p23 * r2;
+        let p4_7 = p45 + p67 * r2;
+        let p8_12 = p89 + (p1011 + C[12] * r2) * r2;
+        let p = p0_3 + (p4_7 + p8_12 * r4) * r4;
+        // 2^k: the integer k sits in the low bits of t's mantissa
+        let kbits = t.to_bits().wrapping_sub(SHIFT.to_bits());
+        let scale = f64::from_bits(kbits.wrapping_add(1023).wrapping_shl(52));
+        let e = p * scale;
+        *x = if under { 0.0 } else { e };
+    }
 }
 
-impl KernelMatrix<'_> {
-    /// `K(i, i)`.
-    pub fn diag(&self, i: usize) -> f64 {
-        let r = self.data.row(i);
-        self.kf
-            .from_dot(dot(r, r), self.data.sq[i], self.data.sq[i])
-    }
-
-    /// Writes `K(i, j)` for all `j` into `out` (length n).
-    pub fn row(&self, i: usize, out: &mut [f64]) {
-        let data = self.data;
-        let d = data.d;
-        let xi = data.row(i);
-        let sqi = data.sq[i];
-        let kf = self.kf;
-        match kf.kernel {
-            Kernel::Rbf => {
-                let g = kf.gamma;
-                for ((o, xj), &sqj) in out
-                    .iter_mut()
-                    .zip(data.values.chunks_exact(d))
-                    .zip(&data.sq)
-                {
-                    *o = (-g * (sqi + sqj - 2.0 * dot(xi, xj))).exp();
-                }
+/// Writes `K(a, x_j)` for every row `j` of `data` into `out`, where `a` has squared norm `sqa`:
+/// one pass of dot products over the contiguous rows, then (RBF) one vectorised exp pass.
+pub fn kernel_row(kf: &KernelFn, a: &[f64], sqa: f64, data: &Samples, out: &mut [f64]) {
+    let d = data.d;
+    let out = &mut out[..data.n];
+    match kf.kernel {
+        Kernel::Rbf => {
+            let g = kf.gamma;
+            for ((o, xj), &sqj) in out
+                .iter_mut()
+                .zip(data.values.chunks_exact(d))
+                .zip(&data.sq)
+            {
+                *o = -g * (sqa + sqj - 2.0 * dot(a, xj));
             }
-            Kernel::Linear => {
-                for (o, xj) in out.iter_mut().zip(data.values.chunks_exact(d)) {
-                    *o = dot(xi, xj);
-                }
-            }
-            _ => {
-                for ((o, xj), &sqj) in out
-                    .iter_mut()
-                    .zip(data.values.chunks_exact(d))
-                    .zip(&data.sq)
-                {
-                    *o = kf.from_dot(dot(xi, xj), sqi, sqj);
-                }
+            exp_in_place(out);
+        }
+        Kernel::Linear => {
+            for (o, xj) in out.iter_mut().zip(data.values.chunks_exact(d)) {
+                *o = dot(a, xj);
             }
         }
+        _ => {
+            for ((o, xj), &sqj) in out
+                .iter_mut()
+                .zip(data.values.chunks_exact(d))
+                .zip(&data.sq)
+            {
+                *o = kf.from_dot(dot(a, xj), sqa, sqj);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_matches_libm() {
+        let mut worst: f64 = 0.0;
+        let mut xs = Vec::new();
+        let mut x = -708.0;
+        while x < 709.0 {
+            xs.push(x);
+            x += 0.0137;
+        }
+        xs.extend([
+            0.0, -0.0, 1e-300, -1e-300, 0.5, -0.5, 1.0, -1.0, 700.0, -700.0,
+        ]);
+        let mut v = xs.clone();
+        exp_in_place(&mut v);
+        for (&x, &e) in xs.iter().zip(&v) {
+            let want = x.exp();
+            worst = worst.max(((e - want) / want).abs());
+        }
+        assert!(worst < 5e-16, "worst relative error {worst}");
+        let mut v = vec![-800.0, -1e10, 1e10, f64::NEG_INFINITY];
+        exp_in_place(&mut v);
+        assert_eq!(&v[..2], &[0.0, 0.0]);
+        assert!(v[2] > 1e307 && v[3] == 0.0);
+    }
+
+    #[test]
+    fn dot_and_powi() {
+        let a: Vec<f64> = (0..23).map(|i| i as f64 * 0.5).collect();
+        let b: Vec<f64> = (0..23).map(|i| 1.0 - i as f64).collect();
+        let want: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        assert!((dot(&a, &b) - want).abs() < 1e-12);
+        assert_eq!(powi(1.5, 3), 3.375);
+        assert_eq!(powi(2.0, 0), 1.0);
+        assert_eq!(powi(-2.0, 5), -32.0);
     }
 }

@@ -151,7 +151,7 @@ impl SvmParams {
         if !(self.tol > 0.0 && self.tol.is_finite()) {
             return Err(SvmError::InvalidTol(self.tol));
         }
-        if !(self.cache_size_mb > 0.0) {
+        if self.cache_size_mb.is_nan() || self.cache_size_mb <= 0.0 {
             return Err(SvmError::InvalidCacheSize(self.cache_size_mb));
         }
         if !self.coef0.is_finite() {

@@ -1,26 +1,59 @@
-//! The SMO decomposition solver for the SVR duals (2n variables, `Q_st = y_s y_t K(real_s, real_t)`):
-//! second-order working-set selection (Fan, Chen & Lin 2005, WSS3), the one- and two-equality
-//! (nu) variants of Chang & Lin's LIBSVM paper, shrinking with gradient reconstruction, and the
-//! bias computation from the free variables.
+//! The SMO decomposition solver for the SVR duals (Chang & Lin, LIBSVM §4 and §6), worked in
+//! sample space: second-order working-set selection (Fan, Chen & Lin 2005, WSS3), the
+//! single-equality (epsilon-SVR) and two-equality (nu-SVR, Schölkopf et al. 2000) variants,
+//! libsvm's shrinking rules with the un-shrink step, and the bias from the free variables.
 //!
-//! Problem: `min 1/2 a'Qa + p'a` s.t. `y'a = Δ` (and, for nu, `e'a` fixed within each sign
-//! class), `0 <= a_t <= C`.
+//! The dual has 2n variables: `alpha_s` (sign `y = +1`) and `alpha*_s` (`y = -1`) for each
+//! sample `s`, with `Q_tu = y_t y_u K(s_t, s_u)` and linear term `p = e - target` for alpha,
+//! `e + target` for alpha* (`e` = epsilon for epsilon-SVR, 0 for nu-SVR). Every gradient is
+//! then a function of one vector over samples, `R_s = sum_u (alpha_u - alpha*_u) K(s, u) - target_s`:
+//! `y G = R + e` for alpha and `y G = R - e` for alpha*. The solver keeps `R` exact after every
+//! step with two contiguous AXPYs over full kernel rows (the rows libsvm computes for SVR anyway),
+//! so nothing is ever gathered through a permutation, shrinking never needs to reconstruct a
+//! gradient, and Q rows are never materialised: the kernel row cache serves them directly.
+//! Shrinking keeps libsvm's rules (which variables may enter a working set, un-shrinking at
+//! 10 tol, the final check on all variables) as a per-variable mask.
 
 use super::cache::RowCache;
-use super::kernel::KernelMatrix;
+use super::kernel::{kernel_row, KernelFn, Samples};
 
 const TAU: f64 = 1e-12;
-const LOWER: u8 = 0;
-const UPPER: u8 = 1;
-const FREE: u8 = 2;
-const NONE: usize = usize::MAX;
+
+// Per-sample flag bits: variable in the active (unshrunk) set, and membership of the sets
+// I_up (may increase y_t alpha_t) and I_low (may decrease it), which already include activity.
+const P_ACT: u8 = 1;
+const N_ACT: u8 = 2;
+const P_UP: u8 = 4;
+const P_LOW: u8 = 8;
+const N_UP: u8 = 16;
+const N_LOW: u8 = 32;
+
+/// One dual variable: sample and sign (true = alpha, y = +1; false = alpha*, y = -1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Var {
+    s: usize,
+    pos: bool,
+}
+
+impl Var {
+    #[inline]
+    fn y(self) -> f64 {
+        if self.pos {
+            1.0
+        } else {
+            -1.0
+        }
+    }
+}
 
 /// What the solver returns.
 #[derive(Clone, Debug)]
 pub struct Solution {
-    /// Dual variables in the original order (length 2n).
-    pub alpha: Vec<f64>,
-    /// The bias term: decision values are `sum coef K - rho`.
+    /// alpha (sign +1) per sample.
+    pub alpha_pos: Vec<f64>,
+    /// alpha* (sign -1) per sample.
+    pub alpha_neg: Vec<f64>,
+    /// The bias term: decision values are `sum (alpha - alpha*) K - rho`.
     pub rho: f64,
     /// For the nu solver, `r` (epsilon of nu-SVR is `-r`); 0 otherwise.
     pub r: f64,
@@ -49,483 +82,386 @@ pub struct Options {
     pub nu: bool,
 }
 
-struct Solver<'a> {
-    km: KernelMatrix<'a>,
-    cache: RowCache,
-    l: usize,
-    active_size: usize,
-    /// Sign y_t of each variable (+1 for alpha, -1 for alpha*), permuted with shrinking.
-    y: Vec<i8>,
-    /// Sample index of each variable.
-    real: Vec<u32>,
-    alpha: Vec<f64>,
-    status: Vec<u8>,
-    g: Vec<f64>,
-    g_bar: Vec<f64>,
-    p: Vec<f64>,
-    qd: Vec<f64>,
-    active_set: Vec<u32>,
-    c: f64,
-    eps: f64,
-    unshrink: bool,
-    /// Row buffers for Q rows.
-    bufs: [Vec<f64>; 3],
+/// Result of pass 1 of the selection: the maximal `-yG` over I_up, per class (class 0 is all
+/// variables for epsilon-SVR and the alpha variables for nu-SVR; class 1 the alpha* for nu).
+#[derive(Clone, Copy, Debug)]
+struct Pass1 {
+    gmax: [f64; 2],
+    arg: [Option<Var>; 2],
 }
 
-/// Fills `out[..len]` with row `k` of Q (over the current permutation).
+struct Solver<'a> {
+    data: &'a Samples,
+    kf: KernelFn,
+    cache: RowCache,
+    n: usize,
+    target: &'a [f64],
+    e: f64,
+    c: f64,
+    eps: f64,
+    nu: bool,
+    ap: Vec<f64>,
+    an: Vec<f64>,
+    /// `R_s = sum_u beta_u K(s, u) - target_s`.
+    r: Vec<f64>,
+    qd: Vec<f64>,
+    flags: Vec<u8>,
+    /// Membership offsets, 0 when the variable is in the set, -inf otherwise: `up_p` (alpha in
+    /// I_up), `low_p` (alpha in I_low), `up_n`, `low_n` (same for alpha*). Adding them to a
+    /// candidate value masks it without branches, so the selection loops vectorise.
+    up_p: Vec<f64>,
+    low_p: Vec<f64>,
+    up_n: Vec<f64>,
+    low_n: Vec<f64>,
+    /// Second-order objective of each variable (2s: alpha, 2s+1: alpha*), +inf if no candidate.
+    obj: Vec<f64>,
+    unshrink: bool,
+}
+
+/// Independent accumulators in the reduction loops (vectorised by LLVM into packed SSE2 ops).
+const LANES: usize = 4;
+
 #[inline]
-fn fill_q(
-    cache: &mut RowCache,
-    km: &KernelMatrix<'_>,
-    real: &[u32],
-    y: &[i8],
-    k: usize,
-    len: usize,
-    out: &mut [f64],
-) {
-    let rk = real[k] as usize;
-    let krow = cache.get(rk, |o| km.row(rk, o));
-    let sk = y[k] as f64;
-    let out = &mut out[..len];
-    for ((o, &r), &yt) in out.iter_mut().zip(&real[..len]).zip(&y[..len]) {
-        // Q_kt = y_k y_t K(real_k, real_t)
-        let v = krow[r as usize];
-        *o = if yt as f64 == sk { v } else { -v };
-    }
+fn hmax(v: &[f64; LANES]) -> f64 {
+    v.iter()
+        .fold(f64::NEG_INFINITY, |a, &b| if b > a { b } else { a })
+}
+
+#[inline]
+fn hmin(v: &[f64; LANES]) -> f64 {
+    v.iter()
+        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a })
 }
 
 impl Solver<'_> {
+    /// Recomputes the I_up / I_low bits of sample `s` from its alphas and activity.
     #[inline]
-    fn is_upper(&self, t: usize) -> bool {
-        self.status[t] == UPPER
+    fn refresh_flags(&mut self, s: usize) {
+        let f = self.flags[s] & (P_ACT | N_ACT);
+        let (a, b, c) = (self.ap[s], self.an[s], self.c);
+        let mut g = f;
+        if f & P_ACT != 0 {
+            if a < c {
+                g |= P_UP;
+            }
+            if a > 0.0 {
+                g |= P_LOW;
+            }
+        }
+        if f & N_ACT != 0 {
+            if b > 0.0 {
+                g |= N_UP;
+            }
+            if b < c {
+                g |= N_LOW;
+            }
+        }
+        self.flags[s] = g;
+        let off = |b: u8| if g & b != 0 { 0.0 } else { f64::NEG_INFINITY };
+        self.up_p[s] = off(P_UP);
+        self.low_p[s] = off(P_LOW);
+        self.up_n[s] = off(N_UP);
+        self.low_n[s] = off(N_LOW);
     }
+
     #[inline]
-    fn is_lower(&self, t: usize) -> bool {
-        self.status[t] == LOWER
+    fn alpha(&self, v: Var) -> f64 {
+        if v.pos {
+            self.ap[v.s]
+        } else {
+            self.an[v.s]
+        }
     }
+
+    /// `G_t` of variable `v`.
     #[inline]
-    fn is_free(&self, t: usize) -> bool {
-        self.status[t] == FREE
-    }
-
-    fn update_status(&mut self, t: usize) {
-        self.status[t] = if self.alpha[t] >= self.c {
-            UPPER
-        } else if self.alpha[t] <= 0.0 {
-            LOWER
+    fn grad(&self, v: Var) -> f64 {
+        if v.pos {
+            self.r[v.s] + self.e
         } else {
-            FREE
-        };
-    }
-
-    /// Q row `k` over the first `len` variables into buffer `b`.
-    fn q_row(&mut self, k: usize, len: usize, b: usize) {
-        fill_q(
-            &mut self.cache,
-            &self.km,
-            &self.real,
-            &self.y,
-            k,
-            len,
-            &mut self.bufs[b],
-        );
-    }
-
-    fn swap_index(&mut self, i: usize, j: usize) {
-        self.y.swap(i, j);
-        self.real.swap(i, j);
-        self.alpha.swap(i, j);
-        self.status.swap(i, j);
-        self.g.swap(i, j);
-        self.g_bar.swap(i, j);
-        self.p.swap(i, j);
-        self.qd.swap(i, j);
-        self.active_set.swap(i, j);
-    }
-
-    fn reconstruct_gradient(&mut self) {
-        let (l, a) = (self.l, self.active_size);
-        if a == l {
-            return;
+            self.e - self.r[v.s]
         }
-        for j in a..l {
-            self.g[j] = self.g_bar[j] + self.p[j];
-        }
-        let nr_free = (0..a).filter(|&j| self.is_free(j)).count();
-        if nr_free * l > 2 * a * (l - a) {
-            for i in a..l {
-                self.q_row(i, a, 0);
-                let mut s = 0.0;
-                for j in 0..a {
-                    if self.status[j] == FREE {
-                        s += self.alpha[j] * self.bufs[0][j];
-                    }
-                }
-                self.g[i] += s;
-            }
-        } else {
-            for i in 0..a {
-                if self.is_free(i) {
-                    self.q_row(i, l, 0);
-                    let ai = self.alpha[i];
-                    let q = &self.bufs[0];
-                    for j in a..l {
-                        self.g[j] += ai * q[j];
-                    }
-                }
+    }
+
+    /// Kernel row of sample `s` (cache slot).
+    fn row_slot(&mut self, s: usize) -> usize {
+        let (data, kf) = (self.data, self.kf);
+        self.cache
+            .get(s, |out| kernel_row(&kf, data.row(s), data.sq[s], data, out))
+    }
+
+    /// Pass 1: maximal `-yG` over I_up (last variable wins ties, as libsvm's `>=`): a
+    /// vectorised max reduction, then a backward scan for the last variable attaining it.
+    fn pass1(&self) -> Pass1 {
+        let e = self.e;
+        let n = self.n;
+        let (r, up_p, up_n) = (&self.r[..n], &self.up_p[..n], &self.up_n[..n]);
+        let mut mp = [f64::NEG_INFINITY; LANES];
+        let mut mn = [f64::NEG_INFINITY; LANES];
+        let chunks = n / LANES * LANES;
+        for ((rc, upc), unc) in r[..chunks]
+            .chunks_exact(LANES)
+            .zip(up_p[..chunks].chunks_exact(LANES))
+            .zip(up_n[..chunks].chunks_exact(LANES))
+        {
+            for k in 0..LANES {
+                let vp = -(rc[k] + e) + upc[k];
+                let vn = (e - rc[k]) + unc[k];
+                mp[k] = if vp > mp[k] { vp } else { mp[k] };
+                mn[k] = if vn > mn[k] { vn } else { mn[k] };
             }
         }
-    }
-
-    /// WSS3 for the single equality constraint. Returns `None` at optimality.
-    fn select_standard(&mut self) -> Option<(usize, usize, usize)> {
-        let a = self.active_size;
-        let mut gmax = f64::NEG_INFINITY;
-        let mut gmax2 = f64::NEG_INFINITY;
-        let mut gmax_idx = NONE;
-        for t in 0..a {
-            if self.y[t] == 1 {
-                if !self.is_upper(t) && -self.g[t] >= gmax {
-                    gmax = -self.g[t];
-                    gmax_idx = t;
-                }
-            } else if !self.is_lower(t) && self.g[t] >= gmax {
-                gmax = self.g[t];
-                gmax_idx = t;
-            }
+        let mut gp = hmax(&mp);
+        let mut gn = hmax(&mn);
+        for s in chunks..n {
+            gp = gp.max(-(r[s] + e) + up_p[s]);
+            gn = gn.max((e - r[s]) + up_n[s]);
         }
-        let i = gmax_idx;
-        if i != NONE {
-            self.q_row(i, a, 0);
-        }
-        let mut gmin_idx = NONE;
-        let mut obj_diff_min = f64::INFINITY;
-        if i != NONE {
-            let qi = &self.bufs[0];
-            let yi = self.y[i] as f64;
-            let qdi = self.qd[i];
-            for j in 0..a {
-                let gj = self.g[j];
-                if self.y[j] == 1 {
-                    if self.status[j] != LOWER {
-                        let grad_diff = gmax + gj;
-                        if gj >= gmax2 {
-                            gmax2 = gj;
-                        }
-                        if grad_diff > 0.0 {
-                            let quad = qdi + self.qd[j] - 2.0 * yi * qi[j];
-                            let obj =
-                                -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU };
-                            if obj <= obj_diff_min {
-                                gmin_idx = j;
-                                obj_diff_min = obj;
-                            }
-                        }
-                    }
-                } else if self.status[j] != UPPER {
-                    let grad_diff = gmax - gj;
-                    if -gj >= gmax2 {
-                        gmax2 = -gj;
-                    }
-                    if grad_diff > 0.0 {
-                        let quad = qdi + self.qd[j] + 2.0 * yi * qi[j];
-                        let obj = -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU };
-                        if obj <= obj_diff_min {
-                            gmin_idx = j;
-                            obj_diff_min = obj;
-                        }
-                    }
-                }
+        let vp = |s: usize| -(r[s] + e) + up_p[s];
+        let vn = |s: usize| (e - r[s]) + up_n[s];
+        if self.nu {
+            let ap = (gp > f64::NEG_INFINITY)
+                .then(|| (0..n).rev().find(|&s| vp(s) == gp))
+                .flatten();
+            let an = (gn > f64::NEG_INFINITY)
+                .then(|| (0..n).rev().find(|&s| vn(s) == gn))
+                .flatten();
+            Pass1 {
+                gmax: [gp, gn],
+                arg: [
+                    ap.map(|s| Var { s, pos: true }),
+                    an.map(|s| Var { s, pos: false }),
+                ],
             }
         } else {
-            // no candidate i: still compute gmax2 for the stopping test
-            for j in 0..a {
-                if self.y[j] == 1 {
-                    if !self.is_lower(j) && self.g[j] >= gmax2 {
-                        gmax2 = self.g[j];
-                    }
-                } else if !self.is_upper(j) && -self.g[j] >= gmax2 {
-                    gmax2 = -self.g[j];
-                }
-            }
-        }
-        if gmax + gmax2 < self.eps || gmin_idx == NONE {
-            return None;
-        }
-        Some((i, gmin_idx, 0))
-    }
-
-    /// WSS3 within each sign class for the nu variant. Returns `None` at optimality.
-    fn select_nu(&mut self) -> Option<(usize, usize, usize)> {
-        let a = self.active_size;
-        let (mut gmaxp, mut gmaxp2, mut gmaxp_idx) = (f64::NEG_INFINITY, f64::NEG_INFINITY, NONE);
-        let (mut gmaxn, mut gmaxn2, mut gmaxn_idx) = (f64::NEG_INFINITY, f64::NEG_INFINITY, NONE);
-        for t in 0..a {
-            if self.y[t] == 1 {
-                if !self.is_upper(t) && -self.g[t] >= gmaxp {
-                    gmaxp = -self.g[t];
-                    gmaxp_idx = t;
-                }
-            } else if !self.is_lower(t) && self.g[t] >= gmaxn {
-                gmaxn = self.g[t];
-                gmaxn_idx = t;
-            }
-        }
-        let (ip, ineg) = (gmaxp_idx, gmaxn_idx);
-        if ip != NONE {
-            self.q_row(ip, a, 0);
-        }
-        if ineg != NONE {
-            self.q_row(ineg, a, 1);
-        }
-        let mut gmin_idx = NONE;
-        let mut obj_diff_min = f64::INFINITY;
-        let qdp = if ip != NONE { self.qd[ip] } else { 0.0 };
-        let qdn = if ineg != NONE { self.qd[ineg] } else { 0.0 };
-        for j in 0..a {
-            let gj = self.g[j];
-            if self.y[j] == 1 {
-                if self.status[j] != LOWER {
-                    let grad_diff = gmaxp + gj;
-                    if gj >= gmaxp2 {
-                        gmaxp2 = gj;
-                    }
-                    if grad_diff > 0.0 {
-                        let quad = qdp + self.qd[j] - 2.0 * self.bufs[0][j];
-                        let obj = -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU };
-                        if obj <= obj_diff_min {
-                            gmin_idx = j;
-                            obj_diff_min = obj;
-                        }
-                    }
-                }
-            } else if self.status[j] != UPPER {
-                let grad_diff = gmaxn - gj;
-                if -gj >= gmaxn2 {
-                    gmaxn2 = -gj;
-                }
-                if grad_diff > 0.0 {
-                    let quad = qdn + self.qd[j] - 2.0 * self.bufs[1][j];
-                    let obj = -(grad_diff * grad_diff) / if quad > 0.0 { quad } else { TAU };
-                    if obj <= obj_diff_min {
-                        gmin_idx = j;
-                        obj_diff_min = obj;
-                    }
-                }
-            }
-        }
-        if f64::max(gmaxp + gmaxp2, gmaxn + gmaxn2) < self.eps || gmin_idx == NONE {
-            return None;
-        }
-        if self.y[gmin_idx] == 1 {
-            Some((gmaxp_idx, gmin_idx, 0))
-        } else {
-            Some((gmaxn_idx, gmin_idx, 1))
-        }
-    }
-
-    fn be_shrunk_standard(&self, t: usize, gmax1: f64, gmax2: f64) -> bool {
-        if self.is_upper(t) {
-            if self.y[t] == 1 {
-                -self.g[t] > gmax1
-            } else {
-                -self.g[t] > gmax2
-            }
-        } else if self.is_lower(t) {
-            if self.y[t] == 1 {
-                self.g[t] > gmax2
-            } else {
-                self.g[t] > gmax1
-            }
-        } else {
-            false
-        }
-    }
-
-    fn be_shrunk_nu(&self, t: usize, g1: f64, g2: f64, g3: f64, g4: f64) -> bool {
-        if self.is_upper(t) {
-            if self.y[t] == 1 {
-                -self.g[t] > g1
-            } else {
-                -self.g[t] > g4
-            }
-        } else if self.is_lower(t) {
-            if self.y[t] == 1 {
-                self.g[t] > g2
-            } else {
-                self.g[t] > g3
-            }
-        } else {
-            false
-        }
-    }
-
-    fn do_shrinking(&mut self, nu: bool) {
-        let a = self.active_size;
-        if nu {
-            let (mut g1, mut g2, mut g3, mut g4) = (
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            );
-            for t in 0..a {
-                let gt = self.g[t];
-                if !self.is_upper(t) {
-                    if self.y[t] == 1 {
-                        if -gt > g1 {
-                            g1 = -gt;
-                        }
-                    } else if -gt > g4 {
-                        g4 = -gt;
-                    }
-                }
-                if !self.is_lower(t) {
-                    if self.y[t] == 1 {
-                        if gt > g2 {
-                            g2 = gt;
-                        }
-                    } else if gt > g3 {
-                        g3 = gt;
-                    }
-                }
-            }
-            if !self.unshrink && f64::max(g1 + g2, g3 + g4) <= self.eps * 10.0 {
-                self.unshrink = true;
-                self.reconstruct_gradient();
-                self.active_size = self.l;
-            }
-            self.shrink_pass(|s, t| s.be_shrunk_nu(t, g1, g2, g3, g4));
-        } else {
-            let (mut g1, mut g2) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-            for t in 0..a {
-                let gt = self.g[t];
-                if self.y[t] == 1 {
-                    if !self.is_upper(t) && -gt >= g1 {
-                        g1 = -gt;
-                    }
-                    if !self.is_lower(t) && gt >= g2 {
-                        g2 = gt;
-                    }
-                } else {
-                    if !self.is_upper(t) && -gt >= g2 {
-                        g2 = -gt;
-                    }
-                    if !self.is_lower(t) && gt >= g1 {
-                        g1 = gt;
-                    }
-                }
-            }
-            if !self.unshrink && g1 + g2 <= self.eps * 10.0 {
-                self.unshrink = true;
-                self.reconstruct_gradient();
-                self.active_size = self.l;
-            }
-            self.shrink_pass(|s, t| s.be_shrunk_standard(t, g1, g2));
-        }
-    }
-
-    fn shrink_pass(&mut self, be_shrunk: impl Fn(&Self, usize) -> bool) {
-        let mut i = 0;
-        while i < self.active_size {
-            if be_shrunk(self, i) {
-                self.active_size -= 1;
-                while self.active_size > i {
-                    if !be_shrunk(self, self.active_size) {
-                        self.swap_index(i, self.active_size);
+            let g = gp.max(gn);
+            let mut arg = None;
+            if g > f64::NEG_INFINITY {
+                for s in (0..n).rev() {
+                    if vn(s) == g {
+                        arg = Some(Var { s, pos: false });
                         break;
                     }
-                    self.active_size -= 1;
+                    if vp(s) == g {
+                        arg = Some(Var { s, pos: true });
+                        break;
+                    }
                 }
             }
-            i += 1;
+            Pass1 {
+                gmax: [g, g],
+                arg: [arg, arg],
+            }
         }
     }
 
-    fn calculate_rho_standard(&self) -> f64 {
-        let (mut ub, mut lb) = (f64::INFINITY, f64::NEG_INFINITY);
-        let (mut sum_free, mut nr_free) = (0.0, 0usize);
-        for t in 0..self.active_size {
-            let yg = self.y[t] as f64 * self.g[t];
-            if self.is_upper(t) {
-                if self.y[t] == -1 {
-                    ub = ub.min(yg);
-                } else {
-                    lb = lb.max(yg);
-                }
-            } else if self.is_lower(t) {
-                if self.y[t] == 1 {
-                    ub = ub.min(yg);
-                } else {
-                    lb = lb.max(yg);
-                }
-            } else {
-                nr_free += 1;
-                sum_free += yg;
+    /// Pass 2 of WSS3: picks j minimising the second-order objective decrease with the pass-1
+    /// variable of its class (vectorised over samples; the last minimiser wins ties, as libsvm's
+    /// `<=`). Returns `(i, j, slot of i's row)` or `None` at optimality.
+    fn select(&mut self, p1: &Pass1) -> Option<(Var, Var, usize)> {
+        let e = self.e;
+        let n = self.n;
+        let mut slots = [usize::MAX; 2];
+        let mut qdi = [0.0; 2];
+        let classes = if self.nu { 2 } else { 1 };
+        for c in 0..classes {
+            if let Some(v) = p1.arg[c] {
+                slots[c] = self.row_slot(v.s);
+                qdi[c] = self.qd[v.s];
             }
         }
-        if nr_free > 0 {
-            sum_free / nr_free as f64
-        } else {
-            (ub + lb) / 2.0
+        if !self.nu {
+            slots[1] = slots[0];
+            qdi[1] = qdi[0];
         }
-    }
-
-    /// Returns `(rho, r)`.
-    fn calculate_rho_nu(&self) -> (f64, f64) {
-        let (mut ub1, mut ub2) = (f64::INFINITY, f64::INFINITY);
-        let (mut lb1, mut lb2) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-        let (mut s1, mut s2, mut n1, mut n2) = (0.0, 0.0, 0usize, 0usize);
-        for t in 0..self.active_size {
-            let gt = self.g[t];
-            if self.y[t] == 1 {
-                if self.is_upper(t) {
-                    lb1 = lb1.max(gt);
-                } else if self.is_lower(t) {
-                    ub1 = ub1.min(gt);
-                } else {
-                    n1 += 1;
-                    s1 += gt;
-                }
-            } else if self.is_upper(t) {
-                lb2 = lb2.max(gt);
-            } else if self.is_lower(t) {
-                ub2 = ub2.min(gt);
-            } else {
-                n2 += 1;
-                s2 += gt;
+        if slots[0] == usize::MAX && slots[1] == usize::MAX {
+            return None;
+        }
+        // a class without a pass-1 variable has gmax -inf: any row will do for it
+        for c in 0..2 {
+            if slots[c] == usize::MAX {
+                slots[c] = slots[1 - c];
             }
         }
-        let r1 = if n1 > 0 {
-            s1 / n1 as f64
-        } else {
-            (ub1 + lb1) / 2.0
+        let kp = &self.cache.row(slots[0])[..n];
+        let kn = &self.cache.row(slots[1])[..n];
+        let (r, qd, low_p, low_n) = (
+            &self.r[..n],
+            &self.qd[..n],
+            &self.low_p[..n],
+            &self.low_n[..n],
+        );
+        let obj = &mut self.obj[..2 * n];
+        let (gmp, gmn) = (p1.gmax[0], p1.gmax[1]);
+        let (qdp, qdn) = (qdi[0], qdi[1]);
+        let mut m2p = [f64::NEG_INFINITY; LANES];
+        let mut m2n = [f64::NEG_INFINITY; LANES];
+        let mut best = [f64::INFINITY; LANES];
+        let step = |s: usize| {
+            let ygp = r[s] + e + low_p[s];
+            let ygn = r[s] - e + low_n[s];
+            let gdp = gmp + ygp;
+            let gdn = gmn + ygn;
+            let mut qp = qdp + qd[s] - 2.0 * kp[s];
+            let mut qn = qdn + qd[s] - 2.0 * kn[s];
+            qp = if qp > 0.0 { qp } else { TAU };
+            qn = if qn > 0.0 { qn } else { TAU };
+            let op = -(gdp * gdp) / qp;
+            let on = -(gdn * gdn) / qn;
+            let op = if gdp > 0.0 { op } else { f64::INFINITY };
+            let on = if gdn > 0.0 { on } else { f64::INFINITY };
+            (ygp, ygn, op, on)
         };
-        let r2 = if n2 > 0 {
-            s2 / n2 as f64
+        let chunks = n / LANES * LANES;
+        for base in (0..chunks).step_by(LANES) {
+            for k in 0..LANES {
+                let s = base + k;
+                let (ygp, ygn, op, on) = step(s);
+                m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                let o = if on < op { on } else { op };
+                best[k] = if o < best[k] { o } else { best[k] };
+                obj[2 * s] = op;
+                obj[2 * s + 1] = on;
+            }
+        }
+        let (mut g2p, mut g2n, mut bst) = (hmax(&m2p), hmax(&m2n), hmin(&best));
+        for s in chunks..n {
+            let (ygp, ygn, op, on) = step(s);
+            g2p = g2p.max(ygp);
+            g2n = g2n.max(ygn);
+            bst = bst.min(op).min(on);
+            obj[2 * s] = op;
+            obj[2 * s + 1] = on;
+        }
+        let gap = if self.nu {
+            f64::max(gmp + g2p, gmn + g2n)
         } else {
-            (ub2 + lb2) / 2.0
+            gmp + g2p.max(g2n)
         };
-        ((r1 - r2) / 2.0, (r1 + r2) / 2.0)
+        if gap < self.eps || bst == f64::INFINITY {
+            return None;
+        }
+        let t = obj
+            .iter()
+            .rposition(|&o| o == bst)
+            .expect("the minimum is attained");
+        let j = Var {
+            s: t / 2,
+            pos: t % 2 == 0,
+        };
+        let c = if self.nu && !j.pos { 1 } else { 0 };
+        Some((
+            p1.arg[c].expect("a pass-1 variable exists when j was found"),
+            j,
+            slots[c],
+        ))
     }
 
-    /// Two-variable update of `(i, j)`; `bi` is the buffer already holding Q row i over the
-    /// active set. Returns nothing; updates alpha, G, status and G_bar.
-    fn update_pair(&mut self, i: usize, j: usize, bi: usize) {
-        let a = self.active_size;
-        let bj = if bi == 0 { 1 } else { 0 };
-        let bfull = 2;
-        self.q_row(j, a, bj);
+    /// libsvm's shrinking rules: maxima over each class, un-shrink once near convergence,
+    /// then deactivate bounded variables that cannot enter a violating pair.
+    fn do_shrinking(&mut self) {
+        let e = self.e;
+        let cn = if self.nu { 1 } else { 0 };
+        // up[c] = max over I_up of -yG, low[c] = max over I_low of yG
+        let mut up = [f64::NEG_INFINITY; 2];
+        let mut low = [f64::NEG_INFINITY; 2];
+        for (&r, &f) in self.r.iter().zip(&self.flags) {
+            if f & P_UP != 0 {
+                up[0] = up[0].max(-(r + e));
+            }
+            if f & P_LOW != 0 {
+                low[0] = low[0].max(r + e);
+            }
+            if f & N_UP != 0 {
+                up[cn] = up[cn].max(e - r);
+            }
+            if f & N_LOW != 0 {
+                low[cn] = low[cn].max(r - e);
+            }
+        }
+        let gap = if self.nu {
+            f64::max(up[0] + low[0], up[1] + low[1])
+        } else {
+            up[0] + low[0]
+        };
+        if !self.unshrink && gap <= self.eps * 10.0 {
+            self.unshrink = true;
+            self.activate_all();
+        }
         let c = self.c;
-        let (old_ai, old_aj) = (self.alpha[i], self.alpha[j]);
-        let qij = self.bufs[bi][j];
+        for s in 0..self.n {
+            let f = self.flags[s];
+            let r = self.r[s];
+            let mut keep = f;
+            if f & P_ACT != 0 {
+                let a = self.ap[s];
+                let yg = r + e;
+                // at upper bound: only in I_low; at lower bound: only in I_up
+                let shrink = if a >= c {
+                    -yg > up[0]
+                } else if a <= 0.0 {
+                    yg > low[0]
+                } else {
+                    false
+                };
+                if shrink {
+                    keep &= !P_ACT;
+                }
+            }
+            if f & N_ACT != 0 {
+                let a = self.an[s];
+                let yg = r - e;
+                // alpha* at upper bound: only in I_up; at lower bound: only in I_low
+                let shrink = if a >= c {
+                    yg > low[cn]
+                } else if a <= 0.0 {
+                    -yg > up[cn]
+                } else {
+                    false
+                };
+                if shrink {
+                    keep &= !N_ACT;
+                }
+            }
+            if keep != f {
+                self.flags[s] = keep;
+                self.refresh_flags(s);
+            }
+        }
+    }
+
+    fn activate_all(&mut self) {
+        for s in 0..self.n {
+            self.flags[s] |= P_ACT | N_ACT;
+            self.refresh_flags(s);
+        }
+    }
+
+    fn all_active(&self) -> bool {
+        self.flags
+            .iter()
+            .all(|&f| f & (P_ACT | N_ACT) == P_ACT | N_ACT)
+    }
+
+    /// The two-variable analytic step on `(i, j)` (libsvm's update with box clipping), then the
+    /// exact update of `R` with both kernel rows.
+    fn update_pair(&mut self, i: Var, j: Var, slot_i: usize) {
+        let slot_j = self.row_slot(j.s);
+        debug_assert!(i.s == j.s || slot_i != slot_j);
+        let c = self.c;
+        let kij = self.cache.row(slot_i)[j.s];
+        let qij = i.y() * j.y() * kij;
+        let (gi, gj) = (self.grad(i), self.grad(j));
+        let (old_ai, old_aj) = (self.alpha(i), self.alpha(j));
         let (mut ai, mut aj) = (old_ai, old_aj);
-        if self.y[i] != self.y[j] {
-            let mut quad = self.qd[i] + self.qd[j] + 2.0 * qij;
+        let (qdi, qdj) = (self.qd[i.s], self.qd[j.s]);
+        if i.pos != j.pos {
+            let mut quad = qdi + qdj + 2.0 * qij;
             if quad <= 0.0 {
                 quad = TAU;
             }
-            let delta = (-self.g[i] - self.g[j]) / quad;
+            let delta = (-gi - gj) / quad;
             let diff = ai - aj;
             ai += delta;
             aj += delta;
@@ -538,7 +474,6 @@ impl Solver<'_> {
                 ai = 0.0;
                 aj = -diff;
             }
-            // C_i == C_j == c here
             if diff > 0.0 {
                 if ai > c {
                     ai = c;
@@ -549,11 +484,11 @@ impl Solver<'_> {
                 ai = c + diff;
             }
         } else {
-            let mut quad = self.qd[i] + self.qd[j] - 2.0 * qij;
+            let mut quad = qdi + qdj - 2.0 * qij;
             if quad <= 0.0 {
                 quad = TAU;
             }
-            let delta = (self.g[i] - self.g[j]) / quad;
+            let delta = (gi - gj) / quad;
             let sum = ai + aj;
             ai -= delta;
             aj += delta;
@@ -576,88 +511,151 @@ impl Solver<'_> {
                 aj = sum;
             }
         }
-        self.alpha[i] = ai;
-        self.alpha[j] = aj;
-        let dai = ai - old_ai;
-        let daj = aj - old_aj;
-        {
-            let (qi, qj) = (&self.bufs[bi][..a], &self.bufs[bj][..a]);
-            for ((g, &x), &z) in self.g[..a].iter_mut().zip(qi).zip(qj) {
-                *g += x * dai + z * daj;
+        for (v, a) in [(i, ai), (j, aj)] {
+            if v.pos {
+                self.ap[v.s] = a;
+            } else {
+                self.an[v.s] = a;
             }
         }
-        let ui = self.is_upper(i);
-        let uj = self.is_upper(j);
-        self.update_status(i);
-        self.update_status(j);
-        let l = self.l;
-        if ui != self.is_upper(i) {
-            self.q_row(i, l, bfull);
-            let f = if ui { -c } else { c };
-            for (gb, &q) in self.g_bar.iter_mut().zip(&self.bufs[bfull][..l]) {
-                *gb += f * q;
-            }
-        }
-        if uj != self.is_upper(j) {
-            self.q_row(j, l, bfull);
-            let f = if uj { -c } else { c };
-            for (gb, &q) in self.g_bar.iter_mut().zip(&self.bufs[bfull][..l]) {
-                *gb += f * q;
-            }
-        }
+        self.refresh_flags(i.s);
+        self.refresh_flags(j.s);
+        // beta_s = alpha_s - alpha*_s changes by y * delta alpha
+        let di = i.y() * (ai - old_ai);
+        let dj = j.y() * (aj - old_aj);
+        let (ki, kj) = (self.cache.row(slot_i), self.cache.row(slot_j));
+        axpy2(&mut self.r, di, ki, dj, kj);
     }
-}
 
-/// Solves the SVR dual over `2n` variables: variable `t < n` is `alpha_t` (sign +1), variable
-/// `n + t` is `alpha*_t` (sign -1), both on sample `t`. `p` is the linear term, `alpha0` a
-/// feasible start.
-pub fn solve(km: KernelMatrix<'_>, p: Vec<f64>, alpha0: Vec<f64>, opt: Options) -> Solution {
-    let n = km.data.n;
-    let l = 2 * n;
-    assert_eq!(p.len(), l);
-    assert_eq!(alpha0.len(), l);
-    let diag: Vec<f64> = (0..n).map(|i| km.diag(i)).collect();
-    let mut s = Solver {
-        cache: RowCache::new(n, opt.cache_mb),
-        l,
-        active_size: l,
-        y: (0..l).map(|t| if t < n { 1 } else { -1 }).collect(),
-        real: (0..l).map(|t| (t % n) as u32).collect(),
-        alpha: alpha0,
-        status: vec![LOWER; l],
-        g: p.clone(),
-        g_bar: vec![0.0; l],
-        p,
-        qd: (0..l).map(|t| diag[t % n]).collect(),
-        active_set: (0..l as u32).collect(),
-        c: opt.c,
-        eps: opt.eps,
-        unshrink: false,
-        bufs: [vec![0.0; l], vec![0.0; l], vec![0.0; l]],
-        km,
-    };
-    for t in 0..l {
-        s.update_status(t);
-    }
-    // initial gradient
-    for i in 0..l {
-        if !s.is_lower(i) {
-            s.q_row(i, l, 0);
-            let ai = s.alpha[i];
-            let up = s.is_upper(i);
-            let c = s.c;
-            let q = &s.bufs[0];
-            for j in 0..l {
-                s.g[j] += ai * q[j];
-            }
-            if up {
-                for j in 0..l {
-                    s.g_bar[j] += c * q[j];
+    fn calculate_rho_standard(&self) -> f64 {
+        let (mut ub, mut lb) = (f64::INFINITY, f64::NEG_INFINITY);
+        let (mut sum_free, mut nr_free) = (0.0, 0usize);
+        let c = self.c;
+        for s in 0..self.n {
+            // alpha: y = +1, yG = R + e; alpha*: y = -1, yG = R - e
+            for (a, yg, pos) in [
+                (self.ap[s], self.r[s] + self.e, true),
+                (self.an[s], self.r[s] - self.e, false),
+            ] {
+                if a >= c {
+                    if pos {
+                        lb = lb.max(yg);
+                    } else {
+                        ub = ub.min(yg);
+                    }
+                } else if a <= 0.0 {
+                    if pos {
+                        ub = ub.min(yg);
+                    } else {
+                        lb = lb.max(yg);
+                    }
+                } else {
+                    nr_free += 1;
+                    sum_free += yg;
                 }
             }
         }
+        if nr_free > 0 {
+            sum_free / nr_free as f64
+        } else {
+            (ub + lb) / 2.0
+        }
     }
 
+    /// Returns `(rho, r)`.
+    fn calculate_rho_nu(&self) -> (f64, f64) {
+        let c = self.c;
+        let mut rr = [0.0; 2];
+        for (k, rk) in rr.iter_mut().enumerate() {
+            let (mut ub, mut lb) = (f64::INFINITY, f64::NEG_INFINITY);
+            let (mut sum, mut nr) = (0.0, 0usize);
+            for s in 0..self.n {
+                let (a, g) = if k == 0 {
+                    (self.ap[s], self.r[s] + self.e)
+                } else {
+                    (self.an[s], self.e - self.r[s])
+                };
+                if a >= c {
+                    lb = lb.max(g);
+                } else if a <= 0.0 {
+                    ub = ub.min(g);
+                } else {
+                    nr += 1;
+                    sum += g;
+                }
+            }
+            *rk = if nr > 0 {
+                sum / nr as f64
+            } else {
+                (ub + lb) / 2.0
+            };
+        }
+        ((rr[0] - rr[1]) / 2.0, (rr[0] + rr[1]) / 2.0)
+    }
+}
+
+/// `r += a * x + b * y` (vectorised).
+#[inline]
+fn axpy2(r: &mut [f64], a: f64, x: &[f64], b: f64, y: &[f64]) {
+    let n = r.len().min(x.len()).min(y.len());
+    for ((rv, &xv), &yv) in r[..n].iter_mut().zip(&x[..n]).zip(&y[..n]) {
+        *rv += a * xv + b * yv;
+    }
+}
+
+/// Solves the SVR dual. `target` is y, `e` the tube half-width (0 for nu-SVR), `alpha0` a
+/// feasible start `(alpha, alpha*)`.
+pub fn solve(
+    data: &Samples,
+    kf: KernelFn,
+    target: &[f64],
+    e: f64,
+    alpha0: (Vec<f64>, Vec<f64>),
+    opt: Options,
+) -> Solution {
+    let n = data.n;
+    assert_eq!(target.len(), n);
+    let qd: Vec<f64> = (0..n)
+        .map(|s| {
+            let x = data.row(s);
+            kf.from_dot(super::kernel::dot(x, x), data.sq[s], data.sq[s])
+        })
+        .collect();
+    let mut s = Solver {
+        data,
+        kf,
+        cache: RowCache::new(n, opt.cache_mb),
+        n,
+        target,
+        e,
+        c: opt.c,
+        eps: opt.eps,
+        nu: opt.nu,
+        ap: alpha0.0,
+        an: alpha0.1,
+        r: target.iter().map(|&t| -t).collect(),
+        qd,
+        flags: vec![P_ACT | N_ACT; n],
+        up_p: vec![0.0; n],
+        low_p: vec![0.0; n],
+        up_n: vec![0.0; n],
+        low_n: vec![0.0; n],
+        obj: vec![f64::INFINITY; 2 * n],
+        unshrink: false,
+    };
+    for t in 0..n {
+        s.refresh_flags(t);
+        let beta = s.ap[t] - s.an[t];
+        if beta != 0.0 {
+            let slot = s.row_slot(t);
+            let row = s.cache.row(slot);
+            for (rv, &k) in s.r.iter_mut().zip(row) {
+                *rv += beta * k;
+            }
+        }
+    }
+
+    let l = 2 * n;
     let mut iter: u64 = 0;
     let mut counter = l.min(1000) + 1;
     while iter < opt.max_iter {
@@ -665,25 +663,19 @@ pub fn solve(km: KernelMatrix<'_>, p: Vec<f64>, alpha0: Vec<f64>, opt: Options) 
         if counter == 0 {
             counter = l.min(1000);
             if opt.shrinking {
-                s.do_shrinking(opt.nu);
+                s.do_shrinking();
             }
         }
-        let sel = if opt.nu {
-            s.select_nu()
-        } else {
-            s.select_standard()
-        };
-        let (i, j, bi) = match sel {
+        let p1 = s.pass1();
+        let (i, j, slot_i) = match s.select(&p1) {
             Some(v) => v,
             None => {
-                s.reconstruct_gradient();
-                s.active_size = l;
-                let sel = if opt.nu {
-                    s.select_nu()
-                } else {
-                    s.select_standard()
-                };
-                match sel {
+                if s.all_active() {
+                    break;
+                }
+                s.activate_all();
+                let p1 = s.pass1();
+                match s.select(&p1) {
                     Some(v) => {
                         counter = 1; // shrink at the next iteration
                         v
@@ -693,24 +685,23 @@ pub fn solve(km: KernelMatrix<'_>, p: Vec<f64>, alpha0: Vec<f64>, opt: Options) 
             }
         };
         iter += 1;
-        s.update_pair(i, j, bi);
-    }
-    if s.active_size < l {
-        s.reconstruct_gradient();
-        s.active_size = l;
+        s.update_pair(i, j, slot_i);
     }
     let (rho, r) = if opt.nu {
         s.calculate_rho_nu()
     } else {
         (s.calculate_rho_standard(), 0.0)
     };
-    let objective = (0..l).map(|t| s.alpha[t] * (s.g[t] + s.p[t])).sum::<f64>() / 2.0;
-    let mut alpha = vec![0.0; l];
-    for t in 0..l {
-        alpha[s.active_set[t] as usize] = s.alpha[t];
+    // objective = 1/2 sum alpha_t (G_t + p_t) with p = e -/+ target
+    let mut objective = 0.0;
+    for t in 0..n {
+        let (gp, gn) = (s.r[t] + e, e - s.r[t]);
+        objective += s.ap[t] * (gp + e - s.target[t]) + s.an[t] * (gn + e + s.target[t]);
     }
+    objective /= 2.0;
     Solution {
-        alpha,
+        alpha_pos: s.ap,
+        alpha_neg: s.an,
         rho,
         r,
         iterations: iter,

@@ -5,7 +5,7 @@
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::kernel::{dot, resolve_gamma, KernelFn, KernelMatrix, Samples};
+use super::kernel::{dot, kernel_row, resolve_gamma, KernelFn, Samples};
 use super::params::{SvmError, SvmParams, SvrKind};
 use super::solver::{self, Options};
 
@@ -46,16 +46,11 @@ impl SvrModel {
             sv.d
         );
         let xs = Samples::from_view(x);
-        let kf = self.kernel;
         let mut out = Array1::zeros(xs.n);
+        let mut krow = vec![0.0; sv.n];
         for (i, o) in out.iter_mut().enumerate() {
-            let xi = xs.row(i);
-            let sqi = xs.sq[i];
-            let mut s = 0.0;
-            for (k, &c) in self.dual_coef.iter().enumerate() {
-                s += c * kf.from_dot(dot(sv.row(k), xi), sv.sq[k], sqi);
-            }
-            *o = s + self.intercept;
+            kernel_row(&self.kernel, xs.row(i), xs.sq[i], sv, &mut krow);
+            *o = dot(&krow, &self.dual_coef) + self.intercept;
         }
         out
     }
@@ -111,29 +106,17 @@ pub fn fit(
     let data = Samples::from_view(x);
     let n = data.n;
     let c = params.c;
-    let (p, alpha0, nu) = match kind {
-        SvrKind::Epsilon { epsilon } => {
-            let mut p = vec![0.0; 2 * n];
-            for (t, &yt) in y.iter().enumerate() {
-                p[t] = epsilon - yt;
-                p[t + n] = epsilon + yt;
-            }
-            (p, vec![0.0; 2 * n], false)
-        }
+    let (e, alpha0, nu) = match kind {
+        SvrKind::Epsilon { epsilon } => (epsilon, (vec![0.0; n], vec![0.0; n]), false),
         SvrKind::Nu { nu } => {
             // sum(alpha + alpha*) = C nu n, split evenly, filled greedily from the first sample
             let mut sum = c * nu * n as f64 / 2.0;
-            let mut p = vec![0.0; 2 * n];
-            let mut a = vec![0.0; 2 * n];
-            for (t, &yt) in y.iter().enumerate() {
-                let v = sum.min(c);
-                a[t] = v;
-                a[t + n] = v;
-                sum -= v;
-                p[t] = -yt;
-                p[t + n] = yt;
+            let mut a = vec![0.0; n];
+            for at in a.iter_mut() {
+                *at = sum.min(c);
+                sum -= *at;
             }
-            (p, a, true)
+            (0.0, (a.clone(), a), true)
         }
     };
     let max_iter = if params.max_iter < 0 {
@@ -149,14 +132,15 @@ pub fn fit(
         cache_mb: params.cache_size_mb,
         nu,
     };
-    let sol = solver::solve(KernelMatrix { data: &data, kf }, p, alpha0, opt);
+    let target: Vec<f64> = y.iter().copied().collect();
+    let sol = solver::solve(&data, kf, &target, e, alpha0, opt);
 
     let d = data.d;
     let mut sv_values = Vec::new();
     let mut dual_coef = Vec::new();
     let mut support = Vec::new();
     for t in 0..n {
-        let coef = sol.alpha[t] - sol.alpha[t + n];
+        let coef = sol.alpha_pos[t] - sol.alpha_neg[t];
         if coef != 0.0 {
             dual_coef.push(coef);
             support.push(t);
