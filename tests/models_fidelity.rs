@@ -1,7 +1,7 @@
 //! scikit-learn fidelity: every model in `tests/fixtures/reference_*.json` (written by
 //! `scripts/reference.py`) is parsed from its scikit-learn repr, fitted on the same files, and
 //! its test RMSE compared: deterministic models within 0.1 %, forests, trees and boosting
-//! (different random generators) within 5 %.
+//! (different random generators) within 5 % of scikit-learn's mean RMSE over five seeds.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -52,7 +52,11 @@ fn check(dataset: &str) {
     let mut failures = Vec::new();
     for m in fixture["models"].as_array().unwrap() {
         let repr = m["repr"].as_str().unwrap();
-        let want = m["rmse"].as_f64().unwrap();
+        // Randomised models: the mean over scikit-learn's seeds 0..4; others: the one RMSE.
+        let want = m
+            .get("rmse_seed_mean")
+            .and_then(|v| v.as_f64())
+            .unwrap_or_else(|| m["rmse"].as_f64().unwrap());
         let spec = parse_model(repr).unwrap_or_else(|e| panic!("{repr}: {e}"));
         assert_eq!(
             parse_model(&spec.display()).unwrap(),
