@@ -102,3 +102,60 @@ fn cost_orders_heavy_models_first() {
     assert!(cost("rf(max_features='sqrt')") < cost("rf"));
     assert!(cost("enet") > 0.0 && cost("knn") > 0.0 && cost("gbr") > 0.0);
 }
+
+#[test]
+fn non_finite_inputs_are_errors_not_panics() {
+    let (mut x, y) = data(20, 2);
+    x[[3, 1]] = f64::NAN;
+    for k in fitpool::models::kinds() {
+        let spec = parse_model(k.name).unwrap();
+        let e = spec.fit_predict(x.view(), y.view(), x.view()).unwrap_err();
+        assert!(
+            matches!(e, ModelError::NonFinite("x_train")),
+            "{}: {e}",
+            k.name
+        );
+    }
+}
+
+#[test]
+fn degenerate_data_never_panics() {
+    // one row, two rows, constant columns, constant target, duplicate rows
+    let cases: Vec<(Array2<f64>, Array1<f64>)> = vec![
+        (Array2::from_elem((1, 2), 1.0), Array1::from(vec![3.0])),
+        (
+            ndarray::array![[0.0, 1.0], [1.0, 1.0]],
+            Array1::from(vec![1.0, 2.0]),
+        ),
+        (Array2::from_elem((30, 3), 2.0), Array1::from_elem(30, 5.0)),
+        (
+            Array2::from_shape_fn((30, 3), |(i, _)| (i % 3) as f64),
+            Array1::from_shape_fn(30, |i| (i % 3) as f64),
+        ),
+    ];
+    for (x, y) in &cases {
+        for k in fitpool::models::kinds() {
+            for text in [k.name.to_string(), format!("{}()", k.aliases[0])] {
+                let spec = parse_model(&text).unwrap();
+                let spec = match spec {
+                    ModelSpec::KNeighbors { weights, p, .. } => ModelSpec::KNeighbors {
+                        n_neighbors: 1,
+                        weights,
+                        p,
+                    },
+                    s => s,
+                };
+                match spec.fit_predict(x.view(), y.view(), x.view()) {
+                    Ok(p) => assert!(
+                        p.y_pred.iter().all(|v| v.is_finite()),
+                        "{text} on {:?}: {:?}",
+                        x.dim(),
+                        p.y_pred
+                    ),
+                    Err(ModelError::Unavailable(_)) => {}
+                    Err(e) => panic!("{text} on {:?}: {e}", x.dim()),
+                }
+            }
+        }
+    }
+}

@@ -51,6 +51,8 @@ pub enum ModelError {
     Shape(String),
     #[error("training data has no features")]
     NoFeatures,
+    #[error("{0} contains a non-finite value (NaN or infinity)")]
+    NonFinite(&'static str),
     #[error("{kind} failed to fit: {message}")]
     Fit { kind: &'static str, message: String },
     #[error("{kind} failed to predict: {message}")]
@@ -122,6 +124,16 @@ impl ModelSpec {
         }
         if f == 0 {
             return Err(ModelError::NoFeatures);
+        }
+        // smartcore's trees panic on NaN (they sort with partial_cmp().unwrap()).
+        for (name, finite) in [
+            ("x_train", x_train.iter().all(|v| v.is_finite())),
+            ("y_train", y_train.iter().all(|v| v.is_finite())),
+            ("x_test", x_test.iter().all(|v| v.is_finite())),
+        ] {
+            if !finite {
+                return Err(ModelError::NonFinite(name));
+            }
         }
         let min = self.min_rows();
         if n < min {
