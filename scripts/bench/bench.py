@@ -197,10 +197,10 @@ def match(results, specs):
     return out
 
 
-def run_measured(ctx, stem, argv, env=None):
+def run_measured(ctx, stem, argv, env=None, interval=0.05):
     """Runs argv under the tree monitor; returns (measurement, stdout text)."""
     base = ctx.scratch(stem)
-    m = treemon.measure(argv, stdout_path=base + ".out", stderr_path=base + ".err", env=env)
+    m = treemon.measure(argv, stdout_path=base + ".out", stderr_path=base + ".err", env=env, interval=interval)
     with open(base + ".out", errors="replace") as f:
         text = f.read()
     if m["rc"] != 0:
@@ -214,6 +214,7 @@ def run_timed(ctx, stem, argv, env=None):
     """Runs argv without the monitor (wall time only); returns (seconds, rc, stdout)."""
     base = ctx.scratch(stem)
     with open(base + ".out", "wb") as out, open(base + ".err", "wb") as err:
+        ctx.launched_at = time.time()
         t0 = time.perf_counter()
         rc = subprocess.call(argv, stdout=out, stderr=err, env=env)
         wall = time.perf_counter() - t0
@@ -245,31 +246,21 @@ def parse_rmse_lines(text):
     return out
 
 
-def read_journal(path):
-    """(plan started_at or None, [task records]) from a fitpool journal."""
-    started, tasks = None, []
-    try:
-        with open(path) as f:
-            for line in f:
-                try:
-                    rec = json.loads(line)
-                except ValueError:
-                    continue
-                if rec.get("type") == "plan":
-                    started = rec.get("started_at")
-                elif rec.get("type") == "task":
-                    tasks.append(rec)
-    except OSError:
-        pass
-    return started, tasks
-
-
-def journal_makespan(path):
-    started, tasks = read_journal(path)
-    ends = [t["finished_at"] for t in tasks if t.get("finished_at")]
-    if started is None or not ends:
+def fitpool_grid(ctx, stem, train, test, specs, workers):
+    """Runs fitpool (JSON, no journal: the journal fsyncs every task) and returns
+    (process wall, makespan, {index: record}) or None. Makespan: the last task's `finished_at`
+    minus the moment fitpool was launched, so it includes start-up and loading the data."""
+    wall, rc, text = run_timed(ctx, stem, fitpool_cmd(ctx, train, test, specs, workers))
+    doc = parse_json(text) if rc == 0 else None
+    if not doc:
         return None
-    return max(ends) - started
+    recs = {i: r for i, r in enumerate(match(doc.get("results", []), specs)) if r}
+    ends = [r["finished_at"] for r in recs.values() if r.get("finished_at")]
+    return wall, (max(ends) - ctx.launched_at if ends else None), recs
+
+
+def ok_times(recs):
+    return [r["wall_seconds"] for r in recs.values() if r.get("status", "ok") == "ok"]
 
 
 def lower_bound(task_seconds, workers):
@@ -299,7 +290,8 @@ def piece_e2e(ctx):
     n, R = ctx.workers, ctx.repeats(3)
     sections = ["## End to end: the article's four models, %d worker(s), %d run(s) each, alternating\n" % (n, R),
                 "Wall time of the whole program; peak of the summed RSS / PSS of its process tree "
-                "(sampled every 50 ms). Load average at start: %s." % loadavg()]
+                "(sampled every 50 ms; a run with few samples can miss its peak: \"largest process RSS\" is the kernel's "
+                "exact ru_maxrss of the biggest single process). Load average at start: %s." % loadavg()]
     for ds in ("diabetes", "friedman20k"):
         train, test = ctx.data(ds)
         variants = {
@@ -333,10 +325,12 @@ def piece_e2e(ctx):
             medians[v] = (w, rs, ps)
             rows.append([v, spread([x["wall_seconds"] for x in ms]),
                          mib(rs) if rs else "n/a", mib(ps) if ps else "n/a",
-                         max((x["max_procs"] for x in ms), default=0), len(ms)])
+                         mib(max(x["max_single_rss_bytes"] for x in ms)) if ms else "n/a",
+                         max((x["max_procs"] for x in ms), default=0),
+                         min((x["samples"] for x in ms), default=0), len(ms)])
         sections.append("\n### %s (%s)\n" % (ds, os.path.basename(train)))
         sections.append(md_table(["program", "wall s: median (min–max)", "peak Σ RSS MiB", "peak Σ PSS MiB",
-                                  "processes", "runs ok"], rows))
+                                  "largest process RSS MiB", "processes", "samples (min)", "runs ok"], rows))
         fp = medians["fitpool run"]
         rat = []
         for other in ("article.py (Pool.map)", "joblib_version.py"):
@@ -403,14 +397,44 @@ def criterion_lines(text):
     return out
 
 
+def spacing(finished, task_seconds):
+    """Steady-state cost of one task beyond its own work: the mean gap between consecutive
+    finishes, minus the mean task time (one worker)."""
+    finished = sorted(finished)
+    if len(finished) < 3:
+        return None
+    gap = (finished[-1] - finished[0]) / (len(finished) - 1)
+    return gap - statistics.mean(task_seconds)
+
+
+def round_trip(ctx):
+    """Round trip of a trivial task, end to end: 200 × Ridge() on diabetes with one worker,
+    fitpool vs multiprocessing.Pool(1); returns Markdown."""
+    train, test = ctx.data("diabetes")
+    specs = ["Ridge()"] * (50 if ctx.quick else 200)
+    rows = []
+    got = fitpool_grid(ctx, "roundtrip-fitpool", train, test, specs, 1)
+    if got:
+        wall, span, recs = got
+        fin = [r["finished_at"] for r in recs.values()]
+        rt = spacing(fin, ok_times(recs))
+        rows.append(["fitpool --workers 1", secs(wall), "%.1f" % (1e6 * rt) if rt is not None else "n/a"])
+    wall, doc = mp_grid(ctx, "roundtrip-python", train, test, specs, 1)
+    if doc:
+        rt = spacing([r["finished_at"] for r in doc["results"]], [r["wall_seconds"] for r in doc["results"]])
+        rows.append(["multiprocessing.Pool(1).map", secs(wall), "%.1f" % (1e6 * rt) if rt is not None else "n/a"])
+    return ("End-to-end proxy (%d × Ridge() on diabetes, one worker): per-task overhead = mean gap between "
+            "consecutive `finished_at` − mean task time.\n\n" % len(specs)
+            + md_table(["runner", "process wall s", "per-task overhead µs"], rows) + "\n")
+
+
 def piece_orchestration(ctx):
     ctx.check_fitpool()
-    parts = ["## Orchestration\n", "### Per-task round trip of a trivial task (pool's own micro-benchmarks)\n"]
-    # (i) the pool engineer's benchmarks, called, not duplicated
+    parts = ["## Orchestration\n", "### Per-task round trip of a trivial task\n"]
+    # (i) the pool engineer's micro-benchmarks, called, not duplicated
     if shutil.which("cargo") and os.path.exists(os.path.join(REPO, "benches", "pool.rs")):
         log("cargo bench --bench pool")
-        cmd = ["cargo", "bench", "--bench", "pool"]
-        p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+        p = subprocess.run(["cargo", "bench", "--bench", "pool"], cwd=REPO, capture_output=True, text=True)
         lines = criterion_lines(p.stdout) or p.stdout.strip().splitlines()[-20:]
         parts.append("`cargo bench --bench pool` (rc %d):\n\n```\n%s\n```\n" % (p.returncode, "\n".join(lines) or p.stderr[-1500:]))
     else:
@@ -423,35 +447,32 @@ def piece_orchestration(ctx):
         parts.append("`scripts/bench_pool.py` (rc %d):\n\n```\n%s\n```\n" % (p.returncode, "\n".join(out) or p.stderr[-1500:]))
     else:
         parts.append("`scripts/bench_pool.py`: not present in this checkout.\n")
+    log("round trip: 200 trivial tasks")
+    parts.append(round_trip(ctx))
 
     # (ii) makespan vs lower bound
     train, test = ctx.data("friedman20k")
     specs, n, R = grid(), ctx.workers, ctx.repeats(3)
     log("makespan: fitpool --workers 1 for the task times (%d tasks)" % len(specs))
-    j1 = ctx.scratch("grid-w1") + ".journal"
-    w1, rc, text = run_timed(ctx, "grid-w1", fitpool_cmd(ctx, train, test, specs, 1, journal=j1))
-    doc = parse_json(text) if rc == 0 else None
-    recs = [r for r in match((doc or {}).get("results", []), specs) if r]
-    times = [r["wall_seconds"] for r in recs if r.get("status", "ok") == "ok"]
+    got = fitpool_grid(ctx, "grid-w1", train, test, specs, 1)
+    times = ok_times(got[2]) if got else []
     lb = lower_bound(times, n)
-    rows, spans, walls = [], [], []
+    spans, walls = [], []
     for r in range(R):
         log("makespan: fitpool --workers %d run %d/%d" % (n, r + 1, R))
-        jn = ctx.scratch("grid-w%d" % n) + ".journal"
-        wall, rc, _ = run_timed(ctx, "grid-w%d" % n, fitpool_cmd(ctx, train, test, specs, n, journal=jn))
-        if rc == 0:
-            walls.append(wall)
-            spans.append(journal_makespan(jn))
+        g = fitpool_grid(ctx, "grid-w%d" % n, train, test, specs, n)
+        if g:
+            walls.append(g[0])
+            spans.append(g[1])
     span = med(spans)
     parts.append("\n### Makespan of a %d-task grid on %s, %d workers, %d run(s)\n" % (len(specs), os.path.basename(train), n, R))
-    parts.append("Task times: each task's `wall_seconds` from a one-worker run (%s s in all, longest %s s, "
-                 "that whole run took %s s). Lower bound = max(Σ task / workers, longest task) = %s s. "
-                 "Makespan = last task's `finished_at` − the plan's `started_at` in the journal; "
-                 "process wall also counts start-up and loading the data. Target: makespan within 5 %% of the bound. "
-                 "Load average now: %s.\n" % (
-                     secs(sum(times)) if times else "n/a", secs(max(times)) if times else "n/a", secs(w1),
-                     secs(lb) if lb else "n/a", loadavg()))
-    rows = [["makespan (journal)", spread(spans), ratio(span, lb) if span and lb else "n/a"],
+    parts.append("Task times: each task's `wall_seconds` from a one-worker run (%s s in all, longest %s s; "
+                 "that run's process wall %s s). Lower bound = max(Σ task / workers, longest task) = %s s. "
+                 "Makespan = last task's `finished_at` − launch of the fitpool process (so it includes "
+                 "start-up and loading the data). Target: within 5 %% of the bound. Load average now: %s.\n" % (
+                     secs(sum(times)) if times else "n/a", secs(max(times)) if times else "n/a",
+                     secs(got[0]) if got else "n/a", secs(lb) if lb else "n/a", loadavg()))
+    rows = [["makespan", spread(spans), ratio(span, lb) if span and lb else "n/a"],
             ["process wall", spread(walls), ratio(med(walls), lb) if walls and lb else "n/a"]]
     parts.append(md_table(["%d workers" % n, "seconds: median (min–max)", "÷ lower bound"], rows))
     return "\n".join(parts) + "\n"
@@ -479,12 +500,9 @@ def piece_scaling(ctx):
     for w in counts:
         for r in range(R):
             log("scaling: %d worker(s), run %d/%d: fitpool" % (w, r + 1, R))
-            j = ctx.scratch("scale-fp-w%d" % w) + ".journal"
-            wall, rc, text = run_timed(ctx, "scale-fp-w%d" % w, fitpool_cmd(ctx, train, test, specs, w, journal=j))
-            if rc == 0:
-                doc = parse_json(text) or {}
-                tt = [x["wall_seconds"] for x in doc.get("results", []) if x.get("status", "ok") == "ok"]
-                res.setdefault(("fp", w), []).append((wall, journal_makespan(j), tt))
+            g = fitpool_grid(ctx, "scale-fp-w%d" % w, train, test, specs, w)
+            if g:
+                res.setdefault(("fp", w), []).append((g[0], g[1], ok_times(g[2])))
             if not have_py:
                 continue
             log("scaling: %d worker(s), run %d/%d: multiprocessing.Pool" % (w, r + 1, R))
@@ -497,6 +515,7 @@ def piece_scaling(ctx):
         runs = res.get((s, w), [])
         return med([x[0] for x in runs]), med([x[1] for x in runs])
 
+    # task times for the lower bound: the first one-worker run of each side
     base_tt = {s: (res.get((s, 1)) or [(0, 0, [])])[0][2] for s in ("fp", "py")}
     rows = []
     for w in counts:
@@ -512,8 +531,9 @@ def piece_scaling(ctx):
         cells.append(ratio(walls["fp"], walls["py"]) if walls["fp"] and walls["py"] else "n/a")
         rows.append(cells)
     head = ("## Scaling: %d-task grid on %s (%d usable cores, %d run(s) per cell, load average at start %s)\n\n"
-            "Process wall seconds and speedup vs one worker. \"makespan ÷ LB\": the pool's makespan (fitpool: "
-            "journal; Python: around Pool.map) over max(Σ one-worker task times / workers, longest task). "
+            "Process wall seconds and speedup vs one worker. \"makespan ÷ LB\": makespan over "
+            "max(Σ one-worker task times / workers, longest task); fitpool's makespan runs from its launch to "
+            "the last `finished_at`, Python's around Pool(n) + map (after the imports and loading the data). "
             "Python: multiprocessing.Pool(n) (fork), data loaded once before the pool, one BLAS thread per worker.\n\n"
             % (len(specs), os.path.basename(train), ncores(), R, la))
     if not have_py:
@@ -529,7 +549,7 @@ def piece_memory(ctx):
     meas = {}
     for w in (1, 2):
         log("memory: fitpool --workers %d" % w)
-        m, _ = run_measured(ctx, "memory-w%d" % w, fitpool_cmd(ctx, train, test, specs, w))
+        m, _ = run_measured(ctx, "memory-w%d" % w, fitpool_cmd(ctx, train, test, specs, w), interval=0.02)
         meas[w] = m if m["rc"] == 0 else None
     data_mib = os.path.getsize(train) / 2**20
     rows = []

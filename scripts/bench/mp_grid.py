@@ -8,7 +8,7 @@ made, so the workers share it copy-on-write as fitpool's do. One BLAS/OpenMP thr
   mp_grid.py --train F --test F --workers 0 ...                  (0: a plain loop, no pool)
 
 Prints JSON: {"results": [{index, model, rmse, fit_seconds, predict_seconds, wall_seconds,
-pid}], "load_seconds": .., "makespan_seconds": ..}. Needs only numpy and scikit-learn.
+pid, finished_at}], "load_seconds": .., "makespan_seconds": ..}. Needs only numpy and scikit-learn.
 """
 import os
 
@@ -56,6 +56,7 @@ def run_one(i):
         "predict_seconds": t2 - t1,
         "wall_seconds": time.perf_counter() - t0,
         "pid": os.getpid(),
+        "finished_at": time.time(),
     }
 
 
