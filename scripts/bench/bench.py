@@ -503,6 +503,7 @@ def piece_scaling(ctx):
             g = fitpool_grid(ctx, "scale-fp-w%d" % w, train, test, specs, w)
             if g:
                 res.setdefault(("fp", w), []).append((g[0], g[1], ok_times(g[2])))
+                log("  fitpool %d worker(s): wall %.3f s, makespan %.3f s, Σ tasks %.3f s" % (w, g[0], g[1] or 0, sum(ok_times(g[2]))))
             if not have_py:
                 continue
             log("scaling: %d worker(s), run %d/%d: multiprocessing.Pool" % (w, r + 1, R))
@@ -510,6 +511,7 @@ def piece_scaling(ctx):
             if doc:
                 tt = [x["wall_seconds"] for x in doc["results"]]
                 res.setdefault(("py", w), []).append((wall, doc["makespan_seconds"], tt))
+                log("  Pool(%d): wall %.3f s, makespan %.3f s, Σ tasks %.3f s" % (w, wall, doc["makespan_seconds"], sum(tt)))
 
     def side(s, w):
         runs = res.get((s, w), [])
@@ -580,7 +582,9 @@ def git_commit():
         c = subprocess.run(["git", "-C", REPO, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
         dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"],
                                capture_output=True, text=True).stdout.strip()
-        return (c + (" (+ uncommitted changes)" if dirty else "")) if c else "unknown"
+        if len(c) != 40:
+            return "unknown (not a git checkout)"
+        return c + (" (+ uncommitted changes)" if dirty else "")
     except OSError:
         return "unknown (no git)"
 
