@@ -397,35 +397,37 @@ def criterion_lines(text):
     return out
 
 
-def spacing(finished, task_seconds):
-    """Steady-state cost of one task beyond its own work: the mean gap between consecutive
-    finishes, minus the mean task time (one worker)."""
-    finished = sorted(finished)
-    if len(finished) < 3:
-        return None
-    gap = (finished[-1] - finished[0]) / (len(finished) - 1)
-    return gap - statistics.mean(task_seconds)
-
-
 def round_trip(ctx):
-    """Round trip of a trivial task, end to end: 200 × Ridge() on diabetes with one worker,
-    fitpool vs multiprocessing.Pool(1); returns Markdown."""
+    """Per-task cost of a trivial task beyond its own work, end to end: N × Ridge() on diabetes
+    with one worker for two N; (Δ makespan − Δ Σ task time) / Δ N cancels start-up and loading.
+    fitpool: makespan from its launch; Python: around Pool(1) + map. Returns Markdown."""
     train, test = ctx.data("diabetes")
-    specs = ["Ridge()"] * (50 if ctx.quick else 200)
+    n1, n2 = (50, 500) if ctx.quick else (200, 2000)
     rows = []
-    got = fitpool_grid(ctx, "roundtrip-fitpool", train, test, specs, 1)
-    if got:
-        wall, span, recs = got
-        fin = [r["finished_at"] for r in recs.values()]
-        rt = spacing(fin, ok_times(recs))
-        rows.append(["fitpool --workers 1", secs(wall), "%.1f" % (1e6 * rt) if rt is not None else "n/a"])
-    wall, doc = mp_grid(ctx, "roundtrip-python", train, test, specs, 1)
-    if doc:
-        rt = spacing([r["finished_at"] for r in doc["results"]], [r["wall_seconds"] for r in doc["results"]])
-        rows.append(["multiprocessing.Pool(1).map", secs(wall), "%.1f" % (1e6 * rt) if rt is not None else "n/a"])
-    return ("End-to-end proxy (%d × Ridge() on diabetes, one worker): per-task overhead = mean gap between "
-            "consecutive `finished_at` − mean task time.\n\n" % len(specs)
-            + md_table(["runner", "process wall s", "per-task overhead µs"], rows) + "\n")
+    fp, py = {}, {}
+    for n in (n1, n2):
+        runs_fp, runs_py = [], []
+        for _ in range(3):  # medians of 3
+            g = fitpool_grid(ctx, "roundtrip-fitpool-%d" % n, train, test, ["Ridge()"] * n, 1)
+            if g and g[1]:
+                runs_fp.append((g[1], sum(ok_times(g[2]))))
+            _, doc = mp_grid(ctx, "roundtrip-python-%d" % n, train, test, ["Ridge()"] * n, 1)
+            if doc:
+                runs_py.append((doc["makespan_seconds"], sum(r["wall_seconds"] for r in doc["results"])))
+        for d, runs in ((fp, runs_fp), (py, runs_py)):
+            if runs:
+                d[n] = (med([x[0] for x in runs]), med([x[1] for x in runs]))
+    for name, d in (("fitpool --workers 1", fp), ("multiprocessing.Pool(1).map", py)):
+        if n1 in d and n2 in d:
+            per = ((d[n2][0] - d[n1][0]) - (d[n2][1] - d[n1][1])) / (n2 - n1)
+            rows.append([name, "%s / %s" % (secs(d[n1][0]), secs(d[n2][0])),
+                         "%.1f / %.1f" % (1e6 * d[n1][1] / n1, 1e6 * d[n2][1] / n2), "%.1f" % (1e6 * per)])
+        else:
+            rows.append([name, "n/a", "n/a", "n/a"])
+    return ("End-to-end proxy: %d and %d × Ridge() on diabetes, one worker; per-task overhead = "
+            "(Δ makespan − Δ Σ task time) / Δ tasks, which cancels start-up and loading the data; medians of 3 runs.\n\n" % (n1, n2)
+            + md_table(["runner", "makespan s (%d / %d tasks)" % (n1, n2), "mean task µs", "per-task overhead µs"], rows)
+            + "\n")
 
 
 def piece_orchestration(ctx):
@@ -447,7 +449,7 @@ def piece_orchestration(ctx):
         parts.append("`scripts/bench_pool.py` (rc %d):\n\n```\n%s\n```\n" % (p.returncode, "\n".join(out) or p.stderr[-1500:]))
     else:
         parts.append("`scripts/bench_pool.py`: not present in this checkout.\n")
-    log("round trip: 200 trivial tasks")
+    log("round trip: trivial tasks")
     parts.append(round_trip(ctx))
 
     # (ii) makespan vs lower bound

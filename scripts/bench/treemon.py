@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run a command and measure its wall time and the peak memory of its whole process tree.
 
-Every ~50 ms a sampler thread walks /proc (ppid chains from the root) and sums, over the root
+Every ~50 ms (10 ms during the first second) a sampler thread walks /proc (ppid chains from the root) and sums, over the root
 and all its descendants alive at that instant:
   - RSS (field 24 of /proc/PID/stat), which counts a page shared by N processes N times;
   - PSS (the `Pss:` line of /proc/PID/smaps_rollup), which charges a shared page 1/N to each
@@ -85,9 +85,12 @@ class Sampler(threading.Thread):
         self.samples += 1
 
     def run(self):
+        t0 = time.perf_counter()
         while not self.stop.is_set():
             self.sample()
-            self.stop.wait(self.interval)
+            # 10 ms during the first second, so that short runs get more than one sample
+            fast = time.perf_counter() - t0 < 1.0
+            self.stop.wait(min(self.interval, 0.01) if fast else self.interval)
 
 
 def measure(argv, stdout_path=None, interval=0.05, env=None, cwd=None, stderr_path=None):
