@@ -553,26 +553,36 @@ def piece_memory(ctx):
     ctx.check_fitpool()
     train, test = ctx.data("friedman100k")
     specs = ctx.a.memory_models or MEMORY_MODELS
-    meas = {}
-    for w in (1, 2):
-        log("memory: fitpool --workers %d" % w)
-        m, _ = run_measured(ctx, "memory-w%d" % w, fitpool_cmd(ctx, train, test, specs, w), interval=0.02)
-        meas[w] = m if m["rc"] == 0 else None
-    data_mib = os.path.getsize(train) / 2**20
-    rows = []
-    for w in (1, 2):
-        m = meas[w]
-        rows.append([w, mib(m["peak_pss_bytes"]) if m else "n/a", mib(m["peak_rss_bytes"]) if m else "n/a",
-                     mib(m["max_single_rss_bytes"]) if m else "n/a", m["max_procs"] if m else "n/a",
-                     secs(m["wall_seconds"]) if m else "n/a"])
-    r_pss = ratio(meas[2]["peak_pss_bytes"], meas[1]["peak_pss_bytes"]) if meas[1] and meas[2] else "n/a"
-    r_rss = ratio(meas[2]["peak_rss_bytes"], meas[1]["peak_rss_bytes"]) if meas[1] and meas[2] else "n/a"
-    head = ("## Memory: fitpool's process tree with 1 and 2 workers (%s, CSV %.1f MiB; models: %s)\n\n"
-            "Σ PSS counts each shared page once; Σ RSS counts it once per process that maps it. Load average %s.\n\n"
-            % (os.path.basename(train), data_mib, ", ".join(specs), loadavg()))
-    return (head + md_table(["workers", "peak Σ PSS MiB", "peak Σ RSS MiB", "largest process RSS MiB",
-                             "processes", "wall s"], rows)
-            + "\n\n2 workers ÷ 1 worker: Σ PSS %s, Σ RSS %s.\n" % (r_pss, r_rss))
+    n_rows = sum(1 for _ in open(train))
+    n_feat = open(train).readline().count(",") - 1
+    sides = [("fitpool", lambda w: fitpool_cmd(ctx, train, test, specs, w))]
+    if subprocess.run([PY, "-c", "import numpy, sklearn"], capture_output=True).returncode == 0:
+        sides.append(("multiprocessing.Pool (fork, data loaded once)",
+                      lambda w: [PY, os.path.join(HERE, "mp_grid.py"), "--train", train, "--test", test,
+                                 "--workers", str(w), "--specs-file", specs_file(ctx, specs)]))
+    rows, notes = [], []
+    for name, cmd in sides:
+        meas = {}
+        for w in (1, 2):
+            log("memory: %s, %d worker(s)" % (name, w))
+            m, _ = run_measured(ctx, "memory-%s-w%d" % (name.split()[0], w), cmd(w), interval=0.02)
+            meas[w] = m if m["rc"] == 0 else None
+            rows.append([name, w] + ([mib(m["peak_pss_bytes"]), mib(m["peak_rss_bytes"]), mib(m["max_single_rss_bytes"]),
+                                      m["max_procs"], secs(m["wall_seconds"])] if meas[w] else ["n/a"] * 5))
+        if meas[1] and meas[2]:
+            notes.append("%s, 2 workers ÷ 1 worker: Σ PSS %s (+%s MiB), Σ RSS %s (+%s MiB)." % (
+                name.split()[0], ratio(meas[2]["peak_pss_bytes"], meas[1]["peak_pss_bytes"]),
+                mib(meas[2]["peak_pss_bytes"] - meas[1]["peak_pss_bytes"]),
+                ratio(meas[2]["peak_rss_bytes"], meas[1]["peak_rss_bytes"]),
+                mib(meas[2]["peak_rss_bytes"] - meas[1]["peak_rss_bytes"])))
+    head = ("## Memory: the process tree with 1 and 2 workers (%s: %d × %d float64 = %.1f MiB of training data; "
+            "models: %s)\n\n"
+            "Σ PSS counts each shared page once; Σ RSS counts it once per process that maps it (sampled every 20 ms). "
+            "The k-NN tasks read the shared data in place, so the 2-worker tree should cost the 1-worker tree plus "
+            "one model's scratch, not a second copy of the data. Load average %s.\n\n"
+            % (os.path.basename(train), n_rows, n_feat, n_rows * n_feat * 8 / 2**20, ", ".join(specs), loadavg()))
+    return (head + md_table(["runner", "workers", "peak Σ PSS MiB", "peak Σ RSS MiB", "largest process RSS MiB",
+                             "processes", "wall s"], rows) + "\n\n" + "\n".join(notes) + "\n")
 
 
 def piece_data(ctx):
