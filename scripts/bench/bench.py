@@ -129,6 +129,7 @@ class Ctx:
         self.gen_data = a.gen_data or os.path.join(REPO, "scripts", "gen_data.py")
         self.a = a
         self.seq = 0
+        self.noise = []  # per run: share of the machine's CPUs other processes used meanwhile
 
     def repeats(self, default):
         if self.repeats_opt:
@@ -201,6 +202,7 @@ def run_measured(ctx, stem, argv, env=None, interval=0.05):
     """Runs argv under the tree monitor; returns (measurement, stdout text)."""
     base = ctx.scratch(stem)
     m = treemon.measure(argv, stdout_path=base + ".out", stderr_path=base + ".err", env=env, interval=interval)
+    ctx.noise.append(m["others_cpu_share"])
     with open(base + ".out", errors="replace") as f:
         text = f.read()
     if m["rc"] != 0:
@@ -214,10 +216,15 @@ def run_timed(ctx, stem, argv, env=None):
     """Runs argv without the monitor (wall time only); returns (seconds, rc, stdout)."""
     base = ctx.scratch(stem)
     with open(base + ".out", "wb") as out, open(base + ".err", "wb") as err:
+        busy0 = treemon.busy_seconds()
         ctx.launched_at = time.time()
         t0 = time.perf_counter()
-        rc = subprocess.call(argv, stdout=out, stderr=err, env=env)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        _, status, ru = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
+        rc = proc.returncode = os.waitstatus_to_exitcode(status)
+        ctx.last_cpu = treemon.cpu_stats(ru, wall, busy0)
+        ctx.noise.append(ctx.last_cpu["others_cpu_share"])
     with open(base + ".out", errors="replace") as f:
         text = f.read()
     if rc != 0:
@@ -251,6 +258,8 @@ def fitpool_grid(ctx, stem, train, test, specs, workers):
     (process wall, makespan, {index: record}) or None. Makespan: the last task's `finished_at`
     minus the moment fitpool was launched, so it includes start-up and loading the data."""
     wall, rc, text = run_timed(ctx, stem, fitpool_cmd(ctx, train, test, specs, workers))
+    log("  %s: %.3f s, CPU %.2f s, others used %.0f %% of the machine" % (
+        stem, wall, ctx.last_cpu["cpu_seconds"], 100 * ctx.last_cpu["others_cpu_share"]))
     doc = parse_json(text) if rc == 0 else None
     if not doc:
         return None
@@ -291,7 +300,8 @@ def piece_e2e(ctx):
     sections = ["## End to end: the article's four models, %d worker(s), %d run(s) each, alternating\n" % (n, R),
                 "Wall time of the whole program; peak of the summed RSS / PSS of its process tree "
                 "(sampled every 50 ms; a run with few samples can miss its peak: \"largest process RSS\" is the kernel's "
-                "exact ru_maxrss of the biggest single process). Load average at start: %s." % loadavg()]
+                "exact ru_maxrss of the biggest single process; \"others' CPU\": the share of the machine's CPUs that other "
+                "processes, the monitor included, used during the run: the noise). Load average at start: %s." % loadavg()]
     for ds in ("diabetes", "friedman20k"):
         train, test = ctx.data(ds)
         variants = {
@@ -327,10 +337,11 @@ def piece_e2e(ctx):
                          mib(rs) if rs else "n/a", mib(ps) if ps else "n/a",
                          mib(max(x["max_single_rss_bytes"] for x in ms)) if ms else "n/a",
                          max((x["max_procs"] for x in ms), default=0),
-                         min((x["samples"] for x in ms), default=0), len(ms)])
+                         min((x["samples"] for x in ms), default=0),
+                         "%.0f %%" % (100 * med([x["others_cpu_share"] for x in ms])) if ms else "n/a", len(ms)])
         sections.append("\n### %s (%s)\n" % (ds, os.path.basename(train)))
         sections.append(md_table(["program", "wall s: median (min–max)", "peak Σ RSS MiB", "peak Σ PSS MiB",
-                                  "largest process RSS MiB", "processes", "samples (min)", "runs ok"], rows))
+                                  "largest process RSS MiB", "processes", "samples (min)", "others' CPU", "runs ok"], rows))
         fp = medians["fitpool run"]
         rat = []
         for other in ("article.py (Pool.map)", "joblib_version.py"):
@@ -516,7 +527,8 @@ def piece_scaling(ctx):
             if doc:
                 tt = [x["wall_seconds"] for x in doc["results"]]
                 res.setdefault(("py", w), []).append((wall, doc["makespan_seconds"], tt))
-                log("  Pool(%d): wall %.3f s, makespan %.3f s, Σ tasks %.3f s" % (w, wall, doc["makespan_seconds"], sum(tt)))
+                log("  Pool(%d): wall %.3f s, makespan %.3f s, Σ tasks %.3f s, others used %.0f %% of the machine" % (
+                    w, wall, doc["makespan_seconds"], sum(tt), 100 * ctx.last_cpu["others_cpu_share"]))
 
     def side(s, w):
         runs = res.get((s, w), [])
@@ -592,6 +604,12 @@ def piece_data(ctx):
     return ""
 
 
+def noise_summary(xs):
+    if not xs:
+        return "n/a"
+    return "median %.0f %%, max %.0f %%" % (100 * statistics.median(xs), 100 * max(xs))
+
+
 def git_commit():
     try:
         c = subprocess.run(["git", "-C", REPO, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -660,8 +678,10 @@ def main():
     print(doc[0], flush=True)
     for name in names:
         t0 = time.perf_counter()
+        ctx.noise = []
         text = PIECES[name](ctx)
-        text += "\n_(%s took %.0f s)_\n" % (name, time.perf_counter() - t0)
+        text += "\n_(%s took %.0f s; other processes used %s of the machine's CPU during its runs)_\n" % (
+            name, time.perf_counter() - t0, noise_summary(ctx.noise))
         print(text, flush=True)
         doc.append(text)
     path = a.results or (os.path.join(HERE, "RESULTS.md") if a.piece == "all" else os.path.join(ctx.out, a.piece + ".md"))

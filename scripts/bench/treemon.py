@@ -55,6 +55,26 @@ def tree(root):
     return out
 
 
+def busy_seconds():
+    """CPU seconds the whole machine has spent not idle since boot (all CPUs, /proc/stat)."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    # user nice system idle iowait irq softirq steal ...
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_stats(ru, wall, busy0):
+    """Our tree's CPU seconds and the share of the machine's CPUs that OTHER processes used
+    meanwhile (0: we had the machine to ourselves; a noisy neighbour shows up here)."""
+    ours = ru.ru_utime + ru.ru_stime
+    others = max(0.0, busy_seconds() - busy0 - ours)
+    ncpu = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpu_seconds": ours, "others_cpu_share": others / (wall * (os.cpu_count() or ncpu)) if wall else 0.0}
+
+
 def pss_bytes(pid):
     try:
         with open("/proc/%d/smaps_rollup" % pid, "rb") as f:
@@ -99,6 +119,7 @@ def measure(argv, stdout_path=None, interval=0.05, env=None, cwd=None, stderr_pa
     out = open(stdout_path, "wb") if stdout_path else None
     err = open(stderr_path, "wb") if stderr_path else None
     try:
+        busy0 = busy_seconds()
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
         sampler = Sampler(proc.pid, interval)
@@ -114,7 +135,7 @@ def measure(argv, stdout_path=None, interval=0.05, env=None, cwd=None, stderr_pa
         for f in (out, err):
             if f:
                 f.close()
-    return {
+    return dict(cpu_stats(ru, wall, busy0), **{
         "rc": proc.returncode,
         "wall_seconds": wall,
         "peak_rss_bytes": sampler.peak_rss,
@@ -122,7 +143,7 @@ def measure(argv, stdout_path=None, interval=0.05, env=None, cwd=None, stderr_pa
         "max_single_rss_bytes": ru.ru_maxrss * 1024,
         "max_procs": sampler.max_procs,
         "samples": sampler.samples,
-    }
+    })
 
 
 def main():
