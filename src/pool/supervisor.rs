@@ -122,6 +122,8 @@ impl Workers {
         close.push(task_tx.as_raw_fd());
         close.push(resp_rx.as_raw_fd());
         let parent = nix::unistd::getpid();
+        // Whatever the caller left in stdout's buffer must not be printed twice by a worker.
+        let _ = std::io::Write::flush(&mut std::io::stdout());
         // Signals stay blocked across the fork: the child must not run the parent's handlers
         // (they write to the parent's signal pipe) before it has reset them; what arrives
         // meanwhile is delivered once its own dispositions are in place.
@@ -491,8 +493,15 @@ where
         if self.check_complete() {
             return Ok(true);
         }
-        self.build_pollfds();
-        let timeout = self.poll_timeout_ms();
+        // Short tasks with deep queues everywhere: rather than waking for every response,
+        // sleep a little and collect them in bulk (every response is still written as soon
+        // as its task ends, so nothing is lost if a worker dies meanwhile).
+        let batch = self.batch_wait();
+        self.build_pollfds(batch.is_none());
+        let mut timeout = self.poll_timeout();
+        if let Some(b) = batch {
+            timeout = Some(timeout.map_or(b, |t| t.min(b)));
+        }
         match sys::poll(&mut self.pollfds, timeout) {
             Ok(_) | Err(Errno::EINTR) => {}
             Err(e) => return Err(PoolError::Poll(e)),
@@ -509,6 +518,11 @@ where
                 Watch::Write(s) => self.flush(s),
             }
         }
+        if batch.is_some() {
+            for s in 0..self.workers.slots.len() {
+                self.read_slot(s, emit);
+            }
+        }
         self.check_deadlines();
         self.reap(emit);
         self.tick(emit);
@@ -517,7 +531,35 @@ where
 
     // ---- waiting
 
-    fn build_pollfds(&mut self) {
+    /// How long to sleep before collecting responses in bulk, when every busy worker still
+    /// has at least half its pipeline queued (`None`: wake on each response).
+    fn batch_wait(&self) -> Option<Duration> {
+        let depth = self.depth();
+        if depth <= 2 || self.interrupted.is_some() {
+            return None;
+        }
+        let mut busy = 0;
+        for slot in self.workers.slots.iter().flatten() {
+            if slot.resp_rx.is_none() || slot.kill.is_some() {
+                return None;
+            }
+            if !slot.in_flight.is_empty() {
+                if slot.in_flight.len() < depth / 2 && !self.pending.is_empty() {
+                    return None;
+                }
+                busy += 1;
+            }
+        }
+        if busy == 0 {
+            return None;
+        }
+        // Time for a worker to get through a quarter of its queue (plus per-task overhead).
+        let per_task_ns = self.ewma_ns + 2_000.0;
+        let ns = (per_task_ns * (depth / 4) as f64).clamp(10_000.0, 1_000_000.0);
+        Some(Duration::from_nanos(ns as u64))
+    }
+
+    fn build_pollfds(&mut self, watch_reads: bool) {
         self.pollfds.clear();
         self.watches.clear();
         let mut push = |fd: RawFd, events: libc::c_short, w: Watch, v: &mut Vec<libc::pollfd>| {
@@ -536,7 +578,7 @@ where
         );
         for (i, slot) in self.workers.slots.iter().enumerate() {
             let Some(slot) = slot else { continue };
-            if let Some(rx) = &slot.resp_rx {
+            if let Some(rx) = slot.resp_rx.as_ref().filter(|_| watch_reads) {
                 push(
                     rx.as_raw_fd(),
                     libc::POLLIN,
@@ -557,7 +599,7 @@ where
         }
     }
 
-    fn poll_timeout_ms(&self) -> i32 {
+    fn poll_timeout(&self) -> Option<Duration> {
         let now = Instant::now();
         let mut next: Option<Instant> = self.kill_at;
         let mut consider = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
@@ -574,14 +616,7 @@ where
                 consider(now + REAP_INTERVAL);
             }
         }
-        match next {
-            None => -1,
-            Some(t) => {
-                let d = t.saturating_duration_since(now);
-                // Round up so a deadline is never polled a hair too early.
-                d.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
-            }
-        }
+        next.map(|t| t.saturating_duration_since(now))
     }
 
     // ---- signals
@@ -641,8 +676,10 @@ where
                 return;
             };
             let fill = slot.inbuf.fill_from(rx);
+            let mut drained = false;
             match fill {
-                Ok(Fill::Data(_)) => {}
+                // A read that did not fill the room it had emptied the pipe.
+                Ok(Fill::Data(_)) => drained = slot.inbuf.room() > 0,
                 Ok(Fill::WouldBlock) => return,
                 Ok(Fill::Eof) | Err(_) => {
                     slot.resp_rx = None;
@@ -669,7 +706,7 @@ where
                     }
                 }
             }
-            if self.workers.slots[s].as_ref().is_none_or(|slot| slot.eof) {
+            if drained || self.workers.slots[s].as_ref().is_none_or(|slot| slot.eof) {
                 return;
             }
         }
@@ -957,9 +994,17 @@ where
         }
         self.top_up_workers(emit)?;
         let depth = self.depth();
-        // First one task to each idle worker, then fill the pipelines.
+        // First one task to each idle worker, then fill the pipelines (those at most half
+        // full, so refills come in batches).
         for pass_depth in [1, depth] {
             for s in 0..self.workers.slots.len() {
+                if pass_depth > 1
+                    && self.workers.slots[s]
+                        .as_ref()
+                        .is_some_and(|slot| slot.in_flight.len() > pass_depth / 2)
+                {
+                    continue;
+                }
                 loop {
                     if self.pending.is_empty() {
                         break;

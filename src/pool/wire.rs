@@ -165,11 +165,13 @@ fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> Result<usize, WireError> {
 }
 
 /// A receive buffer for a non-blocking pipe: bytes are read in large chunks and whole
-/// frames are cut out of it, so one `read` can bring many frames.
+/// frames are cut out of it, so one `read` can bring many frames. The storage is zeroed
+/// once when it grows, not on every read.
 #[derive(Debug, Default)]
 pub struct FrameBuf {
     buf: Vec<u8>,
     start: usize,
+    end: usize,
 }
 
 /// What [`FrameBuf::fill_from`] saw.
@@ -183,7 +185,8 @@ pub enum Fill {
     Eof,
 }
 
-const READ_CHUNK: usize = 64 << 10;
+/// Bytes asked for by one read of [`FrameBuf::fill_from`] (at least).
+pub const READ_CHUNK: usize = 64 << 10;
 
 impl FrameBuf {
     /// An empty buffer.
@@ -193,18 +196,39 @@ impl FrameBuf {
 
     /// Bytes received and not yet cut into frames.
     pub fn pending(&self) -> usize {
-        self.buf.len() - self.start
+        self.end - self.start
     }
 
     /// Appends bytes (for tests and in-memory streams).
     pub fn extend(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
+        self.make_room(bytes.len());
+        self.buf[self.end..self.end + bytes.len()].copy_from_slice(bytes);
+        self.end += bytes.len();
+    }
+
+    /// Ensures `want` free bytes after `end`, compacting or growing.
+    fn make_room(&mut self, want: usize) {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+        if self.buf.len() - self.end >= want {
+            return;
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.buf.len() - self.end < want {
+            self.buf.resize(self.end + want, 0);
+        }
     }
 
     /// The payload of the next whole frame, if one is buffered. A length over `max` is an
     /// error before anything is allocated for it.
     pub fn next_frame(&mut self, max: u32) -> Result<Option<&[u8]>, WireError> {
-        let avail = &self.buf[self.start..];
+        let avail = &self.buf[self.start..self.end];
         if avail.len() < HEADER_BYTES {
             return Ok(None);
         }
@@ -215,18 +239,20 @@ impl FrameBuf {
                 max,
             });
         }
-        let end = HEADER_BYTES + len as usize;
-        if avail.len() < end {
+        let total = HEADER_BYTES + len as usize;
+        if avail.len() < total {
+            // Make sure the rest of this frame fits in one go (bounded by `max`).
+            self.make_room(total - avail.len());
             return Ok(None);
         }
         let from = self.start + HEADER_BYTES;
-        self.start += end;
+        self.start += total;
         Ok(Some(&self.buf[from..from + len as usize]))
     }
 
     /// The error for a stream that ended now: `None` when it ended between frames.
     pub fn torn_at_eof(&self) -> Option<WireError> {
-        let avail = &self.buf[self.start..];
+        let avail = &self.buf[self.start..self.end];
         if avail.is_empty() {
             return None;
         }
@@ -243,36 +269,26 @@ impl FrameBuf {
 
     /// One `read(2)` from a non-blocking descriptor into the buffer.
     pub fn fill_from<Fd: AsFd>(&mut self, fd: Fd) -> Result<Fill, WireError> {
-        if self.start == self.buf.len() {
-            self.buf.clear();
-            self.start = 0;
-        } else if self.start > 0 && self.start >= self.buf.len() / 2 {
-            self.buf.drain(..self.start);
-            self.start = 0;
+        if self.buf.len() - self.end < READ_CHUNK / 4 {
+            self.make_room(READ_CHUNK);
         }
-        let old = self.buf.len();
-        self.buf.resize(old + READ_CHUNK, 0);
         loop {
-            match nix::unistd::read(fd.as_fd(), &mut self.buf[old..]) {
-                Ok(0) => {
-                    self.buf.truncate(old);
-                    return Ok(Fill::Eof);
-                }
+            match nix::unistd::read(fd.as_fd(), &mut self.buf[self.end..]) {
+                Ok(0) => return Ok(Fill::Eof),
                 Ok(n) => {
-                    self.buf.truncate(old + n);
+                    self.end += n;
                     return Ok(Fill::Data(n));
                 }
                 Err(nix::errno::Errno::EINTR) => continue,
-                Err(nix::errno::Errno::EAGAIN) => {
-                    self.buf.truncate(old);
-                    return Ok(Fill::WouldBlock);
-                }
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(WireError::Io(e.into()));
-                }
+                Err(nix::errno::Errno::EAGAIN) => return Ok(Fill::WouldBlock),
+                Err(e) => return Err(WireError::Io(e.into())),
             }
         }
+    }
+
+    /// Free bytes the next read may fill.
+    pub fn room(&self) -> usize {
+        self.buf.len() - self.end
     }
 }
 

@@ -143,7 +143,7 @@ where
         };
         let wall_ns = started.elapsed().as_nanos() as u64;
         let peak_rss_bytes = if reset_ok {
-            getrusage(UsageWho::RUSAGE_SELF)
+            getrusage(UsageWho::RUSAGE_THREAD)
                 .ok()
                 .map(|u| (u.max_rss().max(0) as u64) * 1024)
         } else {
