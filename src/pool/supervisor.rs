@@ -114,6 +114,11 @@ impl Workers {
         }
         let (task_rx, task_tx) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(PoolError::Pipe)?;
         let (resp_rx, resp_tx) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(PoolError::Pipe)?;
+        // The parent's ends are non-blocking (set before the fork, so nothing can fail after
+        // it); the child closes them, its own ends stay blocking.
+        for fd in [&task_tx, &resp_rx] {
+            fcntl(fd.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).map_err(PoolError::Pipe)?;
+        }
         let mut close: Vec<RawFd> = extra_close.to_vec();
         for s in self.slots.iter().flatten() {
             close.extend(s.task_tx.as_ref().map(|f| f.as_raw_fd()));
@@ -151,10 +156,6 @@ impl Workers {
             Ok(ForkResult::Parent { child }) => {
                 drop(task_rx);
                 drop(resp_tx);
-                for fd in [&task_tx, &resp_rx] {
-                    fcntl(fd.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK))
-                        .map_err(PoolError::Pipe)?;
-                }
                 let slot = Slot {
                     pid: child,
                     task_tx: Some(task_tx),

@@ -131,7 +131,8 @@ where
         let started = Instant::now();
         let reply = match panic::catch_unwind(AssertUnwindSafe(|| job(item))) {
             Ok(Ok(r)) => Reply::Ok(r),
-            Ok(Err(e)) => Reply::Err(e.to_string()),
+            // `{:#}`: the whole chain for error types that print one that way (anyhow).
+            Ok(Err(e)) => Reply::Err(format!("{e:#}")),
             Err(payload) => {
                 let msg = panic_message(&*payload);
                 drop(payload);
