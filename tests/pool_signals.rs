@@ -303,3 +303,59 @@ fn ticks_come_at_the_interval() {
     .unwrap();
     assert!((8..=11).contains(&ticks), "{ticks} ticks");
 }
+
+#[test]
+fn a_worker_killed_while_idle_is_replaced() {
+    let _g = serial();
+    let mut pool = Pool::new(cfg(2), |x: u32| Ok::<_, String>(x));
+    pool.start(Some(2)).unwrap();
+    let pids = pool.worker_pids();
+    signal_worker(pids[0], Signal::SIGKILL);
+    assert!(common::wait_gone(&[pids[0]], Duration::from_secs(2)));
+    let mut exits = Vec::new();
+    let mut retries = 0;
+    let s = pool
+        .run((0..20).collect(), None, |e| match e {
+            Event::WorkerExited { pid, exit, .. } => exits.push((pid, exit)),
+            Event::TaskRetry { .. } => retries += 1,
+            _ => {}
+        })
+        .unwrap();
+    assert_eq!(exits, vec![(pids[0], WorkerExit::Signal(Signal::SIGKILL))]);
+    assert_eq!(retries, 0, "no task was running on it");
+    assert!(s
+        .results
+        .iter()
+        .all(|r| r.outcome.is_ok() && r.attempt == 1));
+    assert!(s.results.iter().all(|r| r.pid != pids[0]));
+    assert_eq!(pool.worker_pids().len(), 2);
+}
+
+#[test]
+fn a_torn_frame_then_death_is_a_crash_not_a_parent_panic() {
+    let _g = serial();
+    let mut config = cfg(1);
+    config.retries = 0;
+    let mut pool = Pool::new(config, |x: u32| {
+        if x == 1 {
+            // Half a frame on stdout's neighbour, the response pipe, then die.
+            for fd in 3..64 {
+                // SAFETY: plain fcntl/write on descriptor numbers that may or may not be open.
+                unsafe {
+                    let fl = libc::fcntl(fd, libc::F_GETFL);
+                    let is_pipe = std::fs::read_link(format!("/proc/self/fd/{fd}"))
+                        .is_ok_and(|t| t.to_string_lossy().starts_with("pipe:"));
+                    if fl >= 0 && fl & libc::O_ACCMODE == libc::O_WRONLY && is_pipe {
+                        libc::write(fd, [100u8, 0, 0, 0, 1, 2].as_ptr().cast(), 6);
+                    }
+                }
+            }
+            std::process::exit(3);
+        }
+        Ok::<_, String>(x)
+    });
+    let s = pool.map(vec![0, 1, 2]).unwrap();
+    assert_eq!(s.results[0].outcome, Outcome::Ok(0));
+    assert_eq!(s.results[1].outcome, Outcome::Crashed(WorkerExit::Code(3)));
+    assert_eq!(s.results[2].outcome, Outcome::Ok(2));
+}

@@ -490,6 +490,11 @@ where
         if self.complete {
             return Ok(true);
         }
+        if self.sigchld {
+            // A worker may have died since the last look (between runs, say): settle it
+            // before handing out work.
+            self.reap(emit);
+        }
         self.dispatch(emit)?;
         if self.check_complete() {
             return Ok(true);
