@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use super::event::{Event, TaskResult};
 use super::exit::WorkerExit;
-use super::supervisor::{Supervisor, Workers};
+use super::slots::Workers;
+use super::supervisor::Supervisor;
 use super::wire::DEFAULT_MAX_FRAME_BYTES;
 
 /// How a pool runs its workers.

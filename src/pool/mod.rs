@@ -23,13 +23,16 @@
 //! ```
 //!
 //! Modules: [`wire`] (frames), `worker` (the child's loop), `supervisor` (the parent's event
-//! loop), [`exit`] (how a worker ended), `sys` (the only unsafe code), [`cpus`] (default
-//! worker count).
+//! loop), `slots` (the parent's view of its worker processes), `signals` (the parent's
+//! signal self-pipe during a run), [`exit`] (how a worker ended), `sys` (the only unsafe
+//! code), [`cpus`] (default worker count).
 
 mod api;
 pub mod cpus;
 mod event;
 pub mod exit;
+mod signals;
+mod slots;
 mod supervisor;
 mod sys;
 pub mod wire;
