@@ -163,6 +163,24 @@ fn sighup_to_an_idle_worker_replaces_it() {
 }
 
 #[test]
+fn workers_ignore_sigusr1() {
+    let _g = serial();
+    let mut pool = Pool::new(cfg(1), |x: u32| {
+        sleep_ms(200);
+        Ok::<_, String>(x)
+    });
+    let s = pool
+        .run(vec![7], None, |e| {
+            if let Event::TaskStarted { pid, .. } = e {
+                signal_worker(pid, Signal::SIGUSR1)
+            }
+        })
+        .unwrap();
+    assert_eq!(s.results[0].outcome, Outcome::Ok(7));
+    assert_eq!(s.results[0].attempt, 1);
+}
+
+#[test]
 fn workers_ignore_sigint() {
     let _g = serial();
     let mut pool = Pool::new(cfg(1), |x: u32| {

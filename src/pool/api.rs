@@ -109,6 +109,13 @@ pub enum PoolError {
 /// A pre-fork process pool: `job` is fixed before the workers fork, so whatever it captures
 /// (a loaded data set) reaches them through copy-on-write memory; only items and results
 /// cross the pipes.
+///
+/// Workers start at the first run (or [`start`](Self::start)), stay between runs, and end
+/// with [`join`](Self::join) (clean exit), [`terminate`](Self::terminate) or drop (SIGKILL,
+/// reaped: no zombie). They also die with the parent: `PR_SET_PDEATHSIG` fires when the
+/// *thread* that forked them ends, so use the pool from a thread that outlives it (the main
+/// thread of a CLI; a test's own thread). One run at a time per process
+/// ([`PoolError::Busy`]): signal handlers are process-wide.
 pub struct Pool<T, R, E, F> {
     config: PoolConfig,
     job: F,

@@ -193,7 +193,7 @@ pub(crate) fn set_oom_frame(fd: RawFd, frame: &[u8]) {
 }
 
 /// The worker's dispositions: every catchable signal to its default, then SIGINT ignored
-/// (Ctrl-C belongs to the parent), SIGHUP sets the retire flag, SIGABRT reports an
+/// (Ctrl-C belongs to the parent), SIGUSR1 ignored, SIGHUP sets the retire flag, SIGABRT reports an
 /// allocation failure; the signal mask emptied.
 pub(crate) fn reset_worker_signals() -> nix::Result<()> {
     let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
@@ -207,6 +207,9 @@ pub(crate) fn reset_worker_signals() -> nix::Result<()> {
         }
     }
     ignore_signal(Signal::SIGINT)?;
+    // SIGUSR1 asks the parent for its status; `pkill -USR1 fitpool` also reaches the workers
+    // (same command name), which must not die of it.
+    ignore_signal(Signal::SIGUSR1)?;
     let hup = SigAction::new(
         SigHandler::Handler(on_worker_hup),
         SaFlags::SA_RESTART,
