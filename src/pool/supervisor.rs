@@ -333,7 +333,12 @@ where
             {
                 consider(slot.head_since + limit);
             }
-            if slot.eof || slot.kill.is_some() || slot.task_tx.is_none() {
+            // Expected to die soon: look with waitpid now and then, should SIGCHLD not come
+            // (a handler not ours, a grandchild keeping the pipe open).
+            if slot.eof
+                || slot.kill.is_some()
+                || (slot.task_tx.is_none() && slot.in_flight.is_empty())
+            {
                 consider(now + REAP_INTERVAL);
             }
         }
