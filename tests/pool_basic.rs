@@ -462,3 +462,23 @@ fn dropping_imap_early_kills_busy_workers_and_the_pool_goes_on() {
     let s = pool.map(vec![0, 1]).unwrap();
     assert!(s.results.iter().all(|r| r.outcome.is_ok()));
 }
+
+#[test]
+fn a_result_bincode_cannot_decode_fails_with_the_reason() {
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Num(f64),
+        Text(String),
+    }
+    let _g = serial();
+    let mut pool = Pool::new(cfg(1), |x: u32| Ok::<_, String>(Loose::Num(f64::from(x))));
+    let s = pool.map(vec![1, 2]).unwrap();
+    for r in &s.results {
+        match &r.outcome {
+            Outcome::Failed(m) => assert!(m.contains("cannot decode frame: "), "{m}"),
+            o => panic!("{o:?}"),
+        }
+    }
+    let _ = Loose::Text(String::new());
+}

@@ -116,6 +116,10 @@ pub enum PoolError {
 /// *thread* that forked them ends, so use the pool from a thread that outlives it (the main
 /// thread of a CLI; a test's own thread). One run at a time per process
 /// ([`PoolError::Busy`]): signal handlers are process-wide.
+///
+/// Items (`T`) and results (`R`) cross the pipes as `bincode` (serde): types that need a
+/// self-describing format (`#[serde(flatten)]`, `#[serde(untagged)]`, `serde_json::Value`)
+/// do not decode; such a task ends `Failed` with bincode's reason.
 pub struct Pool<T, R, E, F> {
     config: PoolConfig,
     job: F,

@@ -427,7 +427,7 @@ where
                 match msg {
                     Ok(resp) => self.on_response(s, resp, emit),
                     Err(e) => {
-                        self.protocol_error(s, &e.to_string(), emit);
+                        self.protocol_error(s, &e.chain(), emit);
                         return;
                     }
                 }
@@ -793,7 +793,10 @@ where
         };
         if let Err(e) = wire::encode_frame(&req, &mut slot.out, max) {
             self.finish(
-                never_started(p, Outcome::Failed(format!("cannot send the task: {e}"))),
+                never_started(
+                    p,
+                    Outcome::Failed(format!("cannot send the task: {}", e.chain())),
+                ),
                 emit,
             );
             return;

@@ -66,6 +66,20 @@ pub enum WireError {
     Io(#[source] io::Error),
 }
 
+impl WireError {
+    /// The message with its causes, `"cannot decode frame: <bincode's reason>"`.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(e) = source {
+            text.push_str(": ");
+            text.push_str(&e.to_string());
+            source = e.source();
+        }
+        text
+    }
+}
+
 /// Decoding runs with a byte limit, so a garbage length inside a payload (a string claiming
 /// 2^60 bytes) is refused instead of allocated. bincode's limit is a constant: the smallest
 /// of these brackets at or above the frame limit is used.

@@ -165,7 +165,7 @@ where
         if let Err(e) = wire::encode_frame(&resp, &mut out, max) {
             resp = Response::Done {
                 index,
-                reply: Reply::Err(format!("cannot send the result: {e}")),
+                reply: Reply::Err(format!("cannot send the result: {}", e.chain())),
                 wall_ns,
                 peak_rss_bytes,
             };
