@@ -446,6 +446,51 @@ mod tests {
     }
 
     #[test]
+    fn frame_buf_reads_frames_larger_than_a_read_from_a_pipe() {
+        let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_NONBLOCK).unwrap();
+        let msgs: Vec<Response<Vec<u8>>> = (0..5u8)
+            .map(|i| Response::Done {
+                index: i.into(),
+                reply: Reply::Ok(vec![i; 100_000 * usize::from(i % 3) + 7]),
+                wall_ns: 1,
+                peak_rss_bytes: Some(2),
+            })
+            .collect();
+        let mut stream = Vec::new();
+        for m in &msgs {
+            encode_frame(m, &mut stream, 1 << 20).unwrap();
+        }
+        let writer = std::thread::spawn(move || {
+            let w = std::fs::File::from(w);
+            nix::fcntl::fcntl(
+                &w,
+                nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::empty()),
+            )
+            .unwrap();
+            let mut w = w;
+            for chunk in stream.chunks(33_333) {
+                w.write_all(chunk).unwrap();
+            }
+        });
+        let mut fb = FrameBuf::new();
+        let mut got = Vec::new();
+        loop {
+            while let Some(p) = fb.next_frame(1 << 20).unwrap() {
+                let p = p.to_vec();
+                got.push(decode_payload::<Response<Vec<u8>>>(&p, 1 << 20).unwrap());
+            }
+            match fb.fill_from(&r).unwrap() {
+                Fill::Data(_) => {}
+                Fill::WouldBlock => std::thread::sleep(std::time::Duration::from_millis(1)),
+                Fill::Eof => break,
+            }
+        }
+        writer.join().unwrap();
+        assert!(fb.torn_at_eof().is_none());
+        assert_eq!(got, msgs);
+    }
+
+    #[test]
     fn large_legit_frames_decode() {
         let item: Vec<u64> = vec![0; 3_000_000];
         let bytes = frame(&Request::Task {
@@ -512,6 +557,34 @@ mod tests {
                     let p = fb.next_frame(1 << 20).unwrap().unwrap().to_vec();
                     prop_assert_eq!(&decode_payload::<Response<Vec<i64>>>(&p, 1 << 20).unwrap(), m);
                 }
+            }
+
+            #[test]
+            fn frame_buf_reassembles_any_chunking(
+                msgs in proptest::collection::vec(response(), 1..30),
+                cuts in proptest::collection::vec(1usize..300, 1..60),
+            ) {
+                let mut stream = Vec::new();
+                for m in &msgs {
+                    encode_frame(m, &mut stream, 1 << 20).unwrap();
+                }
+                let mut fb = FrameBuf::new();
+                let mut got = Vec::new();
+                let mut pos = 0;
+                let mut i = 0;
+                while pos < stream.len() {
+                    let n = cuts[i % cuts.len()].min(stream.len() - pos);
+                    i += 1;
+                    fb.extend(&stream[pos..pos + n]);
+                    pos += n;
+                    while let Some(p) = fb.next_frame(1 << 20).unwrap() {
+                        let p = p.to_vec();
+                        got.push(decode_payload::<Response<Vec<i64>>>(&p, 1 << 20).unwrap());
+                    }
+                }
+                prop_assert_eq!(&got, &msgs);
+                prop_assert_eq!(fb.pending(), 0);
+                prop_assert!(fb.torn_at_eof().is_none());
             }
 
             #[test]
