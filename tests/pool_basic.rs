@@ -444,3 +444,41 @@ fn oversized_result_fails_alone() {
     assert_eq!(s.results[2].outcome, Outcome::Ok(vec![7; 20]));
     assert_eq!(s.results[1].pid, s.results[2].pid, "the worker survives");
 }
+
+#[test]
+fn dropping_imap_early_kills_busy_workers_and_the_pool_goes_on() {
+    let _g = serial();
+    let mut pool = Pool::new(cfg(2), |x: u64| {
+        sleep_ms(if x < 2 { 1 } else { 10_000 });
+        Ok::<_, String>(x)
+    });
+    let mut it = pool.imap_unordered((0..6).collect()).unwrap();
+    let first: Vec<u64> = it.by_ref().take(2).filter_map(|r| r.outcome.ok()).collect();
+    assert_eq!(first.len(), 2);
+    let t0 = Instant::now();
+    drop(it);
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    assert!(pool.worker_pids().is_empty());
+    let s = pool.map(vec![0, 1]).unwrap();
+    assert!(s.results.iter().all(|r| r.outcome.is_ok()));
+}
+
+#[test]
+fn a_result_bincode_cannot_decode_fails_with_the_reason() {
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Num(f64),
+        Text(String),
+    }
+    let _g = serial();
+    let mut pool = Pool::new(cfg(1), |x: u32| Ok::<_, String>(Loose::Num(f64::from(x))));
+    let s = pool.map(vec![1, 2]).unwrap();
+    for r in &s.results {
+        match &r.outcome {
+            Outcome::Failed(m) => assert!(m.contains("cannot decode frame: "), "{m}"),
+            o => panic!("{o:?}"),
+        }
+    }
+    let _ = Loose::Text(String::new());
+}

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use super::event::{Event, TaskResult};
 use super::exit::WorkerExit;
-use super::supervisor::{Supervisor, Workers};
+use super::slots::Workers;
+use super::supervisor::Supervisor;
 use super::wire::DEFAULT_MAX_FRAME_BYTES;
 
 /// How a pool runs its workers.
@@ -108,6 +109,17 @@ pub enum PoolError {
 /// A pre-fork process pool: `job` is fixed before the workers fork, so whatever it captures
 /// (a loaded data set) reaches them through copy-on-write memory; only items and results
 /// cross the pipes.
+///
+/// Workers start at the first run (or [`start`](Self::start)), stay between runs, and end
+/// with [`join`](Self::join) (clean exit), [`terminate`](Self::terminate) or drop (SIGKILL,
+/// reaped: no zombie). They also die with the parent: `PR_SET_PDEATHSIG` fires when the
+/// *thread* that forked them ends, so use the pool from a thread that outlives it (the main
+/// thread of a CLI; a test's own thread). One run at a time per process
+/// ([`PoolError::Busy`]): signal handlers are process-wide.
+///
+/// Items (`T`) and results (`R`) cross the pipes as `bincode` (serde): types that need a
+/// self-describing format (`#[serde(flatten)]`, `#[serde(untagged)]`, `serde_json::Value`)
+/// do not decode; such a task ends `Failed` with bincode's reason.
 pub struct Pool<T, R, E, F> {
     config: PoolConfig,
     job: F,

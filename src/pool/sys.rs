@@ -55,11 +55,30 @@ pub(crate) fn close_inherited(fds: &[RawFd]) {
     }
 }
 
-/// `poll(2)` over a caller-owned array.
-pub(crate) fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> nix::Result<usize> {
-    // SAFETY: the pointer and length come from a live mutable slice of `pollfd`, which poll
-    // only reads and writes within those bounds for the duration of the call.
-    let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+/// `ppoll(2)` over a caller-owned array, with a nanosecond timeout (`None`: wait forever)
+/// and the signal mask left as it is.
+pub(crate) fn poll(
+    fds: &mut [libc::pollfd],
+    timeout: Option<std::time::Duration>,
+) -> nix::Result<usize> {
+    let ts = timeout.map(|d| libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    });
+    let ts_ptr = ts
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: the pointer and length come from a live mutable slice of `pollfd`, which ppoll
+    // only reads and writes within those bounds for the duration of the call; `ts_ptr` is
+    // null or points to `ts`, alive on this frame; a null sigmask leaves the mask alone.
+    let r = unsafe {
+        libc::ppoll(
+            fds.as_mut_ptr(),
+            fds.len() as libc::nfds_t,
+            ts_ptr,
+            std::ptr::null(),
+        )
+    };
     Errno::result(r).map(|n| n as usize)
 }
 
@@ -174,7 +193,7 @@ pub(crate) fn set_oom_frame(fd: RawFd, frame: &[u8]) {
 }
 
 /// The worker's dispositions: every catchable signal to its default, then SIGINT ignored
-/// (Ctrl-C belongs to the parent), SIGHUP sets the retire flag, SIGABRT reports an
+/// (Ctrl-C belongs to the parent), SIGUSR1 ignored, SIGHUP sets the retire flag, SIGABRT reports an
 /// allocation failure; the signal mask emptied.
 pub(crate) fn reset_worker_signals() -> nix::Result<()> {
     let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
@@ -188,6 +207,9 @@ pub(crate) fn reset_worker_signals() -> nix::Result<()> {
         }
     }
     ignore_signal(Signal::SIGINT)?;
+    // SIGUSR1 asks the parent for its status; `pkill -USR1 fitpool` also reaches the workers
+    // (same command name), which must not die of it.
+    ignore_signal(Signal::SIGUSR1)?;
     let hup = SigAction::new(
         SigHandler::Handler(on_worker_hup),
         SaFlags::SA_RESTART,
