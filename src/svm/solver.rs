@@ -113,8 +113,13 @@ struct Solver<'a> {
     low_p: Vec<f64>,
     up_n: Vec<f64>,
     low_n: Vec<f64>,
-    /// Second-order objective of each variable (2s: alpha, 2s+1: alpha*), +inf if no candidate.
+    /// Best second-order objective of each scanned sample's two variables, +inf if neither is a
+    /// candidate.
     obj: Vec<f64>,
+    /// Samples with at least one active variable, ascending.
+    act: Vec<u32>,
+    /// Maxima of pass 1 computed by the last update, if the sets have not changed since.
+    pass1_max: Option<(f64, f64)>,
     unshrink: bool,
 }
 
@@ -125,12 +130,6 @@ const LANES: usize = 4;
 fn hmax(v: &[f64; LANES]) -> f64 {
     v.iter()
         .fold(f64::NEG_INFINITY, |a, &b| if b > a { b } else { a })
-}
-
-#[inline]
-fn hmin(v: &[f64; LANES]) -> f64 {
-    v.iter()
-        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a })
 }
 
 impl Solver<'_> {
@@ -192,40 +191,33 @@ impl Solver<'_> {
 
     /// Pass 1: maximal `-yG` over I_up (last variable wins ties, as libsvm's `>=`): a
     /// vectorised max reduction, then a backward scan for the last variable attaining it.
-    fn pass1(&self) -> Pass1 {
-        let e = self.e;
-        let n = self.n;
+    fn pass1(&mut self) -> Pass1 {
+        let (e, n) = (self.e, self.n);
         let (r, up_p, up_n) = (&self.r[..n], &self.up_p[..n], &self.up_n[..n]);
-        let mut mp = [f64::NEG_INFINITY; LANES];
-        let mut mn = [f64::NEG_INFINITY; LANES];
-        let chunks = n / LANES * LANES;
-        for ((rc, upc), unc) in r[..chunks]
-            .chunks_exact(LANES)
-            .zip(up_p[..chunks].chunks_exact(LANES))
-            .zip(up_n[..chunks].chunks_exact(LANES))
-        {
-            for k in 0..LANES {
-                let vp = -(rc[k] + e) + upc[k];
-                let vn = (e - rc[k]) + unc[k];
-                mp[k] = if vp > mp[k] { vp } else { mp[k] };
-                mn[k] = if vn > mn[k] { vn } else { mn[k] };
-            }
-        }
-        let mut gp = hmax(&mp);
-        let mut gn = hmax(&mn);
-        for s in chunks..n {
-            gp = gp.max(-(r[s] + e) + up_p[s]);
-            gn = gn.max((e - r[s]) + up_n[s]);
-        }
+        let (gp, gn) = if let Some(v) = self.pass1_max.take() {
+            v
+        } else if self.use_act() {
+            scan_pass1::<true>(&self.act, r, up_p, up_n, e)
+        } else {
+            scan_pass1::<false>(&[], r, up_p, up_n, e)
+        };
+        // the last variable attaining the maximum (alpha* follows alpha within a sample):
+        // a backward scan over the active samples, cheaper than tracking indices in the loop
         let vp = |s: usize| -(r[s] + e) + up_p[s];
         let vn = |s: usize| (e - r[s]) + up_n[s];
+        let none = f64::NEG_INFINITY;
+        let order = self.act.iter().rev().map(|&s| s as usize);
         if self.nu {
-            let ap = (gp > f64::NEG_INFINITY)
-                .then(|| (0..n).rev().find(|&s| vp(s) == gp))
-                .flatten();
-            let an = (gn > f64::NEG_INFINITY)
-                .then(|| (0..n).rev().find(|&s| vn(s) == gn))
-                .flatten();
+            let ap = if gp > none {
+                order.clone().find(|&s| vp(s) == gp)
+            } else {
+                None
+            };
+            let an = if gn > none {
+                order.clone().find(|&s| vn(s) == gn)
+            } else {
+                None
+            };
             Pass1 {
                 gmax: [gp, gn],
                 arg: [
@@ -236,8 +228,8 @@ impl Solver<'_> {
         } else {
             let g = gp.max(gn);
             let mut arg = None;
-            if g > f64::NEG_INFINITY {
-                for s in (0..n).rev() {
+            if g > none {
+                for s in order {
                     if vn(s) == g {
                         arg = Some(Var { s, pos: false });
                         break;
@@ -251,6 +243,24 @@ impl Solver<'_> {
             Pass1 {
                 gmax: [g, g],
                 arg: [arg, arg],
+            }
+        }
+    }
+
+    /// Whether the selection loops should run over the active-sample list (gathering) rather
+    /// than over all samples (contiguous).
+    #[inline]
+    fn use_act(&self) -> bool {
+        self.act.len() * 4 < self.n * 3
+    }
+
+    /// Rebuilds the sorted list of samples with at least one active variable.
+    fn rebuild_act(&mut self) {
+        self.pass1_max = None;
+        self.act.clear();
+        for (s, &f) in self.flags.iter().enumerate() {
+            if f & (P_ACT | N_ACT) != 0 {
+                self.act.push(s as u32);
             }
         }
     }
@@ -291,49 +301,27 @@ impl Solver<'_> {
             &self.low_p[..n],
             &self.low_n[..n],
         );
-        let obj = &mut self.obj[..2 * n];
         let (gmp, gmn) = (p1.gmax[0], p1.gmax[1]);
         let (qdp, qdn) = (qdi[0], qdi[1]);
-        let mut m2p = [f64::NEG_INFINITY; LANES];
-        let mut m2n = [f64::NEG_INFINITY; LANES];
-        let mut best = [f64::INFINITY; LANES];
-        let step = |s: usize| {
-            let ygp = r[s] + e + low_p[s];
-            let ygn = r[s] - e + low_n[s];
-            let gdp = gmp + ygp;
-            let gdn = gmn + ygn;
-            let mut qp = qdp + qd[s] - 2.0 * kp[s];
-            let mut qn = qdn + qd[s] - 2.0 * kn[s];
-            qp = if qp > 0.0 { qp } else { TAU };
-            qn = if qn > 0.0 { qn } else { TAU };
-            let op = -(gdp * gdp) / qp;
-            let on = -(gdn * gdn) / qn;
-            let op = if gdp > 0.0 { op } else { f64::INFINITY };
-            let on = if gdn > 0.0 { on } else { f64::INFINITY };
-            (ygp, ygn, op, on)
-        };
-        let chunks = n / LANES * LANES;
-        for base in (0..chunks).step_by(LANES) {
-            for k in 0..LANES {
-                let s = base + k;
-                let (ygp, ygn, op, on) = step(s);
-                m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
-                m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
-                let o = if on < op { on } else { op };
-                best[k] = if o < best[k] { o } else { best[k] };
-                obj[2 * s] = op;
-                obj[2 * s + 1] = on;
+        let gather = self.use_act();
+        let act = &self.act[..];
+        let m = if gather { act.len() } else { n };
+        let obj = &mut self.obj[..m];
+        let (gmx, qdx) = ([gmp, gmn], [qdp, qdn]);
+        let (g2p, g2n, bst) = match (self.nu, gather) {
+            (true, true) => {
+                scan_pass2::<true, true>(act, r, qd, low_p, low_n, kp, kn, e, gmx, qdx, obj)
             }
-        }
-        let (mut g2p, mut g2n, mut bst) = (hmax(&m2p), hmax(&m2n), hmin(&best));
-        for s in chunks..n {
-            let (ygp, ygn, op, on) = step(s);
-            g2p = g2p.max(ygp);
-            g2n = g2n.max(ygn);
-            bst = bst.min(op).min(on);
-            obj[2 * s] = op;
-            obj[2 * s + 1] = on;
-        }
+            (true, false) => {
+                scan_pass2::<true, false>(act, r, qd, low_p, low_n, kp, kn, e, gmx, qdx, obj)
+            }
+            (false, true) => {
+                scan_pass2::<false, true>(act, r, qd, low_p, low_n, kp, kn, e, gmx, qdx, obj)
+            }
+            (false, false) => {
+                scan_pass2::<false, false>(act, r, qd, low_p, low_n, kp, kn, e, gmx, qdx, obj)
+            }
+        };
         let gap = if self.nu {
             f64::max(gmp + g2p, gmn + g2n)
         } else {
@@ -342,13 +330,28 @@ impl Solver<'_> {
         if gap < self.eps || bst == f64::INFINITY {
             return None;
         }
-        let t = obj
+        // the last minimiser: last sample attaining it, alpha* before alpha within it
+        let k = obj
             .iter()
             .rposition(|&o| o == bst)
             .expect("the minimum is attained");
-        let j = Var {
-            s: t / 2,
-            pos: t % 2 == 0,
+        let s = if gather { act[k] as usize } else { k };
+        let (_, _, op, on) = pass2_terms(
+            r[s],
+            qd[s],
+            low_p[s],
+            low_n[s],
+            kp[s],
+            kn[s],
+            e,
+            [gmp, gmn],
+            [qdp, qdn],
+        );
+        let j = if on == bst {
+            Var { s, pos: false }
+        } else {
+            debug_assert_eq!(op, bst);
+            Var { s, pos: true }
         };
         let c = if self.nu && !j.pos { 1 } else { 0 };
         Some((
@@ -429,6 +432,7 @@ impl Solver<'_> {
                 self.refresh_flags(s);
             }
         }
+        self.rebuild_act();
     }
 
     fn activate_all(&mut self) {
@@ -436,6 +440,7 @@ impl Solver<'_> {
             self.flags[s] |= P_ACT | N_ACT;
             self.refresh_flags(s);
         }
+        self.rebuild_act();
     }
 
     fn all_active(&self) -> bool {
@@ -524,7 +529,17 @@ impl Solver<'_> {
         let di = i.y() * (ai - old_ai);
         let dj = j.y() * (aj - old_aj);
         let (ki, kj) = (self.cache.row(slot_i), self.cache.row(slot_j));
-        axpy2(&mut self.r, di, ki, dj, kj);
+        // fused with pass 1 of the next selection (valid unless shrinking changes the sets)
+        self.pass1_max = Some(axpy2_max(
+            &mut self.r,
+            di,
+            ki,
+            dj,
+            kj,
+            &self.up_p,
+            &self.up_n,
+            self.e,
+        ));
     }
 
     fn calculate_rho_standard(&self) -> f64 {
@@ -594,13 +609,193 @@ impl Solver<'_> {
     }
 }
 
-/// `r += a * x + b * y` (vectorised).
-#[inline]
-fn axpy2(r: &mut [f64], a: f64, x: &[f64], b: f64, y: &[f64]) {
-    let n = r.len().min(x.len()).min(y.len());
-    for ((rv, &xv), &yv) in r[..n].iter_mut().zip(&x[..n]).zip(&y[..n]) {
-        *rv += a * xv + b * yv;
+/// Candidate values of sample `s` in pass 2: `(yG alpha, yG alpha*, obj alpha, obj alpha*)`
+/// (masked values are -inf / +inf).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn pass2_terms(
+    r: f64,
+    qd: f64,
+    low_p: f64,
+    low_n: f64,
+    kp: f64,
+    kn: f64,
+    e: f64,
+    gmax: [f64; 2],
+    qdi: [f64; 2],
+) -> (f64, f64, f64, f64) {
+    let ygp = r + e + low_p;
+    let ygn = r - e + low_n;
+    let gdp = gmax[0] + ygp;
+    let gdn = gmax[1] + ygn;
+    let mut qp = qdi[0] + qd - 2.0 * kp;
+    let mut qn = qdi[1] + qd - 2.0 * kn;
+    qp = if qp > 0.0 { qp } else { TAU };
+    qn = if qn > 0.0 { qn } else { TAU };
+    let op = if gdp > 0.0 {
+        -(gdp * gdp) / qp
+    } else {
+        f64::INFINITY
+    };
+    let on = if gdn > 0.0 {
+        -(gdn * gdn) / qn
+    } else {
+        f64::INFINITY
+    };
+    (ygp, ygn, op, on)
+}
+
+/// Pass 2 over all samples: writes each sample's best objective into `obj` and returns the
+/// maxima of `yG` over I_low for both classes and the overall minimal objective. For epsilon-SVR
+/// (`NU = false`) both variables of a sample share gmax and the kernel row, so the better of the
+/// two is the one with the larger `gmax + yG` and one division per sample suffices.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn scan_pass2<const NU: bool, const GATHER: bool>(
+    act: &[u32],
+    r: &[f64],
+    qd: &[f64],
+    low_p: &[f64],
+    low_n: &[f64],
+    kp: &[f64],
+    kn: &[f64],
+    e: f64,
+    gmax: [f64; 2],
+    qdi: [f64; 2],
+    obj: &mut [f64],
+) -> (f64, f64, f64) {
+    let n = r.len();
+    let (qd, low_p, low_n, kp, kn) = (&qd[..n], &low_p[..n], &low_n[..n], &kp[..n], &kn[..n]);
+    let m = obj.len();
+    // Branch-free on purpose (divide, then select) so that LLVM vectorises the chunk loop.
+    let step = |s: usize| -> (f64, f64, f64) {
+        let (r, qd, lp, ln, kp, kn) = (r[s], qd[s], low_p[s], low_n[s], kp[s], kn[s]);
+        let ygp = r + e + lp;
+        let ygn = r - e + ln;
+        if NU {
+            let gdp = gmax[0] + ygp;
+            let gdn = gmax[1] + ygn;
+            let qp = qdi[0] + qd - 2.0 * kp;
+            let qn = qdi[1] + qd - 2.0 * kn;
+            let qp = if qp > 0.0 { qp } else { TAU };
+            let qn = if qn > 0.0 { qn } else { TAU };
+            let op = -(gdp * gdp) / qp;
+            let on = -(gdn * gdn) / qn;
+            let op = if gdp > 0.0 { op } else { f64::INFINITY };
+            let on = if gdn > 0.0 { on } else { f64::INFINITY };
+            (ygp, ygn, if on < op { on } else { op })
+        } else {
+            let gp = gmax[0] + ygp;
+            let gn = gmax[0] + ygn;
+            let g = if gn > gp { gn } else { gp };
+            let q = qdi[0] + qd - 2.0 * kp;
+            let q = if q > 0.0 { q } else { TAU };
+            let o = -(g * g) / q;
+            (ygp, ygn, if g > 0.0 { o } else { f64::INFINITY })
+        }
+    };
+    let at = |k: usize| if GATHER { act[k] as usize } else { k };
+    let mut m2p = [f64::NEG_INFINITY; LANES];
+    let mut m2n = [f64::NEG_INFINITY; LANES];
+    let mut best = [f64::INFINITY; LANES];
+    let chunks = m / LANES * LANES;
+    for (base, oc) in (0..chunks).step_by(LANES).zip(obj.chunks_exact_mut(LANES)) {
+        for k in 0..LANES {
+            let (ygp, ygn, o) = step(at(base + k));
+            m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+            m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+            best[k] = if o < best[k] { o } else { best[k] };
+            oc[k] = o;
+        }
     }
+    let (mut g2p, mut g2n) = (hmax(&m2p), hmax(&m2n));
+    let mut bst = best
+        .iter()
+        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a });
+    for (k, o_out) in obj.iter_mut().enumerate().skip(chunks) {
+        let (ygp, ygn, o) = step(at(k));
+        g2p = g2p.max(ygp);
+        g2n = g2n.max(ygn);
+        bst = bst.min(o);
+        *o_out = o;
+    }
+    (g2p, g2n, bst)
+}
+
+/// Pass 1 over all samples or the active list: the maxima of `-yG` over I_up for alpha and alpha*.
+fn scan_pass1<const GATHER: bool>(
+    act: &[u32],
+    r: &[f64],
+    up_p: &[f64],
+    up_n: &[f64],
+    e: f64,
+) -> (f64, f64) {
+    let n = r.len();
+    let (up_p, up_n) = (&up_p[..n], &up_n[..n]);
+    let m = if GATHER { act.len() } else { n };
+    let at = |k: usize| if GATHER { act[k] as usize } else { k };
+    let mut mp = [f64::NEG_INFINITY; LANES];
+    let mut mn = [f64::NEG_INFINITY; LANES];
+    let chunks = m / LANES * LANES;
+    for base in (0..chunks).step_by(LANES) {
+        for k in 0..LANES {
+            let s = at(base + k);
+            let vp = -(r[s] + e) + up_p[s];
+            let vn = (e - r[s]) + up_n[s];
+            mp[k] = if vp > mp[k] { vp } else { mp[k] };
+            mn[k] = if vn > mn[k] { vn } else { mn[k] };
+        }
+    }
+    let mut gp = hmax(&mp);
+    let mut gn = hmax(&mn);
+    for k in chunks..m {
+        let s = at(k);
+        gp = gp.max(-(r[s] + e) + up_p[s]);
+        gn = gn.max((e - r[s]) + up_n[s]);
+    }
+    (gp, gn)
+}
+
+/// `r += a * x + b * y`, fused with pass 1 over the updated values: returns the maxima of
+/// `-yG` over I_up for alpha (`-(r + e) + up_p`) and alpha* (`e - r + up_n`). Vectorised.
+#[allow(clippy::too_many_arguments)]
+fn axpy2_max(
+    r: &mut [f64],
+    a: f64,
+    x: &[f64],
+    b: f64,
+    y: &[f64],
+    up_p: &[f64],
+    up_n: &[f64],
+    e: f64,
+) -> (f64, f64) {
+    let n = r.len();
+    let (x, y, up_p, up_n) = (&x[..n], &y[..n], &up_p[..n], &up_n[..n]);
+    let mut mp = [f64::NEG_INFINITY; LANES];
+    let mut mn = [f64::NEG_INFINITY; LANES];
+    let chunks = n / LANES * LANES;
+    for (base, rc) in (0..chunks).step_by(LANES).zip(r.chunks_exact_mut(LANES)) {
+        let w = base..base + LANES;
+        let xc: &[f64; LANES] = x[w.clone()].try_into().unwrap();
+        let yc: &[f64; LANES] = y[w.clone()].try_into().unwrap();
+        let upc: &[f64; LANES] = up_p[w.clone()].try_into().unwrap();
+        let unc: &[f64; LANES] = up_n[w].try_into().unwrap();
+        for k in 0..LANES {
+            let rv = rc[k] + (a * xc[k] + b * yc[k]);
+            rc[k] = rv;
+            let vp = -(rv + e) + upc[k];
+            let vn = (e - rv) + unc[k];
+            mp[k] = if vp > mp[k] { vp } else { mp[k] };
+            mn[k] = if vn > mn[k] { vn } else { mn[k] };
+        }
+    }
+    let (mut gp, mut gn) = (hmax(&mp), hmax(&mn));
+    for s in chunks..n {
+        r[s] += a * x[s] + b * y[s];
+        gp = gp.max(-(r[s] + e) + up_p[s]);
+        gn = gn.max((e - r[s]) + up_n[s]);
+    }
+    (gp, gn)
 }
 
 /// Solves the SVR dual. `target` is y, `e` the tube half-width (0 for nu-SVR), `alpha0` a
@@ -640,7 +835,9 @@ pub fn solve(
         low_p: vec![0.0; n],
         up_n: vec![0.0; n],
         low_n: vec![0.0; n],
-        obj: vec![f64::INFINITY; 2 * n],
+        obj: vec![f64::INFINITY; n],
+        act: (0..n as u32).collect(),
+        pass1_max: None,
         unshrink: false,
     };
     for t in 0..n {
