@@ -39,6 +39,30 @@ fn main() {
         return;
     }
     let (xtr, ytr) = load(&args[0]);
+    if args[2] == "kernel" {
+        // kernel-row throughput: 2000 RBF rows over the training set
+        let data = fitpool::svm::Samples::from_view(xtr.view());
+        let kf = fitpool::svm::KernelFn {
+            kernel: fitpool::svm::Kernel::Rbf,
+            gamma: 0.05,
+            coef0: 0.0,
+            degree: 3,
+        };
+        let mut out = vec![0.0; data.n];
+        let t0 = Instant::now();
+        let mut s = 0.0;
+        for i in 0..2000 {
+            let i = i % data.n;
+            fitpool::svm::kernel_row(&kf, data.row(i), data.sq[i], &data, &mut out);
+            s += out[i / 2];
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        println!(
+            "kernel rows: {:.3} ns per entry ({s})",
+            secs * 1e9 / (2000.0 * data.n as f64)
+        );
+        return;
+    }
     let (xte, yte) = load(&args[1]);
     let kind = match args[2].as_str() {
         "svr" => SvrKind::epsilon_default(),

@@ -295,33 +295,28 @@ impl Solver<'_> {
         }
         let kp = &self.cache.row(slots[0])[..n];
         let kn = &self.cache.row(slots[1])[..n];
-        let (r, qd, low_p, low_n) = (
-            &self.r[..n],
-            &self.qd[..n],
-            &self.low_p[..n],
-            &self.low_n[..n],
-        );
-        let (gmp, gmn) = (p1.gmax[0], p1.gmax[1]);
-        let (qdp, qdn) = (qdi[0], qdi[1]);
+        let ctx = Pass2 {
+            r: &self.r[..n],
+            qd: &self.qd[..n],
+            low_p: &self.low_p[..n],
+            low_n: &self.low_n[..n],
+            kp,
+            kn,
+            e,
+            gmax: p1.gmax,
+            qdi,
+        };
         let gather = self.use_act();
         let act = &self.act[..];
         let m = if gather { act.len() } else { n };
-        let obj = &mut self.obj[..m];
-        let (gmx, qdx) = ([gmp, gmn], [qdp, qdn]);
+        let blocks = &mut self.obj[..m.div_ceil(BLOCK)];
         let (g2p, g2n, bst) = match (self.nu, gather) {
-            (true, true) => {
-                scan_pass2::<true, true>(act, r, qd, low_p, low_n, kp, kn, e, gmx, qdx, obj)
-            }
-            (true, false) => {
-                scan_pass2::<true, false>(act, r, qd, low_p, low_n, kp, kn, e, gmx, qdx, obj)
-            }
-            (false, true) => {
-                scan_pass2::<false, true>(act, r, qd, low_p, low_n, kp, kn, e, gmx, qdx, obj)
-            }
-            (false, false) => {
-                scan_pass2::<false, false>(act, r, qd, low_p, low_n, kp, kn, e, gmx, qdx, obj)
-            }
+            (true, true) => ctx.scan::<true, true>(act, m, blocks),
+            (true, false) => ctx.scan::<true, false>(act, m, blocks),
+            (false, true) => ctx.scan::<false, true>(act, m, blocks),
+            (false, false) => ctx.scan::<false, false>(act, m, blocks),
         };
+        let (gmp, gmn) = (p1.gmax[0], p1.gmax[1]);
         let gap = if self.nu {
             f64::max(gmp + g2p, gmn + g2n)
         } else {
@@ -330,22 +325,35 @@ impl Solver<'_> {
         if gap < self.eps || bst == f64::INFINITY {
             return None;
         }
-        // the last minimiser: last sample attaining it, alpha* before alpha within it
-        let k = obj
+        // the last minimiser: the last block holding it, then the last sample in that block;
+        // alpha* follows alpha within a sample
+        let b = blocks
             .iter()
             .rposition(|&o| o == bst)
             .expect("the minimum is attained");
-        let s = if gather { act[k] as usize } else { k };
+        let at = |k: usize| if gather { act[k] as usize } else { k };
+        let k = (b * BLOCK..m.min((b + 1) * BLOCK))
+            .rev()
+            .find(|&k| {
+                let s = at(k);
+                if self.nu {
+                    ctx.step::<true>(s).2 == bst
+                } else {
+                    ctx.step::<false>(s).2 == bst
+                }
+            })
+            .expect("the minimum is attained in its block");
+        let s = at(k);
         let (_, _, op, on) = pass2_terms(
-            r[s],
-            qd[s],
-            low_p[s],
-            low_n[s],
+            ctx.r[s],
+            ctx.qd[s],
+            ctx.low_p[s],
+            ctx.low_n[s],
             kp[s],
             kn[s],
             e,
-            [gmp, gmn],
-            [qdp, qdn],
+            p1.gmax,
+            qdi,
         );
         let j = if on == bst {
             Var { s, pos: false }
@@ -645,38 +653,38 @@ fn pass2_terms(
     (ygp, ygn, op, on)
 }
 
-/// Pass 2 over all samples: writes each sample's best objective into `obj` and returns the
-/// maxima of `yG` over I_low for both classes and the overall minimal objective. For epsilon-SVR
-/// (`NU = false`) both variables of a sample share gmax and the kernel row, so the better of the
-/// two is the one with the larger `gmax + yG` and one division per sample suffices.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn scan_pass2<const NU: bool, const GATHER: bool>(
-    act: &[u32],
-    r: &[f64],
-    qd: &[f64],
-    low_p: &[f64],
-    low_n: &[f64],
-    kp: &[f64],
-    kn: &[f64],
+/// Samples per block of pass 2: the scan records each block's minimum, so finding the last
+/// minimiser afterwards rescans one block only.
+const BLOCK: usize = 64;
+
+/// The inputs of pass 2 (second-order selection of j).
+struct Pass2<'a> {
+    r: &'a [f64],
+    qd: &'a [f64],
+    low_p: &'a [f64],
+    low_n: &'a [f64],
+    kp: &'a [f64],
+    kn: &'a [f64],
     e: f64,
     gmax: [f64; 2],
     qdi: [f64; 2],
-    obj: &mut [f64],
-) -> (f64, f64, f64) {
-    let n = r.len();
-    let (qd, low_p, low_n, kp, kn) = (&qd[..n], &low_p[..n], &low_n[..n], &kp[..n], &kn[..n]);
-    let m = obj.len();
-    // Branch-free on purpose (divide, then select) so that LLVM vectorises the chunk loop.
-    let step = |s: usize| -> (f64, f64, f64) {
-        let (r, qd, lp, ln, kp, kn) = (r[s], qd[s], low_p[s], low_n[s], kp[s], kn[s]);
-        let ygp = r + e + lp;
-        let ygn = r - e + ln;
+}
+
+impl Pass2<'_> {
+    /// `(yG alpha, yG alpha*, best objective of the sample's two variables)`, masked values
+    /// being -inf / +inf. For epsilon-SVR (`NU = false`) both variables share gmax and the
+    /// kernel row, so the better is the one with the larger `gmax + yG`: one division.
+    /// Branch-free on purpose (divide, then select) so that LLVM vectorises the scan.
+    #[inline(always)]
+    fn step<const NU: bool>(&self, s: usize) -> (f64, f64, f64) {
+        let (r, qd) = (self.r[s], self.qd[s]);
+        let ygp = r + self.e + self.low_p[s];
+        let ygn = r - self.e + self.low_n[s];
         if NU {
-            let gdp = gmax[0] + ygp;
-            let gdn = gmax[1] + ygn;
-            let qp = qdi[0] + qd - 2.0 * kp;
-            let qn = qdi[1] + qd - 2.0 * kn;
+            let gdp = self.gmax[0] + ygp;
+            let gdn = self.gmax[1] + ygn;
+            let qp = self.qdi[0] + qd - 2.0 * self.kp[s];
+            let qn = self.qdi[1] + qd - 2.0 * self.kn[s];
             let qp = if qp > 0.0 { qp } else { TAU };
             let qn = if qn > 0.0 { qn } else { TAU };
             let op = -(gdp * gdp) / qp;
@@ -685,41 +693,59 @@ fn scan_pass2<const NU: bool, const GATHER: bool>(
             let on = if gdn > 0.0 { on } else { f64::INFINITY };
             (ygp, ygn, if on < op { on } else { op })
         } else {
-            let gp = gmax[0] + ygp;
-            let gn = gmax[0] + ygn;
+            let gp = self.gmax[0] + ygp;
+            let gn = self.gmax[0] + ygn;
             let g = if gn > gp { gn } else { gp };
-            let q = qdi[0] + qd - 2.0 * kp;
+            let q = self.qdi[0] + qd - 2.0 * self.kp[s];
             let q = if q > 0.0 { q } else { TAU };
             let o = -(g * g) / q;
             (ygp, ygn, if g > 0.0 { o } else { f64::INFINITY })
         }
-    };
-    let at = |k: usize| if GATHER { act[k] as usize } else { k };
-    let mut m2p = [f64::NEG_INFINITY; LANES];
-    let mut m2n = [f64::NEG_INFINITY; LANES];
-    let mut best = [f64::INFINITY; LANES];
-    let chunks = m / LANES * LANES;
-    for (base, oc) in (0..chunks).step_by(LANES).zip(obj.chunks_exact_mut(LANES)) {
-        for k in 0..LANES {
-            let (ygp, ygn, o) = step(at(base + k));
-            m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
-            m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
-            best[k] = if o < best[k] { o } else { best[k] };
-            oc[k] = o;
+    }
+
+    /// Scans `m` samples (all, or the active list when `GATHER`): returns the maxima of `yG`
+    /// over I_low for both classes and the minimal objective; writes each block's minimum.
+    #[inline(always)]
+    fn scan<const NU: bool, const GATHER: bool>(
+        &self,
+        act: &[u32],
+        m: usize,
+        blocks: &mut [f64],
+    ) -> (f64, f64, f64) {
+        let at = |k: usize| if GATHER { act[k] as usize } else { k };
+        let mut m2p = [f64::NEG_INFINITY; LANES];
+        let mut m2n = [f64::NEG_INFINITY; LANES];
+        let full = m / BLOCK;
+        for (b, bm) in blocks.iter_mut().enumerate().take(full) {
+            let mut best = [f64::INFINITY; LANES];
+            for base in (b * BLOCK..(b + 1) * BLOCK).step_by(LANES) {
+                for k in 0..LANES {
+                    let (ygp, ygn, o) = self.step::<NU>(at(base + k));
+                    m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                    m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                    best[k] = if o < best[k] { o } else { best[k] };
+                }
+            }
+            *bm = best
+                .iter()
+                .fold(f64::INFINITY, |a, &v| if v < a { v } else { a });
         }
+        let (mut g2p, mut g2n) = (hmax(&m2p), hmax(&m2n));
+        if full * BLOCK < m {
+            let mut tail = f64::INFINITY;
+            for k in full * BLOCK..m {
+                let (ygp, ygn, o) = self.step::<NU>(at(k));
+                g2p = g2p.max(ygp);
+                g2n = g2n.max(ygn);
+                tail = tail.min(o);
+            }
+            blocks[full] = tail;
+        }
+        let bst = blocks
+            .iter()
+            .fold(f64::INFINITY, |a, &v| if v < a { v } else { a });
+        (g2p, g2n, bst)
     }
-    let (mut g2p, mut g2n) = (hmax(&m2p), hmax(&m2n));
-    let mut bst = best
-        .iter()
-        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a });
-    for (k, o_out) in obj.iter_mut().enumerate().skip(chunks) {
-        let (ygp, ygn, o) = step(at(k));
-        g2p = g2p.max(ygp);
-        g2n = g2n.max(ygn);
-        bst = bst.min(o);
-        *o_out = o;
-    }
-    (g2p, g2n, bst)
 }
 
 /// Pass 1 over all samples or the active list: the maxima of `-yG` over I_up for alpha and alpha*.
@@ -813,7 +839,7 @@ pub fn solve(
     let qd: Vec<f64> = (0..n)
         .map(|s| {
             let x = data.row(s);
-            kf.from_dot(super::kernel::dot(x, x), data.sq[s], data.sq[s])
+            kf.from_dot(super::kernel::dot_seq(x, x), data.sq[s], data.sq[s])
         })
         .collect();
     let mut s = Solver {

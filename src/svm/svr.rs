@@ -37,7 +37,16 @@ pub struct SvrModel {
 impl SvrModel {
     /// Predictions for the rows of `x` (same number of columns as the training data).
     pub fn predict(&self, x: ArrayView2<f64>) -> Array1<f64> {
-        let sv = &self.support_vectors;
+        // the panel layout is not serialised: rebuild it for a deserialised model
+        let rebuilt;
+        let sv = if self.support_vectors.has_panels() {
+            &self.support_vectors
+        } else {
+            let mut s = self.support_vectors.clone();
+            s.build_panels();
+            rebuilt = s;
+            &rebuilt
+        };
         assert_eq!(
             x.ncols(),
             sv.d,
