@@ -2,7 +2,8 @@
 //! training set, predicts a CSV test set, and prints one JSON line with seconds and RMSE.
 //! Driven by `scripts/bench_svm.py`, which runs scikit-learn on the same files.
 //!
-//! `cargo bench --bench svm -- TRAIN.csv TEST.csv svr|nusvr [C]`
+//! `cargo bench --bench svm -- TRAIN.csv TEST.csv svr|nusvr [C [CACHE_MB]]`
+//! (`cargo bench --bench svm -- TRAIN.csv - kernel` times kernel rows alone)
 
 use std::time::Instant;
 
@@ -72,6 +73,9 @@ fn main() {
     let mut params = SvmParams::default();
     if let Some(c) = args.get(3) {
         params.c = c.parse().unwrap();
+    }
+    if let Some(mb) = args.get(4) {
+        params.cache_size_mb = mb.parse().unwrap();
     }
     let t0 = Instant::now();
     let m = fit(xtr.view(), ytr.view(), kind, &params).unwrap();

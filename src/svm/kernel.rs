@@ -281,8 +281,14 @@ fn dots_into(a: &[f64], data: &Samples, out: &mut [f64]) {
             }
         }
         let j0 = p * PANEL;
-        let m = (n - j0).min(PANEL);
-        out[j0..j0 + m].copy_from_slice(&acc[..m]);
+        if j0 + PANEL <= n {
+            let o: &mut [f64; PANEL] = (&mut out[j0..j0 + PANEL]).try_into().unwrap();
+            *o = acc;
+        } else {
+            for (o, &v) in out[j0..n].iter_mut().zip(&acc) {
+                *o = v;
+            }
+        }
     }
 }
 
