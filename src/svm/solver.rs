@@ -59,6 +59,8 @@ pub struct Solution {
     pub r: f64,
     /// Iterations done.
     pub iterations: u64,
+    /// Whether the stopping criterion was met (false: stopped at the iteration limit).
+    pub converged: bool,
     /// Dual objective value.
     pub objective: f64,
     /// Kernel rows computed (cache misses).
@@ -880,6 +882,7 @@ pub fn solve(
 
     let l = 2 * n;
     let mut iter: u64 = 0;
+    let mut converged = false;
     let mut counter = l.min(1000) + 1;
     while iter < opt.max_iter {
         counter -= 1;
@@ -894,6 +897,7 @@ pub fn solve(
             Some(v) => v,
             None => {
                 if s.all_active() {
+                    converged = true;
                     break;
                 }
                 s.activate_all();
@@ -903,7 +907,10 @@ pub fn solve(
                         counter = 1; // shrink at the next iteration
                         v
                     }
-                    None => break,
+                    None => {
+                        converged = true;
+                        break;
+                    }
                 }
             }
         };
@@ -928,6 +935,7 @@ pub fn solve(
         rho,
         r,
         iterations: iter,
+        converged,
         objective,
         rows_computed: s.cache.misses,
     }

@@ -28,6 +28,9 @@ pub struct SvrModel {
     pub epsilon: f64,
     /// SMO iterations.
     pub iterations: u64,
+    /// Whether the solver met its tolerance (false: it stopped at `max_iter`, where
+    /// scikit-learn warns with a `ConvergenceWarning`).
+    pub converged: bool,
     /// Dual objective value at the solution.
     pub objective: f64,
     /// Kernel rows computed during training (kernel-cache misses).
@@ -170,6 +173,7 @@ pub fn fit(
         kind,
         epsilon,
         iterations: sol.iterations,
+        converged: sol.converged,
         objective: sol.objective,
         kernel_rows: sol.rows_computed,
     })
