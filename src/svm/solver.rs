@@ -115,8 +115,8 @@ struct Solver<'a> {
     low_p: Vec<f64>,
     up_n: Vec<f64>,
     low_n: Vec<f64>,
-    /// Best second-order objective of each scanned sample's two variables, +inf if neither is a
-    /// candidate.
+    /// Pass 2 scratch: the minimal second-order objective of each block of [`BLOCK`] scanned
+    /// samples (+inf where no variable is a candidate).
     obj: Vec<f64>,
     /// Samples with at least one active variable, ascending.
     act: Vec<u32>,
