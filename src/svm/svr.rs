@@ -28,6 +28,9 @@ pub struct SvrModel {
     pub epsilon: f64,
     /// SMO iterations.
     pub iterations: u64,
+    /// Whether the solver met its tolerance (false: it stopped at `max_iter`, where
+    /// scikit-learn warns with a `ConvergenceWarning`).
+    pub converged: bool,
     /// Dual objective value at the solution.
     pub objective: f64,
     /// Kernel rows computed during training (kernel-cache misses).
@@ -37,7 +40,16 @@ pub struct SvrModel {
 impl SvrModel {
     /// Predictions for the rows of `x` (same number of columns as the training data).
     pub fn predict(&self, x: ArrayView2<f64>) -> Array1<f64> {
-        let sv = &self.support_vectors;
+        // the panel layout is not serialised: rebuild it for a deserialised model
+        let rebuilt;
+        let sv = if self.support_vectors.has_panels() {
+            &self.support_vectors
+        } else {
+            let mut s = self.support_vectors.clone();
+            s.build_panels();
+            rebuilt = s;
+            &rebuilt
+        };
         assert_eq!(
             x.ncols(),
             sv.d,
@@ -161,6 +173,7 @@ pub fn fit(
         kind,
         epsilon,
         iterations: sol.iterations,
+        converged: sol.converged,
         objective: sol.objective,
         kernel_rows: sol.rows_computed,
     })
