@@ -68,9 +68,11 @@ fn check(dataset: &str) {
                 let got = rmse(&p.y_pred, &y_test);
                 let rel = (got - want).abs() / want;
                 eprintln!(
-                    "{dataset:9} {repr:90} ours {got:10.5} sklearn {want:10.5} rel {:+.4}% fit {:.3}s",
+                    "{dataset:9} {repr:90} ours {got:10.5} sklearn {want:10.5} rel {:+.4}% fit {:.3}s predict {:.3}s cost {:.2e}",
                     100.0 * (got - want) / want,
-                    p.fit_seconds
+                    p.fit_seconds,
+                    p.predict_seconds,
+                    spec.expected_cost(x_train.nrows(), x_train.ncols())
                 );
                 if rel > bound(&spec) {
                     failures.push(format!("{repr}: ours {got} vs sklearn {want}"));
