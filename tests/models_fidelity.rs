@@ -81,8 +81,8 @@ fn check(dataset: &str) {
                     format!("seed mean of [{lo:.5}, {hi:.5}]")
                 });
                 eprintln!(
-                    "{dataset:9} {repr:100} ours {got:10.5} sklearn {want:10.5} rel {:+.4}% {range} fit {:.3}s predict {:.3}s cost {:.2e}",
-                    100.0 * (got - want) / want,
+                    "{dataset:9} {repr:100} ours {got:10.5} sklearn {want:10.5} rel {:+.2e} {range} fit {:.3}s predict {:.3}s cost {:.2e}",
+                    (got - want) / want,
                     p.fit_seconds,
                     p.predict_seconds,
                     spec.expected_cost(x_train.nrows(), x_train.ncols())
