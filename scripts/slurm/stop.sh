@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# scripts/slurm/stop.sh -- stop the daemons started by scripts/slurm/start.sh, by pid file.
+# Cancels remaining jobs first (their processes would otherwise outlive slurmd),
+# then stops slurmd, slurmctld and munged. Safe to run when nothing is running.
+#
+# Tunables (environment):
+#   SLURM_STOP_CANCEL_JOBS  1 = scancel all jobs and wait for them to leave (default 1)
+#   SLURM_STOP_JOB_TIMEOUT  seconds to wait for cancelled jobs (default: KillWait + 20)
+#   SLURM_STOP_KEEP_MUNGE   1 = leave munged running (default 0)
+set -uo pipefail
+
+: "${SLURM_STOP_CANCEL_JOBS:=1}"
+: "${SLURM_STOP_KEEP_MUNGE:=0}"
+CTLD_PID=/run/slurmctld.pid
+SLURMD_PID=/run/slurmd.pid
+MUNGE_PID=/run/munge/munged.pid
+
+log() { echo "[slurm/stop] $*"; }
+
+[ "$(id -u)" = 0 ] || { echo "[slurm/stop] ERROR: must be run as root" >&2; exit 1; }
+
+# pid_alive PIDFILE COMM: the pid file names a live (non-zombie) process called COMM
+pid_alive() {
+  local f=$1 name=$2 pid st
+  [ -s "$f" ] || return 1
+  pid=$( { tr -dc '0-9' < "$f"; } 2>/dev/null || true)
+  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
+  [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] || return 1
+  st=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)
+  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# stop_daemon COMM PIDFILE: SIGTERM by pid file, SIGKILL after 15 s
+stop_daemon() {
+  local name=$1 f=$2 pid
+  if ! pid_alive "$f" "$name"; then
+    [ -e "$f" ] && { log "removing stale $f"; rm -f "$f"; }
+    log "$name not running"
+    return 0
+  fi
+  pid=$( { tr -dc '0-9' < "$f"; } 2>/dev/null || true)
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 150); do pid_alive "$f" "$name" || break; sleep 0.1; done
+  if pid_alive "$f" "$name"; then
+    log "$name (pid $pid) ignored SIGTERM for 15 s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  rm -f "$f"
+}
+
+rc=0
+if [ "$SLURM_STOP_CANCEL_JOBS" = 1 ] && pid_alive "$CTLD_PID" slurmctld; then
+  jobs=$(squeue -h -o '%A' 2>/dev/null | sort -u | tr '\n' ' ')
+  if [ -n "${jobs// /}" ]; then
+    kw=$(scontrol show config 2>/dev/null | awk '$1 == "KillWait" {print $3}')
+    : "${SLURM_STOP_JOB_TIMEOUT:=$(( ${kw:-30} + 20 ))}"
+    log "cancelling jobs: $jobs(waiting up to ${SLURM_STOP_JOB_TIMEOUT}s)"
+    # shellcheck disable=SC2086
+    scancel $jobs 2>/dev/null || true
+    deadline=$((SECONDS + SLURM_STOP_JOB_TIMEOUT))
+    while [ -n "$(squeue -h -o '%A' 2>/dev/null)" ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 1; done
+    if [ -n "$(squeue -h -o '%A' 2>/dev/null)" ]; then
+      log "WARNING: jobs still present: $(squeue -h -o '%A:%T' | tr '\n' ' ')"
+      rc=1
+    fi
+  fi
+fi
+
+stop_daemon slurmd "$SLURMD_PID"
+stop_daemon slurmctld "$CTLD_PID"
+if [ "$SLURM_STOP_KEEP_MUNGE" = 1 ]; then
+  log "leaving munged running"
+else
+  stop_daemon munged "$MUNGE_PID"
+fi
+
+# zombies (state Z) are already dead; PID 1 in this sandbox reaps them with a delay
+left=$(ps -eo pid=,stat=,comm= | awk '$3 == "slurmstepd" && $2 !~ /^Z/ {printf "%s ", $1}')
+if [ -n "$left" ]; then
+  log "WARNING: slurmstepd processes still running (pids: $left)"
+  rc=1
+fi
+exit "$rc"

@@ -1,0 +1,40 @@
+//! Results as records: the journal (JSON lines, one per finished task, flushed), the ranked
+//! table and its exporters (table, JSON, CSV), and merging of shard journals.
+//!
+//! This layer knows nothing of processes or models: it sees [`TaskRecord`]s.
+
+mod csv_export;
+mod journal;
+mod json_export;
+mod merge;
+mod record;
+mod table;
+
+pub use csv_export::CsvExporter;
+pub use journal::{read_journal, Journal, JournalContents, JournalError};
+pub use json_export::JsonExporter;
+pub use merge::{merge, Merged};
+pub use record::{rank, Line, PlanRecord, Status, TaskRecord};
+pub use table::{bytes as format_bytes, sig as format_sig, TableExporter};
+
+/// An output format of the ranked results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Renders ranked records (best first, failures after) into one format.
+pub trait Exporter {
+    fn render(&self, ranked: &[&TaskRecord], missing: &[String]) -> String;
+}
+
+/// The exporter for `format`.
+pub fn exporter(format: Format) -> Box<dyn Exporter> {
+    match format {
+        Format::Table => Box::new(TableExporter),
+        Format::Json => Box::new(JsonExporter),
+        Format::Csv => Box::new(CsvExporter),
+    }
+}
