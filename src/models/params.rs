@@ -316,7 +316,7 @@ fn verbose() -> ParamDef {
             max: i64::MAX,
         },
         Value::Int(0),
-        "ignored",
+        "ignored: no effect on results",
     )
 }
 
@@ -438,7 +438,12 @@ fn svm_params(head: Vec<ParamDef>) -> Vec<ParamDef> {
             Value::Int(-1),
             "iteration limit; -1 means none",
         ),
-        ignored("verbose", ParamType::Bool, Value::Bool(false), "ignored"),
+        ignored(
+            "verbose",
+            ParamType::Bool,
+            Value::Bool(false),
+            "ignored: no effect on results",
+        ),
     ]);
     v
 }
