@@ -524,3 +524,17 @@ fn parameters_without_effect_are_accepted_and_dropped() {
     assert!(err("rf(n_jobs=1, n_jobs=2)").contains("given twice"));
     assert!(err("DecisionTreeRegressor(n_jobs=1)").contains("has no parameter 'n_jobs'"));
 }
+
+#[test]
+fn module_paths_are_accepted() {
+    assert_eq!(
+        parse_model("sklearn.ensemble.RandomForestRegressor(max_depth=3)").unwrap(),
+        parse_model("rf(max_depth=3)").unwrap()
+    );
+    assert_eq!(
+        parse_model("linear_model.Ridge").unwrap(),
+        parse_model("ridge").unwrap()
+    );
+    assert!(err("sklearn.").contains("column 9: expected a class name after '.'"));
+    assert!(err("Ridge(True)").starts_with("column 7: positional arguments"));
+}
