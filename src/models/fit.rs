@@ -100,7 +100,9 @@ impl ModelSpec {
             ModelSpec::Lasso { max_iter, .. } | ModelSpec::ElasticNet { max_iter, .. } => {
                 n * f * (*max_iter as f64).min(10.0)
             }
-            // brute force: every test row against every training row (test ~ train size).
+            // brute force: every test row against every training row (test ~ train size);
+            // Euclidean distances go through a matrix product.
+            ModelSpec::KNeighbors { p: 2, .. } => 0.03 * n * n * f,
             ModelSpec::KNeighbors { .. } => 0.1 * n * n * f,
         }
     }
