@@ -14,3 +14,4 @@ pub mod report;
 pub mod slurm;
 pub mod spec;
 pub mod svm;
+pub mod units;

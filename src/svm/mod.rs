@@ -1,1 +1,12 @@
-//! SMO solver for epsilon-SVR and nu-SVR (to be written).
+//! Our own libsvm-class SMO solver for epsilon-SVR and nu-SVR (scikit-learn's `SVR` and `NuSVR`):
+//! this module only re-exports; see `params`, `kernel`, `cache`, `solver` and `svr`.
+
+mod cache;
+mod kernel;
+mod params;
+mod solver;
+mod svr;
+
+pub use kernel::{dot, exp_in_place, kernel_row, KernelFn, Samples};
+pub use params::{Gamma, Kernel, SvmError, SvmParams, SvrKind};
+pub use svr::{fit, SvrModel};

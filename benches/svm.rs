@@ -1,0 +1,66 @@
+//! Benchmark binary (not a timed test) for fitpool's SVR solver: fits SVR() or NuSVR() on a CSV
+//! training set, predicts a CSV test set, and prints one JSON line with seconds and RMSE.
+//! Driven by `scripts/bench_svm.py`, which runs scikit-learn on the same files.
+//!
+//! `cargo bench --bench svm -- TRAIN.csv TEST.csv svr|nusvr [C]`
+
+use std::time::Instant;
+
+use fitpool::svm::{fit, SvmParams, SvrKind};
+use ndarray::{Array1, Array2};
+
+/// Tiny CSV reader: no header, id in column 0, features, target last.
+fn load(path: &str) -> (Array2<f64>, Array1<f64>) {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let (mut xs, mut ys, mut d) = (Vec::new(), Vec::new(), 0);
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<f64> = line
+            .split(',')
+            .map(|c| c.trim().parse::<f64>().unwrap())
+            .collect();
+        d = cells.len() - 2;
+        xs.extend_from_slice(&cells[1..cells.len() - 1]);
+        ys.push(cells[cells.len() - 1]);
+    }
+    let n = ys.len();
+    (
+        Array2::from_shape_vec((n, d), xs).unwrap(),
+        Array1::from(ys),
+    )
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    if args.len() < 3 {
+        eprintln!("usage: svm TRAIN.csv TEST.csv svr|nusvr [C]");
+        return;
+    }
+    let (xtr, ytr) = load(&args[0]);
+    let (xte, yte) = load(&args[1]);
+    let kind = match args[2].as_str() {
+        "svr" => SvrKind::epsilon_default(),
+        "nusvr" => SvrKind::nu_default(),
+        other => panic!("model {other}"),
+    };
+    let mut params = SvmParams::default();
+    if let Some(c) = args.get(3) {
+        params.c = c.parse().unwrap();
+    }
+    let t0 = Instant::now();
+    let m = fit(xtr.view(), ytr.view(), kind, &params).unwrap();
+    let t_fit = t0.elapsed().as_secs_f64();
+    let pred = m.predict(xte.view());
+    let secs = t0.elapsed().as_secs_f64();
+    let rmse = ((&pred - &yte).mapv(|e| e * e).sum() / yte.len() as f64).sqrt();
+    println!(
+        "{{\"model\":\"{}\",\"n_train\":{},\"seconds\":{secs:.4},\"fit_seconds\":{t_fit:.4},\"rmse\":{rmse:.6},\"n_support\":{},\"iterations\":{},\"kernel_rows\":{}}}",
+        args[2],
+        ytr.len(),
+        m.n_support(),
+        m.iterations(),
+        m.kernel_rows
+    );
+}

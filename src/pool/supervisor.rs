@@ -1,0 +1,1092 @@
+//! The parent's side: the worker slots (fork, replace, kill, reap) and the event loop of one
+//! run. One `poll` over every worker's pipes plus a signal self-pipe; every source (a
+//! response frame, a pipe's end, a child's death, a signal, a deadline, a tick) is handled by
+//! a small helper that may emit [`Event`]s; dispatch happens after the events of a wake-up
+//! are all reported.
+
+use std::collections::VecDeque;
+use std::fmt::Display;
+use std::marker::PhantomData;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
+use nix::sys::signal::{kill, sigprocmask, SigAction, SigSet, SigmaskHow, Signal};
+use nix::sys::wait::{waitpid, WaitPidFlag};
+use nix::unistd::{ForkResult, Pid};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::api::{PoolConfig, PoolError, RunSummary};
+use super::cpus;
+use super::event::{CancelReason, Event, Outcome, TaskResult};
+use super::exit::{WorkerExit, EXIT_OUT_OF_MEMORY};
+use super::sys;
+use super::wire::{self, Fill, FrameBuf, Reply, Request, Response};
+use super::worker::{self, WorkerSetup};
+
+/// Tasks shorter than this (moving average of the workers' wall times) are sent ahead, up
+/// to `PoolConfig::prefetch` per worker; longer ones strictly one at a time.
+const PREFETCH_BELOW_NS: f64 = 250_000.0;
+/// How often slots are checked with `waitpid` while one is expected to die.
+const REAP_INTERVAL: Duration = Duration::from_millis(20);
+
+/// Why the parent killed a worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KillReason {
+    Timeout,
+    Interrupted,
+    Protocol,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct InFlight {
+    index: usize,
+    attempt: u32,
+}
+
+/// One live worker process and the parent's ends of its pipes.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    pid: Pid,
+    task_tx: Option<OwnedFd>,
+    resp_rx: Option<OwnedFd>,
+    inbuf: FrameBuf,
+    out: Vec<u8>,
+    out_pos: usize,
+    /// Requests sent and not answered; the front one is running.
+    in_flight: VecDeque<InFlight>,
+    head_since: Instant,
+    sent: u64,
+    close_after_flush: bool,
+    /// The worker said it leaves between tasks (Bye, out-of-memory report, protocol error):
+    /// unanswered requests never started.
+    rest_unstarted: bool,
+    kill: Option<KillReason>,
+    eof: bool,
+}
+
+impl Slot {
+    fn usable(&self) -> bool {
+        self.task_tx.is_some() && !self.close_after_flush && self.kill.is_none() && !self.eof
+    }
+
+    fn idle_and_alive(&self) -> bool {
+        self.usable() && self.in_flight.is_empty() && !self.rest_unstarted
+    }
+}
+
+/// The pool's worker processes, kept between runs.
+#[derive(Debug, Default)]
+pub(crate) struct Workers {
+    slots: Vec<Option<Slot>>,
+}
+
+impl Workers {
+    /// Pids of the live workers, by slot.
+    pub(crate) fn pids(&self) -> Vec<i32> {
+        self.slots
+            .iter()
+            .flatten()
+            .map(|s| s.pid.as_raw())
+            .collect()
+    }
+
+    /// Forks one worker into a free slot.
+    fn spawn<T, R, E, F>(
+        &mut self,
+        job: &F,
+        cfg: &PoolConfig,
+        extra_close: &[RawFd],
+    ) -> Result<(usize, Pid), PoolError>
+    where
+        T: DeserializeOwned,
+        R: Serialize,
+        E: Display,
+        F: Fn(T) -> Result<R, E>,
+    {
+        if !cfg.allow_threads {
+            if let Some(threads) = sys::thread_count().filter(|&n| n > 1) {
+                return Err(PoolError::Threaded { threads });
+            }
+        }
+        let (task_rx, task_tx) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(PoolError::Pipe)?;
+        let (resp_rx, resp_tx) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(PoolError::Pipe)?;
+        let mut close: Vec<RawFd> = extra_close.to_vec();
+        for s in self.slots.iter().flatten() {
+            close.extend(s.task_tx.as_ref().map(|f| f.as_raw_fd()));
+            close.extend(s.resp_rx.as_ref().map(|f| f.as_raw_fd()));
+        }
+        close.push(task_tx.as_raw_fd());
+        close.push(resp_rx.as_raw_fd());
+        let parent = nix::unistd::getpid();
+        // Signals stay blocked across the fork: the child must not run the parent's handlers
+        // (they write to the parent's signal pipe) before it has reset them; what arrives
+        // meanwhile is delivered once its own dispositions are in place.
+        let mut old_mask = SigSet::empty();
+        sigprocmask(
+            SigmaskHow::SIG_SETMASK,
+            Some(&SigSet::all()),
+            Some(&mut old_mask),
+        )
+        .map_err(PoolError::Signal)?;
+        let forked = sys::fork();
+        if !matches!(forked, Ok(ForkResult::Child)) {
+            let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&old_mask), None);
+        }
+        match forked {
+            Ok(ForkResult::Child) => {
+                let setup = WorkerSetup {
+                    parent,
+                    max_frame_bytes: cfg.max_frame_bytes,
+                    mem_limit: cfg.mem_limit,
+                    close: &close,
+                };
+                worker::serve::<T, R, E, F>(job, task_rx, resp_tx, &setup)
+            }
+            Ok(ForkResult::Parent { child }) => {
+                drop(task_rx);
+                drop(resp_tx);
+                for fd in [&task_tx, &resp_rx] {
+                    fcntl(fd.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK))
+                        .map_err(PoolError::Pipe)?;
+                }
+                let slot = Slot {
+                    pid: child,
+                    task_tx: Some(task_tx),
+                    resp_rx: Some(resp_rx),
+                    inbuf: FrameBuf::new(),
+                    out: Vec::new(),
+                    out_pos: 0,
+                    in_flight: VecDeque::new(),
+                    head_since: Instant::now(),
+                    sent: 0,
+                    close_after_flush: false,
+                    rest_unstarted: false,
+                    kill: None,
+                    eof: false,
+                };
+                let idx = match self.slots.iter().position(Option::is_none) {
+                    Some(i) => {
+                        self.slots[i] = Some(slot);
+                        i
+                    }
+                    None => {
+                        self.slots.push(Some(slot));
+                        self.slots.len() - 1
+                    }
+                };
+                Ok((idx, child))
+            }
+            Err(e) => Err(PoolError::Fork(e)),
+        }
+    }
+
+    /// Closes every task pipe: idle workers see the end and exit cleanly.
+    pub(crate) fn close(&mut self) {
+        for s in self.slots.iter_mut().flatten() {
+            s.task_tx = None;
+            s.out.clear();
+            s.out_pos = 0;
+        }
+    }
+
+    /// Closes the task pipes and waits for every worker to exit.
+    pub(crate) fn join(&mut self) -> Vec<WorkerExit> {
+        self.close();
+        let mut exits = Vec::new();
+        for s in self.slots.drain(..).flatten() {
+            exits.push(wait_blocking(s.pid));
+        }
+        exits
+    }
+
+    /// Kills every worker with SIGKILL and reaps it.
+    pub(crate) fn terminate(&mut self) {
+        for s in self.slots.iter().flatten() {
+            let _ = kill(s.pid, Signal::SIGKILL);
+        }
+        for s in self.slots.drain(..).flatten() {
+            wait_blocking(s.pid);
+        }
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        self.terminate();
+    }
+}
+
+fn wait_blocking(pid: Pid) -> WorkerExit {
+    loop {
+        match waitpid(pid, None) {
+            Ok(status) => {
+                if let Some(exit) = WorkerExit::from_wait_status(status) {
+                    return exit;
+                }
+            }
+            Err(Errno::EINTR) => {}
+            Err(_) => return WorkerExit::Lost,
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------
+// Signals for the duration of a run.
+
+static RUN_ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// The self-pipe and the handlers installed for one run; puts the previous ones back on drop.
+struct SignalGuard {
+    rx: OwnedFd,
+    _wr: OwnedFd,
+    saved: Vec<(Signal, SigAction)>,
+}
+
+impl SignalGuard {
+    fn install(handle_signals: bool) -> Result<Self, PoolError> {
+        if RUN_ACTIVE.swap(true, Ordering::SeqCst) {
+            return Err(PoolError::Busy);
+        }
+        let (rx, wr) = match nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK) {
+            Ok(p) => p,
+            Err(e) => {
+                RUN_ACTIVE.store(false, Ordering::SeqCst);
+                return Err(PoolError::Pipe(e));
+            }
+        };
+        sys::set_signal_pipe(wr.as_raw_fd());
+        let mut guard = SignalGuard {
+            rx,
+            _wr: wr,
+            saved: Vec::new(),
+        };
+        let old = sys::ignore_signal(Signal::SIGPIPE).map_err(PoolError::Signal)?;
+        guard.saved.push((Signal::SIGPIPE, old));
+        let mut sigs = vec![Signal::SIGCHLD];
+        if handle_signals {
+            sigs.extend([Signal::SIGINT, Signal::SIGTERM, Signal::SIGUSR1]);
+        }
+        for sig in sigs {
+            let old = sys::install_parent_handler(sig).map_err(PoolError::Signal)?;
+            guard.saved.push((sig, old));
+        }
+        Ok(guard)
+    }
+
+    fn raw_fds(&self) -> [RawFd; 2] {
+        [self.rx.as_raw_fd(), self._wr.as_raw_fd()]
+    }
+
+    /// Signal numbers received since the last call.
+    fn drain(&self, into: &mut Vec<Signal>) {
+        let mut buf = [0u8; 64];
+        loop {
+            match nix::unistd::read(self.rx.as_fd(), &mut buf) {
+                Ok(0) => break,
+                Ok(n) => into.extend(
+                    buf[..n]
+                        .iter()
+                        .filter_map(|&b| Signal::try_from(i32::from(b)).ok()),
+                ),
+                Err(Errno::EINTR) => {}
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+impl Drop for SignalGuard {
+    fn drop(&mut self) {
+        for (sig, old) in self.saved.iter().rev() {
+            sys::restore_action(*sig, old);
+        }
+        sys::set_signal_pipe(-1);
+        RUN_ACTIVE.store(false, Ordering::SeqCst);
+    }
+}
+
+// -------------------------------------------------------------------------------------
+// One run.
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    index: usize,
+    attempt: u32,
+}
+
+/// Which pipe a `pollfd` entry watches.
+#[derive(Debug, Clone, Copy)]
+enum Watch {
+    Signals,
+    Read(usize),
+    Write(usize),
+}
+
+/// The state of one run over a list of items.
+pub(crate) struct Supervisor<'a, T, R, E, F> {
+    workers: &'a mut Workers,
+    job: &'a F,
+    cfg: &'a PoolConfig,
+    items: Vec<T>,
+    pending: VecDeque<Pending>,
+    results: Vec<Option<TaskResult<R>>>,
+    remaining: usize,
+    /// Indices finished and not yet taken (only kept for `imap_unordered`).
+    pub(crate) finished: VecDeque<usize>,
+    track_finished: bool,
+    interrupted: Option<Signal>,
+    kill_at: Option<Instant>,
+    next_tick: Option<Instant>,
+    next_sweep: Instant,
+    ewma_ns: f64,
+    samples: u64,
+    target: usize,
+    sigchld: bool,
+    complete: bool,
+    pollfds: Vec<libc::pollfd>,
+    watches: Vec<Watch>,
+    signal_buf: Vec<Signal>,
+    signals: SignalGuard,
+    _job: PhantomData<fn() -> E>,
+}
+
+impl<'a, T, R, E, F> Supervisor<'a, T, R, E, F>
+where
+    T: Serialize + DeserializeOwned,
+    R: Serialize + DeserializeOwned,
+    E: Display,
+    F: Fn(T) -> Result<R, E>,
+{
+    pub(crate) fn new(
+        workers: &'a mut Workers,
+        job: &'a F,
+        cfg: &'a PoolConfig,
+        items: Vec<T>,
+        cost_hint: Option<&[f64]>,
+        track_finished: bool,
+    ) -> Result<Self, PoolError> {
+        let n = items.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        if let Some(cost) = cost_hint {
+            if cost.len() != n {
+                return Err(PoolError::CostHintLength {
+                    got: cost.len(),
+                    expected: n,
+                });
+            }
+            // Longest expected first; NaN last; ties keep input order (stable sort).
+            order.sort_by(|&a, &b| {
+                let (x, y) = (cost[a], cost[b]);
+                match (x.is_nan(), y.is_nan()) {
+                    (true, true) => std::cmp::Ordering::Equal,
+                    (true, false) => std::cmp::Ordering::Greater,
+                    (false, true) => std::cmp::Ordering::Less,
+                    (false, false) => y.total_cmp(&x),
+                }
+            });
+        }
+        let signals = SignalGuard::install(cfg.handle_signals)?;
+        let now = Instant::now();
+        Ok(Supervisor {
+            workers,
+            job,
+            cfg,
+            items,
+            pending: order
+                .into_iter()
+                .map(|index| Pending { index, attempt: 1 })
+                .collect(),
+            results: (0..n).map(|_| None).collect(),
+            remaining: n,
+            finished: VecDeque::new(),
+            track_finished,
+            interrupted: None,
+            kill_at: None,
+            next_tick: cfg.tick.map(|t| now + t),
+            next_sweep: now + REAP_INTERVAL,
+            ewma_ns: 0.0,
+            samples: 0,
+            target: cpus::workers_for(cfg.workers, n),
+            sigchld: true,
+            complete: false,
+            pollfds: Vec::new(),
+            watches: Vec::new(),
+            signal_buf: Vec::new(),
+            signals,
+            _job: PhantomData,
+        })
+    }
+
+    /// The signal that interrupted this run, if any.
+    pub(crate) fn interrupted(&self) -> Option<Signal> {
+        self.interrupted
+    }
+
+    /// Forks idle workers until `n` are usable (for `Pool::start`).
+    pub(crate) fn spawn_idle(mut self, n: usize) -> Result<(), PoolError> {
+        self.complete = true;
+        let usable = self
+            .workers
+            .slots
+            .iter()
+            .flatten()
+            .filter(|s| s.usable())
+            .count();
+        for _ in usable..n {
+            let extra = self.signals.raw_fds();
+            self.workers
+                .spawn::<T, R, E, F>(self.job, self.cfg, &extra)?;
+        }
+        Ok(())
+    }
+
+    /// Takes the result of a finished task out (for `imap_unordered`).
+    pub(crate) fn take_result(&mut self, index: usize) -> Option<TaskResult<R>> {
+        self.results[index].take()
+    }
+
+    /// The results, in input order; call once [`step`](Self::step) returned `true`.
+    pub(crate) fn into_summary(mut self) -> RunSummary<R> {
+        let results = std::mem::take(&mut self.results)
+            .into_iter()
+            .map(|r| r.expect("every task has an outcome when the run is complete"))
+            .collect();
+        RunSummary {
+            results,
+            interrupted: self.interrupted,
+        }
+    }
+
+    /// Everything is done: every task has its outcome and no worker is on its way out.
+    pub(crate) fn is_complete(&self) -> bool {
+        self.complete
+    }
+
+    fn check_complete(&mut self) -> bool {
+        if self.remaining == 0 {
+            let settled = if self.interrupted.is_some() {
+                self.workers.slots.iter().all(Option::is_none)
+            } else {
+                self.workers
+                    .slots
+                    .iter()
+                    .flatten()
+                    .all(|s| s.idle_and_alive() && s.out_pos == s.out.len())
+            };
+            self.complete = settled;
+        }
+        self.complete
+    }
+
+    /// One turn of the loop: dispatch, wait, handle what happened. `Ok(true)` when complete.
+    pub(crate) fn step(&mut self, emit: &mut dyn FnMut(Event<'_, R>)) -> Result<bool, PoolError> {
+        if self.complete {
+            return Ok(true);
+        }
+        self.dispatch(emit)?;
+        if self.check_complete() {
+            return Ok(true);
+        }
+        self.build_pollfds();
+        let timeout = self.poll_timeout_ms();
+        match sys::poll(&mut self.pollfds, timeout) {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(e) => return Err(PoolError::Poll(e)),
+        }
+        self.handle_signals(emit);
+        for i in 0..self.watches.len() {
+            let revents = self.pollfds[i].revents;
+            if revents == 0 {
+                continue;
+            }
+            match self.watches[i] {
+                Watch::Signals => {}
+                Watch::Read(s) => self.read_slot(s, emit),
+                Watch::Write(s) => self.flush(s),
+            }
+        }
+        self.check_deadlines();
+        self.reap(emit);
+        self.tick(emit);
+        Ok(self.check_complete())
+    }
+
+    // ---- waiting
+
+    fn build_pollfds(&mut self) {
+        self.pollfds.clear();
+        self.watches.clear();
+        let mut push = |fd: RawFd, events: libc::c_short, w: Watch, v: &mut Vec<libc::pollfd>| {
+            v.push(libc::pollfd {
+                fd,
+                events,
+                revents: 0,
+            });
+            self.watches.push(w);
+        };
+        push(
+            self.signals.rx.as_raw_fd(),
+            libc::POLLIN,
+            Watch::Signals,
+            &mut self.pollfds,
+        );
+        for (i, slot) in self.workers.slots.iter().enumerate() {
+            let Some(slot) = slot else { continue };
+            if let Some(rx) = &slot.resp_rx {
+                push(
+                    rx.as_raw_fd(),
+                    libc::POLLIN,
+                    Watch::Read(i),
+                    &mut self.pollfds,
+                );
+            }
+            if let Some(tx) = &slot.task_tx {
+                if slot.out_pos < slot.out.len() {
+                    push(
+                        tx.as_raw_fd(),
+                        libc::POLLOUT,
+                        Watch::Write(i),
+                        &mut self.pollfds,
+                    );
+                }
+            }
+        }
+    }
+
+    fn poll_timeout_ms(&self) -> i32 {
+        let now = Instant::now();
+        let mut next: Option<Instant> = self.kill_at;
+        let mut consider = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
+        if let Some(t) = self.next_tick {
+            consider(t);
+        }
+        for slot in self.workers.slots.iter().flatten() {
+            if let (Some(limit), Some(_), None) =
+                (self.cfg.task_timeout, slot.in_flight.front(), slot.kill)
+            {
+                consider(slot.head_since + limit);
+            }
+            if slot.eof || slot.kill.is_some() || slot.task_tx.is_none() {
+                consider(now + REAP_INTERVAL);
+            }
+        }
+        match next {
+            None => -1,
+            Some(t) => {
+                let d = t.saturating_duration_since(now);
+                // Round up so a deadline is never polled a hair too early.
+                d.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
+            }
+        }
+    }
+
+    // ---- signals
+
+    fn handle_signals(&mut self, emit: &mut dyn FnMut(Event<'_, R>)) {
+        let mut sigs = std::mem::take(&mut self.signal_buf);
+        sigs.clear();
+        self.signals.drain(&mut sigs);
+        for &sig in &sigs {
+            match sig {
+                Signal::SIGCHLD => self.sigchld = true,
+                Signal::SIGUSR1 => emit(Event::StatusRequested),
+                Signal::SIGINT | Signal::SIGTERM => {
+                    if self.interrupted.is_none() {
+                        self.begin_shutdown(sig, emit);
+                    } else {
+                        // Second signal: kill at once.
+                        self.kill_at = Some(Instant::now());
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.signal_buf = sigs;
+    }
+
+    fn begin_shutdown(&mut self, sig: Signal, emit: &mut dyn FnMut(Event<'_, R>)) {
+        self.interrupted = Some(sig);
+        emit(Event::Interrupted(sig));
+        while let Some(p) = self.pending.pop_front() {
+            self.finish(
+                never_started(p, Outcome::Cancelled(CancelReason::Interrupted(sig))),
+                emit,
+            );
+        }
+        for slot in self.workers.slots.iter_mut().flatten() {
+            if !slot.in_flight.is_empty() && slot.kill.is_none() {
+                // Finish the current task, then leave.
+                let _ = kill(slot.pid, Signal::SIGHUP);
+            }
+            slot.task_tx = None;
+            slot.out.clear();
+            slot.out_pos = 0;
+        }
+        self.kill_at = Some(Instant::now() + self.cfg.grace);
+    }
+
+    // ---- reading
+
+    fn read_slot(&mut self, s: usize, emit: &mut dyn FnMut(Event<'_, R>)) {
+        let max = self.cfg.max_frame_bytes;
+        for _ in 0..16 {
+            let Some(slot) = self.workers.slots[s].as_mut() else {
+                return;
+            };
+            let Some(rx) = slot.resp_rx.as_ref() else {
+                return;
+            };
+            let fill = slot.inbuf.fill_from(rx);
+            match fill {
+                Ok(Fill::Data(_)) => {}
+                Ok(Fill::WouldBlock) => return,
+                Ok(Fill::Eof) | Err(_) => {
+                    slot.resp_rx = None;
+                    slot.eof = true;
+                }
+            }
+            loop {
+                let Some(slot) = self.workers.slots[s].as_mut() else {
+                    return;
+                };
+                if slot.kill == Some(KillReason::Protocol) {
+                    return;
+                }
+                let msg = match slot.inbuf.next_frame(max) {
+                    Ok(None) => break,
+                    Ok(Some(payload)) => wire::decode_payload::<Response<R>>(payload, max),
+                    Err(e) => Err(e),
+                };
+                match msg {
+                    Ok(resp) => self.on_response(s, resp, emit),
+                    Err(e) => {
+                        self.protocol_error(s, &e.to_string(), emit);
+                        return;
+                    }
+                }
+            }
+            if self.workers.slots[s].as_ref().is_none_or(|slot| slot.eof) {
+                return;
+            }
+        }
+    }
+
+    fn on_response(&mut self, s: usize, resp: Response<R>, emit: &mut dyn FnMut(Event<'_, R>)) {
+        let Some(slot) = self.workers.slots[s].as_mut() else {
+            return;
+        };
+        let pid = slot.pid.as_raw();
+        match resp {
+            Response::Done {
+                index,
+                reply,
+                wall_ns,
+                peak_rss_bytes,
+            } => {
+                let Some(head) = slot
+                    .in_flight
+                    .front()
+                    .copied()
+                    .filter(|h| h.index as u64 == index)
+                else {
+                    self.protocol_error(
+                        s,
+                        &format!("answer for task {index}, which it was not running"),
+                        emit,
+                    );
+                    return;
+                };
+                slot.in_flight.pop_front();
+                let next = slot.in_flight.front().copied();
+                if next.is_some() {
+                    slot.head_since = Instant::now();
+                }
+                let outcome = match reply {
+                    Reply::Ok(r) => Outcome::Ok(r),
+                    Reply::Err(m) | Reply::Panic(m) => Outcome::Failed(m),
+                };
+                self.samples += 1;
+                self.ewma_ns = if self.samples == 1 {
+                    wall_ns as f64
+                } else {
+                    0.8 * self.ewma_ns + 0.2 * wall_ns as f64
+                };
+                self.finish(
+                    TaskResult {
+                        index: head.index,
+                        outcome,
+                        pid,
+                        attempt: head.attempt,
+                        wall: Duration::from_nanos(wall_ns),
+                        peak_rss_bytes,
+                    },
+                    emit,
+                );
+                if let Some(n) = next {
+                    emit(Event::TaskStarted {
+                        index: n.index,
+                        slot: s,
+                        pid,
+                        attempt: n.attempt,
+                    });
+                }
+            }
+            Response::OutOfMemory => {
+                slot.rest_unstarted = true;
+                if let Some(head) = slot.in_flight.pop_front() {
+                    let wall = slot.head_since.elapsed();
+                    self.finish(
+                        TaskResult {
+                            index: head.index,
+                            outcome: Outcome::OutOfMemory,
+                            pid,
+                            attempt: head.attempt,
+                            wall,
+                            peak_rss_bytes: None,
+                        },
+                        emit,
+                    );
+                }
+            }
+            Response::Bye => slot.rest_unstarted = true,
+        }
+    }
+
+    /// A worker sent something that is not a valid frame: it is killed, its current task
+    /// fails with the reason, its other requests go back to the queue.
+    fn protocol_error(&mut self, s: usize, what: &str, emit: &mut dyn FnMut(Event<'_, R>)) {
+        let Some(slot) = self.workers.slots[s].as_mut() else {
+            return;
+        };
+        let _ = kill(slot.pid, Signal::SIGKILL);
+        slot.kill = Some(KillReason::Protocol);
+        slot.resp_rx = None;
+        slot.eof = true;
+        slot.rest_unstarted = true;
+        let pid = slot.pid.as_raw();
+        if let Some(head) = slot.in_flight.pop_front() {
+            let wall = slot.head_since.elapsed();
+            self.finish(
+                TaskResult {
+                    index: head.index,
+                    outcome: Outcome::Failed(format!("worker {pid} sent a bad frame: {what}")),
+                    pid,
+                    attempt: head.attempt,
+                    wall,
+                    peak_rss_bytes: None,
+                },
+                emit,
+            );
+        }
+    }
+
+    fn finish(&mut self, result: TaskResult<R>, emit: &mut dyn FnMut(Event<'_, R>)) {
+        let i = result.index;
+        debug_assert!(self.results[i].is_none(), "task {i} finished twice");
+        self.results[i] = Some(result);
+        self.remaining -= 1;
+        if self.track_finished {
+            self.finished.push_back(i);
+        }
+        if let Some(r) = self.results[i].as_ref() {
+            emit(Event::TaskFinished(r));
+        }
+    }
+
+    // ---- writing
+
+    fn flush(&mut self, s: usize) {
+        let Some(slot) = self.workers.slots[s].as_mut() else {
+            return;
+        };
+        flush_slot(slot);
+    }
+
+    // ---- deadlines, deaths, ticks
+
+    fn check_deadlines(&mut self) {
+        let now = Instant::now();
+        let kill_all = self.kill_at.is_some_and(|t| now >= t);
+        for slot in self.workers.slots.iter_mut().flatten() {
+            if slot.kill.is_some() {
+                continue;
+            }
+            if kill_all {
+                let _ = kill(slot.pid, Signal::SIGKILL);
+                slot.kill = Some(KillReason::Interrupted);
+            } else if let (Some(limit), Some(_)) = (self.cfg.task_timeout, slot.in_flight.front()) {
+                if now >= slot.head_since + limit {
+                    let _ = kill(slot.pid, Signal::SIGKILL);
+                    slot.kill = Some(KillReason::Timeout);
+                }
+            }
+        }
+    }
+
+    fn reap(&mut self, emit: &mut dyn FnMut(Event<'_, R>)) {
+        let now = Instant::now();
+        let sweep = std::mem::take(&mut self.sigchld) || now >= self.next_sweep;
+        if sweep {
+            self.next_sweep = now + REAP_INTERVAL;
+        }
+        for s in 0..self.workers.slots.len() {
+            let Some(slot) = self.workers.slots[s].as_ref() else {
+                continue;
+            };
+            if !(sweep || slot.eof || slot.kill.is_some()) {
+                continue;
+            }
+            let exit = loop {
+                match waitpid(slot.pid, Some(WaitPidFlag::WNOHANG)) {
+                    Ok(status) => break WorkerExit::from_wait_status(status),
+                    Err(Errno::EINTR) => {}
+                    Err(_) => break Some(WorkerExit::Lost),
+                }
+            };
+            if let Some(exit) = exit {
+                // Whatever it wrote before dying still counts.
+                self.read_slot(s, emit);
+                self.finalize(s, exit, emit);
+            }
+        }
+    }
+
+    /// A reaped worker: report it, settle its unanswered tasks.
+    fn finalize(&mut self, s: usize, exit: WorkerExit, emit: &mut dyn FnMut(Event<'_, R>)) {
+        let Some(mut slot) = self.workers.slots[s].take() else {
+            return;
+        };
+        let pid = slot.pid.as_raw();
+        emit(Event::WorkerExited { slot: s, pid, exit });
+        let mut unanswered = std::mem::take(&mut slot.in_flight);
+        let head = if slot.rest_unstarted {
+            None
+        } else {
+            unanswered.pop_front()
+        };
+        // Requests that never started go back to the front of the queue, in order.
+        for f in unanswered.into_iter().rev() {
+            let p = Pending {
+                index: f.index,
+                attempt: f.attempt,
+            };
+            match self.interrupted {
+                Some(sig) => self.finish(
+                    never_started(p, Outcome::Cancelled(CancelReason::Interrupted(sig))),
+                    emit,
+                ),
+                None => self.pending.push_front(p),
+            }
+        }
+        let Some(head) = head else { return };
+        let interrupted = self
+            .interrupted
+            .map(|sig| Outcome::Cancelled(CancelReason::Interrupted(sig)));
+        let outcome = match (slot.kill, exit) {
+            (Some(KillReason::Timeout), _) => Some(Outcome::TimedOut),
+            (Some(KillReason::Interrupted), _) => interrupted,
+            (_, WorkerExit::Code(EXIT_OUT_OF_MEMORY)) => Some(Outcome::OutOfMemory),
+            (_, WorkerExit::Signal(Signal::SIGTERM)) => {
+                interrupted.or(Some(Outcome::Cancelled(CancelReason::Operator)))
+            }
+            _ if interrupted.is_some() => interrupted,
+            _ if head.attempt <= self.cfg.retries => {
+                emit(Event::TaskRetry {
+                    index: head.index,
+                    pid,
+                    exit,
+                    attempt: head.attempt,
+                });
+                self.pending.push_front(Pending {
+                    index: head.index,
+                    attempt: head.attempt + 1,
+                });
+                None
+            }
+            _ => Some(Outcome::Crashed(exit)),
+        };
+        if let Some(outcome) = outcome {
+            self.finish(
+                TaskResult {
+                    index: head.index,
+                    outcome,
+                    pid,
+                    attempt: head.attempt,
+                    wall: slot.head_since.elapsed(),
+                    peak_rss_bytes: None,
+                },
+                emit,
+            );
+        }
+    }
+
+    fn tick(&mut self, emit: &mut dyn FnMut(Event<'_, R>)) {
+        if let (Some(at), Some(every)) = (self.next_tick, self.cfg.tick) {
+            let now = Instant::now();
+            if now >= at {
+                emit(Event::Tick);
+                self.next_tick = Some(now + every);
+            }
+        }
+    }
+
+    // ---- dispatch
+
+    fn depth(&self) -> usize {
+        if self.samples >= 4 && self.ewma_ns < PREFETCH_BELOW_NS {
+            1 + self.cfg.prefetch
+        } else {
+            1
+        }
+    }
+
+    fn can_take(&self, slot: &Slot, depth: usize) -> bool {
+        slot.usable()
+            && !slot.rest_unstarted
+            && slot.in_flight.len() < depth
+            && self.cfg.max_tasks_per_worker.is_none_or(|m| slot.sent < m)
+    }
+
+    fn dispatch(&mut self, emit: &mut dyn FnMut(Event<'_, R>)) -> Result<(), PoolError> {
+        if self.interrupted.is_some() || self.pending.is_empty() {
+            return Ok(());
+        }
+        self.top_up_workers(emit)?;
+        let depth = self.depth();
+        // First one task to each idle worker, then fill the pipelines.
+        for pass_depth in [1, depth] {
+            for s in 0..self.workers.slots.len() {
+                loop {
+                    if self.pending.is_empty() {
+                        break;
+                    }
+                    let Some(slot) = self.workers.slots[s].as_ref() else {
+                        break;
+                    };
+                    if !self.can_take(slot, pass_depth) {
+                        break;
+                    }
+                    let p = self.pending.pop_front().expect("not empty");
+                    self.send(s, p, emit);
+                }
+                if let Some(slot) = self.workers.slots[s].as_mut() {
+                    flush_slot(slot);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn top_up_workers(&mut self, emit: &mut dyn FnMut(Event<'_, R>)) -> Result<(), PoolError> {
+        let usable = self
+            .workers
+            .slots
+            .iter()
+            .flatten()
+            .filter(|s| s.usable() && !s.rest_unstarted)
+            .count();
+        let wanted = self.target.min(usable + self.pending.len());
+        for _ in usable..wanted {
+            let extra = self.signals.raw_fds();
+            match self.workers.spawn::<T, R, E, F>(self.job, self.cfg, &extra) {
+                Ok((slot, pid)) => emit(Event::WorkerStarted {
+                    slot,
+                    pid: pid.as_raw(),
+                }),
+                Err(e @ PoolError::Threaded { .. }) => return Err(e),
+                Err(e) => {
+                    if self.workers.slots.iter().all(Option::is_none) {
+                        return Err(e);
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, s: usize, p: Pending, emit: &mut dyn FnMut(Event<'_, R>)) {
+        let max = self.cfg.max_frame_bytes;
+        let max_tasks = self.cfg.max_tasks_per_worker;
+        let Some(slot) = self.workers.slots[s].as_mut() else {
+            return;
+        };
+        let req = Request::Task {
+            index: p.index as u64,
+            attempt: p.attempt,
+            item: &self.items[p.index],
+        };
+        if let Err(e) = wire::encode_frame(&req, &mut slot.out, max) {
+            self.finish(
+                never_started(p, Outcome::Failed(format!("cannot send the task: {e}"))),
+                emit,
+            );
+            return;
+        }
+        slot.in_flight.push_back(InFlight {
+            index: p.index,
+            attempt: p.attempt,
+        });
+        slot.sent += 1;
+        if max_tasks.is_some_and(|m| slot.sent >= m) {
+            slot.close_after_flush = true;
+        }
+        if slot.in_flight.len() == 1 {
+            slot.head_since = Instant::now();
+            let pid = slot.pid.as_raw();
+            emit(Event::TaskStarted {
+                index: p.index,
+                slot: s,
+                pid,
+                attempt: p.attempt,
+            });
+        }
+    }
+}
+
+impl<T, R, E, F> Drop for Supervisor<'_, T, R, E, F> {
+    fn drop(&mut self) {
+        if !self.complete {
+            // An error or an abandoned iterator: leave no worker half-way through a task.
+            self.workers.terminate();
+        }
+    }
+}
+
+fn never_started<R>(p: Pending, outcome: Outcome<R>) -> TaskResult<R> {
+    TaskResult {
+        index: p.index,
+        outcome,
+        pid: 0,
+        attempt: p.attempt - 1,
+        wall: Duration::ZERO,
+        peak_rss_bytes: None,
+    }
+}
+
+/// Writes as much of the slot's outgoing bytes as the pipe takes.
+fn flush_slot(slot: &mut Slot) {
+    if let Some(tx) = slot.task_tx.as_ref() {
+        while slot.out_pos < slot.out.len() {
+            match nix::unistd::write(tx, &slot.out[slot.out_pos..]) {
+                Ok(n) => slot.out_pos += n,
+                Err(Errno::EINTR) => {}
+                Err(Errno::EAGAIN) => return,
+                Err(_) => {
+                    // The worker is gone; its death is handled when it is reaped.
+                    slot.task_tx = None;
+                    break;
+                }
+            }
+        }
+    }
+    slot.out.clear();
+    slot.out_pos = 0;
+    if slot.close_after_flush {
+        slot.task_tx = None;
+    }
+}

@@ -1,0 +1,212 @@
+//! The pool's only unsafe code: `fork`, `_exit`, raw signal handlers (the parent's self-pipe
+//! writer, the worker's SIGHUP flag and SIGABRT out-of-memory reporter), `poll` over a raw
+//! descriptor array and closing inherited descriptors in the child. Each block says why it
+//! is sound.
+
+use std::ffi::c_void;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+
+use nix::errno::Errno;
+use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
+use nix::unistd::ForkResult;
+
+use super::exit::EXIT_OUT_OF_MEMORY;
+
+/// Forks the calling process.
+///
+/// The caller checks first that the process is single-threaded (see [`thread_count`]); the
+/// child then only runs the worker loop and ends with [`exit_now`].
+pub(crate) fn fork() -> nix::Result<ForkResult> {
+    // SAFETY: after fork only the calling thread exists in the child. The pool forks only when
+    // the parent is single-threaded (checked before each fork, unless the caller explicitly
+    // accepted the risk with `allow_threads`), so no lock (malloc's, stdio's) can be held by a
+    // thread that no longer exists. The child never returns into the caller's code: it runs
+    // the worker loop and leaves with `_exit`.
+    unsafe { nix::unistd::fork() }
+}
+
+/// Ends the process now, without running destructors or `atexit` handlers (they belong to
+/// the parent's copy of the program).
+pub(crate) fn exit_now(code: i32) -> ! {
+    // SAFETY: `_exit` is async-signal-safe, takes any int and never returns.
+    unsafe { libc::_exit(code) }
+}
+
+/// Number of threads of this process, from `/proc/self/status` (`None` if unreadable).
+pub(crate) fn thread_count() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Closes descriptors inherited from the parent that the child must not keep (the other
+/// workers' pipe ends, the parent's signal pipe).
+pub(crate) fn close_inherited(fds: &[RawFd]) {
+    for &fd in fds {
+        // SAFETY: these are the raw numbers of descriptors the parent owns through `OwnedFd`s.
+        // The child never drops those `OwnedFd`s (it leaves with `_exit`), so each number is
+        // closed exactly once here and never used again in this process.
+        unsafe {
+            libc::close(fd);
+        }
+    }
+}
+
+/// `poll(2)` over a caller-owned array.
+pub(crate) fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> nix::Result<usize> {
+    // SAFETY: the pointer and length come from a live mutable slice of `pollfd`, which poll
+    // only reads and writes within those bounds for the duration of the call.
+    let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    Errno::result(r).map(|n| n as usize)
+}
+
+// ---------------------------------------------------------------------------------------
+// Parent: signal self-pipe.
+
+static SIGNAL_PIPE_WR: AtomicI32 = AtomicI32::new(-1);
+
+extern "C" fn on_parent_signal(signo: libc::c_int) {
+    let saved = Errno::last_raw();
+    let fd = SIGNAL_PIPE_WR.load(Ordering::Relaxed);
+    if fd >= 0 {
+        let byte = signo as u8;
+        // SAFETY: write(2) is async-signal-safe; `byte` lives on this stack frame for the
+        // call. The descriptor is non-blocking, so a full pipe drops the byte rather than
+        // blocking (a pending wake-up is already queued then).
+        unsafe {
+            libc::write(fd, (&byte as *const u8).cast::<c_void>(), 1);
+        }
+    }
+    Errno::set_raw(saved);
+}
+
+/// Where the parent's handler writes signal numbers (-1: nowhere).
+pub(crate) fn set_signal_pipe(fd: RawFd) {
+    SIGNAL_PIPE_WR.store(fd, Ordering::SeqCst);
+}
+
+/// Installs the self-pipe handler for `sig`; returns the previous action.
+pub(crate) fn install_parent_handler(sig: Signal) -> nix::Result<SigAction> {
+    let flags = if sig == Signal::SIGCHLD {
+        SaFlags::SA_RESTART | SaFlags::SA_NOCLDSTOP
+    } else {
+        SaFlags::SA_RESTART
+    };
+    let act = SigAction::new(
+        SigHandler::Handler(on_parent_signal),
+        flags,
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only loads an atomic, calls write(2) and saves/restores errno, all
+    // async-signal-safe.
+    unsafe { signal::sigaction(sig, &act) }
+}
+
+/// Sets `sig` to be ignored; returns the previous action.
+pub(crate) fn ignore_signal(sig: Signal) -> nix::Result<SigAction> {
+    let act = SigAction::new(SigHandler::SigIgn, SaFlags::empty(), SigSet::empty());
+    // SAFETY: SIG_IGN installs no code.
+    unsafe { signal::sigaction(sig, &act) }
+}
+
+/// Puts back an action saved by [`install_parent_handler`] or [`ignore_signal`].
+pub(crate) fn restore_action(sig: Signal, old: &SigAction) {
+    // SAFETY: `old` was returned by sigaction for this very signal, so it is an action that
+    // was valid in this process before; restoring it re-establishes that state.
+    unsafe {
+        let _ = signal::sigaction(sig, old);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Worker: signal dispositions.
+
+static RETIRE: AtomicBool = AtomicBool::new(false);
+static OOM_FD: AtomicI32 = AtomicI32::new(-1);
+static OOM_FRAME: [std::sync::atomic::AtomicU8; 16] =
+    [const { std::sync::atomic::AtomicU8::new(0) }; 16];
+static OOM_FRAME_LEN: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn on_worker_hup(_: libc::c_int) {
+    RETIRE.store(true, Ordering::SeqCst);
+}
+
+extern "C" fn on_worker_abort(_: libc::c_int) {
+    // An allocation failure reaches abort() with errno still ENOMEM from mmap/brk (the
+    // message write and abort's own calls succeed and leave it alone). Anything else: return,
+    // and abort() restores the default action and raises SIGABRT again.
+    if Errno::last_raw() != libc::ENOMEM {
+        return;
+    }
+    let fd = OOM_FD.load(Ordering::Relaxed);
+    let len = OOM_FRAME_LEN.load(Ordering::Relaxed);
+    if fd >= 0 && len > 0 {
+        let mut frame = [0u8; 16];
+        for (b, a) in frame.iter_mut().zip(OOM_FRAME.iter()).take(len) {
+            *b = a.load(Ordering::Relaxed);
+        }
+        // SAFETY: write(2) is async-signal-safe; `frame` is a live stack array of at least
+        // `len` (<= 16) bytes. A short write only tears the frame, which the parent reports
+        // as a crash with the exit code below.
+        unsafe {
+            libc::write(fd, frame.as_ptr().cast::<c_void>(), len);
+        }
+    }
+    exit_now(EXIT_OUT_OF_MEMORY);
+}
+
+/// Whether SIGHUP asked this worker to retire after its current task.
+pub(crate) fn retire_requested() -> bool {
+    RETIRE.load(Ordering::SeqCst)
+}
+
+/// Sets the frame the SIGABRT handler writes to `fd` when the worker runs out of memory.
+pub(crate) fn set_oom_frame(fd: RawFd, frame: &[u8]) {
+    let len = frame.len().min(OOM_FRAME.len());
+    for (a, b) in OOM_FRAME.iter().zip(frame).take(len) {
+        a.store(*b, Ordering::Relaxed);
+    }
+    OOM_FRAME_LEN.store(len, Ordering::SeqCst);
+    OOM_FD.store(fd, Ordering::SeqCst);
+}
+
+/// The worker's dispositions: every catchable signal to its default, then SIGINT ignored
+/// (Ctrl-C belongs to the parent), SIGHUP sets the retire flag, SIGABRT reports an
+/// allocation failure; the signal mask emptied.
+pub(crate) fn reset_worker_signals() -> nix::Result<()> {
+    let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
+    for sig in Signal::iterator() {
+        if matches!(sig, Signal::SIGKILL | Signal::SIGSTOP) {
+            continue;
+        }
+        // SAFETY: SIG_DFL installs no code.
+        unsafe {
+            let _ = signal::sigaction(sig, &dfl);
+        }
+    }
+    ignore_signal(Signal::SIGINT)?;
+    let hup = SigAction::new(
+        SigHandler::Handler(on_worker_hup),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    // SAFETY: the handler stores to an atomic, which is async-signal-safe.
+    unsafe { signal::sigaction(Signal::SIGHUP, &hup)? };
+    let abrt = SigAction::new(
+        SigHandler::Handler(on_worker_abort),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    // SAFETY: the handler reads errno and atomics, calls write(2) and _exit(2), all
+    // async-signal-safe, and otherwise returns so abort() proceeds as usual.
+    unsafe { signal::sigaction(Signal::SIGABRT, &abrt)? };
+    signal::sigprocmask(
+        signal::SigmaskHow::SIG_SETMASK,
+        Some(&SigSet::empty()),
+        None,
+    )?;
+    Ok(())
+}

@@ -1,0 +1,711 @@
+//! The SMO decomposition solver for the SVR duals (Chang & Lin, LIBSVM §4 and §6), worked in
+//! sample space: second-order working-set selection (Fan, Chen & Lin 2005, WSS3), the
+//! single-equality (epsilon-SVR) and two-equality (nu-SVR, Schölkopf et al. 2000) variants,
+//! libsvm's shrinking rules with the un-shrink step, and the bias from the free variables.
+//!
+//! The dual has 2n variables: `alpha_s` (sign `y = +1`) and `alpha*_s` (`y = -1`) for each
+//! sample `s`, with `Q_tu = y_t y_u K(s_t, s_u)` and linear term `p = e - target` for alpha,
+//! `e + target` for alpha* (`e` = epsilon for epsilon-SVR, 0 for nu-SVR). Every gradient is
+//! then a function of one vector over samples, `R_s = sum_u (alpha_u - alpha*_u) K(s, u) - target_s`:
+//! `y G = R + e` for alpha and `y G = R - e` for alpha*. The solver keeps `R` exact after every
+//! step with two contiguous AXPYs over full kernel rows (the rows libsvm computes for SVR anyway),
+//! so nothing is ever gathered through a permutation, shrinking never needs to reconstruct a
+//! gradient, and Q rows are never materialised: the kernel row cache serves them directly.
+//! Shrinking keeps libsvm's rules (which variables may enter a working set, un-shrinking at
+//! 10 tol, the final check on all variables) as a per-variable mask.
+
+use super::cache::RowCache;
+use super::kernel::{kernel_row, KernelFn, Samples};
+
+const TAU: f64 = 1e-12;
+
+// Per-sample flag bits: variable in the active (unshrunk) set, and membership of the sets
+// I_up (may increase y_t alpha_t) and I_low (may decrease it), which already include activity.
+const P_ACT: u8 = 1;
+const N_ACT: u8 = 2;
+const P_UP: u8 = 4;
+const P_LOW: u8 = 8;
+const N_UP: u8 = 16;
+const N_LOW: u8 = 32;
+
+/// One dual variable: sample and sign (true = alpha, y = +1; false = alpha*, y = -1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Var {
+    s: usize,
+    pos: bool,
+}
+
+impl Var {
+    #[inline]
+    fn y(self) -> f64 {
+        if self.pos {
+            1.0
+        } else {
+            -1.0
+        }
+    }
+}
+
+/// What the solver returns.
+#[derive(Clone, Debug)]
+pub struct Solution {
+    /// alpha (sign +1) per sample.
+    pub alpha_pos: Vec<f64>,
+    /// alpha* (sign -1) per sample.
+    pub alpha_neg: Vec<f64>,
+    /// The bias term: decision values are `sum (alpha - alpha*) K - rho`.
+    pub rho: f64,
+    /// For the nu solver, `r` (epsilon of nu-SVR is `-r`); 0 otherwise.
+    pub r: f64,
+    /// Iterations done.
+    pub iterations: u64,
+    /// Dual objective value.
+    pub objective: f64,
+    /// Kernel rows computed (cache misses).
+    pub rows_computed: u64,
+}
+
+/// Solver options.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Box bound C.
+    pub c: f64,
+    /// Stopping tolerance.
+    pub eps: f64,
+    /// Shrinking heuristic.
+    pub shrinking: bool,
+    /// Maximal iterations (`u64::MAX` = no limit).
+    pub max_iter: u64,
+    /// Cache size in MiB.
+    pub cache_mb: f64,
+    /// Use the two-equality-constraint (nu) variant.
+    pub nu: bool,
+}
+
+/// Result of pass 1 of the selection: the maximal `-yG` over I_up, per class (class 0 is all
+/// variables for epsilon-SVR and the alpha variables for nu-SVR; class 1 the alpha* for nu).
+#[derive(Clone, Copy, Debug)]
+struct Pass1 {
+    gmax: [f64; 2],
+    arg: [Option<Var>; 2],
+}
+
+struct Solver<'a> {
+    data: &'a Samples,
+    kf: KernelFn,
+    cache: RowCache,
+    n: usize,
+    target: &'a [f64],
+    e: f64,
+    c: f64,
+    eps: f64,
+    nu: bool,
+    ap: Vec<f64>,
+    an: Vec<f64>,
+    /// `R_s = sum_u beta_u K(s, u) - target_s`.
+    r: Vec<f64>,
+    qd: Vec<f64>,
+    flags: Vec<u8>,
+    /// Membership offsets, 0 when the variable is in the set, -inf otherwise: `up_p` (alpha in
+    /// I_up), `low_p` (alpha in I_low), `up_n`, `low_n` (same for alpha*). Adding them to a
+    /// candidate value masks it without branches, so the selection loops vectorise.
+    up_p: Vec<f64>,
+    low_p: Vec<f64>,
+    up_n: Vec<f64>,
+    low_n: Vec<f64>,
+    /// Second-order objective of each variable (2s: alpha, 2s+1: alpha*), +inf if no candidate.
+    obj: Vec<f64>,
+    unshrink: bool,
+}
+
+/// Independent accumulators in the reduction loops (vectorised by LLVM into packed SSE2 ops).
+const LANES: usize = 4;
+
+#[inline]
+fn hmax(v: &[f64; LANES]) -> f64 {
+    v.iter()
+        .fold(f64::NEG_INFINITY, |a, &b| if b > a { b } else { a })
+}
+
+#[inline]
+fn hmin(v: &[f64; LANES]) -> f64 {
+    v.iter()
+        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a })
+}
+
+impl Solver<'_> {
+    /// Recomputes the I_up / I_low bits of sample `s` from its alphas and activity.
+    #[inline]
+    fn refresh_flags(&mut self, s: usize) {
+        let f = self.flags[s] & (P_ACT | N_ACT);
+        let (a, b, c) = (self.ap[s], self.an[s], self.c);
+        let mut g = f;
+        if f & P_ACT != 0 {
+            if a < c {
+                g |= P_UP;
+            }
+            if a > 0.0 {
+                g |= P_LOW;
+            }
+        }
+        if f & N_ACT != 0 {
+            if b > 0.0 {
+                g |= N_UP;
+            }
+            if b < c {
+                g |= N_LOW;
+            }
+        }
+        self.flags[s] = g;
+        let off = |b: u8| if g & b != 0 { 0.0 } else { f64::NEG_INFINITY };
+        self.up_p[s] = off(P_UP);
+        self.low_p[s] = off(P_LOW);
+        self.up_n[s] = off(N_UP);
+        self.low_n[s] = off(N_LOW);
+    }
+
+    #[inline]
+    fn alpha(&self, v: Var) -> f64 {
+        if v.pos {
+            self.ap[v.s]
+        } else {
+            self.an[v.s]
+        }
+    }
+
+    /// `G_t` of variable `v`.
+    #[inline]
+    fn grad(&self, v: Var) -> f64 {
+        if v.pos {
+            self.r[v.s] + self.e
+        } else {
+            self.e - self.r[v.s]
+        }
+    }
+
+    /// Kernel row of sample `s` (cache slot).
+    fn row_slot(&mut self, s: usize) -> usize {
+        let (data, kf) = (self.data, self.kf);
+        self.cache
+            .get(s, |out| kernel_row(&kf, data.row(s), data.sq[s], data, out))
+    }
+
+    /// Pass 1: maximal `-yG` over I_up (last variable wins ties, as libsvm's `>=`): a
+    /// vectorised max reduction, then a backward scan for the last variable attaining it.
+    fn pass1(&self) -> Pass1 {
+        let e = self.e;
+        let n = self.n;
+        let (r, up_p, up_n) = (&self.r[..n], &self.up_p[..n], &self.up_n[..n]);
+        let mut mp = [f64::NEG_INFINITY; LANES];
+        let mut mn = [f64::NEG_INFINITY; LANES];
+        let chunks = n / LANES * LANES;
+        for ((rc, upc), unc) in r[..chunks]
+            .chunks_exact(LANES)
+            .zip(up_p[..chunks].chunks_exact(LANES))
+            .zip(up_n[..chunks].chunks_exact(LANES))
+        {
+            for k in 0..LANES {
+                let vp = -(rc[k] + e) + upc[k];
+                let vn = (e - rc[k]) + unc[k];
+                mp[k] = if vp > mp[k] { vp } else { mp[k] };
+                mn[k] = if vn > mn[k] { vn } else { mn[k] };
+            }
+        }
+        let mut gp = hmax(&mp);
+        let mut gn = hmax(&mn);
+        for s in chunks..n {
+            gp = gp.max(-(r[s] + e) + up_p[s]);
+            gn = gn.max((e - r[s]) + up_n[s]);
+        }
+        let vp = |s: usize| -(r[s] + e) + up_p[s];
+        let vn = |s: usize| (e - r[s]) + up_n[s];
+        if self.nu {
+            let ap = (gp > f64::NEG_INFINITY)
+                .then(|| (0..n).rev().find(|&s| vp(s) == gp))
+                .flatten();
+            let an = (gn > f64::NEG_INFINITY)
+                .then(|| (0..n).rev().find(|&s| vn(s) == gn))
+                .flatten();
+            Pass1 {
+                gmax: [gp, gn],
+                arg: [
+                    ap.map(|s| Var { s, pos: true }),
+                    an.map(|s| Var { s, pos: false }),
+                ],
+            }
+        } else {
+            let g = gp.max(gn);
+            let mut arg = None;
+            if g > f64::NEG_INFINITY {
+                for s in (0..n).rev() {
+                    if vn(s) == g {
+                        arg = Some(Var { s, pos: false });
+                        break;
+                    }
+                    if vp(s) == g {
+                        arg = Some(Var { s, pos: true });
+                        break;
+                    }
+                }
+            }
+            Pass1 {
+                gmax: [g, g],
+                arg: [arg, arg],
+            }
+        }
+    }
+
+    /// Pass 2 of WSS3: picks j minimising the second-order objective decrease with the pass-1
+    /// variable of its class (vectorised over samples; the last minimiser wins ties, as libsvm's
+    /// `<=`). Returns `(i, j, slot of i's row)` or `None` at optimality.
+    fn select(&mut self, p1: &Pass1) -> Option<(Var, Var, usize)> {
+        let e = self.e;
+        let n = self.n;
+        let mut slots = [usize::MAX; 2];
+        let mut qdi = [0.0; 2];
+        let classes = if self.nu { 2 } else { 1 };
+        for c in 0..classes {
+            if let Some(v) = p1.arg[c] {
+                slots[c] = self.row_slot(v.s);
+                qdi[c] = self.qd[v.s];
+            }
+        }
+        if !self.nu {
+            slots[1] = slots[0];
+            qdi[1] = qdi[0];
+        }
+        if slots[0] == usize::MAX && slots[1] == usize::MAX {
+            return None;
+        }
+        // a class without a pass-1 variable has gmax -inf: any row will do for it
+        for c in 0..2 {
+            if slots[c] == usize::MAX {
+                slots[c] = slots[1 - c];
+            }
+        }
+        let kp = &self.cache.row(slots[0])[..n];
+        let kn = &self.cache.row(slots[1])[..n];
+        let (r, qd, low_p, low_n) = (
+            &self.r[..n],
+            &self.qd[..n],
+            &self.low_p[..n],
+            &self.low_n[..n],
+        );
+        let obj = &mut self.obj[..2 * n];
+        let (gmp, gmn) = (p1.gmax[0], p1.gmax[1]);
+        let (qdp, qdn) = (qdi[0], qdi[1]);
+        let mut m2p = [f64::NEG_INFINITY; LANES];
+        let mut m2n = [f64::NEG_INFINITY; LANES];
+        let mut best = [f64::INFINITY; LANES];
+        let step = |s: usize| {
+            let ygp = r[s] + e + low_p[s];
+            let ygn = r[s] - e + low_n[s];
+            let gdp = gmp + ygp;
+            let gdn = gmn + ygn;
+            let mut qp = qdp + qd[s] - 2.0 * kp[s];
+            let mut qn = qdn + qd[s] - 2.0 * kn[s];
+            qp = if qp > 0.0 { qp } else { TAU };
+            qn = if qn > 0.0 { qn } else { TAU };
+            let op = -(gdp * gdp) / qp;
+            let on = -(gdn * gdn) / qn;
+            let op = if gdp > 0.0 { op } else { f64::INFINITY };
+            let on = if gdn > 0.0 { on } else { f64::INFINITY };
+            (ygp, ygn, op, on)
+        };
+        let chunks = n / LANES * LANES;
+        for base in (0..chunks).step_by(LANES) {
+            for k in 0..LANES {
+                let s = base + k;
+                let (ygp, ygn, op, on) = step(s);
+                m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                let o = if on < op { on } else { op };
+                best[k] = if o < best[k] { o } else { best[k] };
+                obj[2 * s] = op;
+                obj[2 * s + 1] = on;
+            }
+        }
+        let (mut g2p, mut g2n, mut bst) = (hmax(&m2p), hmax(&m2n), hmin(&best));
+        for s in chunks..n {
+            let (ygp, ygn, op, on) = step(s);
+            g2p = g2p.max(ygp);
+            g2n = g2n.max(ygn);
+            bst = bst.min(op).min(on);
+            obj[2 * s] = op;
+            obj[2 * s + 1] = on;
+        }
+        let gap = if self.nu {
+            f64::max(gmp + g2p, gmn + g2n)
+        } else {
+            gmp + g2p.max(g2n)
+        };
+        if gap < self.eps || bst == f64::INFINITY {
+            return None;
+        }
+        let t = obj
+            .iter()
+            .rposition(|&o| o == bst)
+            .expect("the minimum is attained");
+        let j = Var {
+            s: t / 2,
+            pos: t % 2 == 0,
+        };
+        let c = if self.nu && !j.pos { 1 } else { 0 };
+        Some((
+            p1.arg[c].expect("a pass-1 variable exists when j was found"),
+            j,
+            slots[c],
+        ))
+    }
+
+    /// libsvm's shrinking rules: maxima over each class, un-shrink once near convergence,
+    /// then deactivate bounded variables that cannot enter a violating pair.
+    fn do_shrinking(&mut self) {
+        let e = self.e;
+        let cn = if self.nu { 1 } else { 0 };
+        // up[c] = max over I_up of -yG, low[c] = max over I_low of yG
+        let mut up = [f64::NEG_INFINITY; 2];
+        let mut low = [f64::NEG_INFINITY; 2];
+        for (&r, &f) in self.r.iter().zip(&self.flags) {
+            if f & P_UP != 0 {
+                up[0] = up[0].max(-(r + e));
+            }
+            if f & P_LOW != 0 {
+                low[0] = low[0].max(r + e);
+            }
+            if f & N_UP != 0 {
+                up[cn] = up[cn].max(e - r);
+            }
+            if f & N_LOW != 0 {
+                low[cn] = low[cn].max(r - e);
+            }
+        }
+        let gap = if self.nu {
+            f64::max(up[0] + low[0], up[1] + low[1])
+        } else {
+            up[0] + low[0]
+        };
+        if !self.unshrink && gap <= self.eps * 10.0 {
+            self.unshrink = true;
+            self.activate_all();
+        }
+        let c = self.c;
+        for s in 0..self.n {
+            let f = self.flags[s];
+            let r = self.r[s];
+            let mut keep = f;
+            if f & P_ACT != 0 {
+                let a = self.ap[s];
+                let yg = r + e;
+                // at upper bound: only in I_low; at lower bound: only in I_up
+                let shrink = if a >= c {
+                    -yg > up[0]
+                } else if a <= 0.0 {
+                    yg > low[0]
+                } else {
+                    false
+                };
+                if shrink {
+                    keep &= !P_ACT;
+                }
+            }
+            if f & N_ACT != 0 {
+                let a = self.an[s];
+                let yg = r - e;
+                // alpha* at upper bound: only in I_up; at lower bound: only in I_low
+                let shrink = if a >= c {
+                    yg > low[cn]
+                } else if a <= 0.0 {
+                    -yg > up[cn]
+                } else {
+                    false
+                };
+                if shrink {
+                    keep &= !N_ACT;
+                }
+            }
+            if keep != f {
+                self.flags[s] = keep;
+                self.refresh_flags(s);
+            }
+        }
+    }
+
+    fn activate_all(&mut self) {
+        for s in 0..self.n {
+            self.flags[s] |= P_ACT | N_ACT;
+            self.refresh_flags(s);
+        }
+    }
+
+    fn all_active(&self) -> bool {
+        self.flags
+            .iter()
+            .all(|&f| f & (P_ACT | N_ACT) == P_ACT | N_ACT)
+    }
+
+    /// The two-variable analytic step on `(i, j)` (libsvm's update with box clipping), then the
+    /// exact update of `R` with both kernel rows.
+    fn update_pair(&mut self, i: Var, j: Var, slot_i: usize) {
+        let slot_j = self.row_slot(j.s);
+        debug_assert!(i.s == j.s || slot_i != slot_j);
+        let c = self.c;
+        let kij = self.cache.row(slot_i)[j.s];
+        let qij = i.y() * j.y() * kij;
+        let (gi, gj) = (self.grad(i), self.grad(j));
+        let (old_ai, old_aj) = (self.alpha(i), self.alpha(j));
+        let (mut ai, mut aj) = (old_ai, old_aj);
+        let (qdi, qdj) = (self.qd[i.s], self.qd[j.s]);
+        if i.pos != j.pos {
+            let mut quad = qdi + qdj + 2.0 * qij;
+            if quad <= 0.0 {
+                quad = TAU;
+            }
+            let delta = (-gi - gj) / quad;
+            let diff = ai - aj;
+            ai += delta;
+            aj += delta;
+            if diff > 0.0 {
+                if aj < 0.0 {
+                    aj = 0.0;
+                    ai = diff;
+                }
+            } else if ai < 0.0 {
+                ai = 0.0;
+                aj = -diff;
+            }
+            if diff > 0.0 {
+                if ai > c {
+                    ai = c;
+                    aj = c - diff;
+                }
+            } else if aj > c {
+                aj = c;
+                ai = c + diff;
+            }
+        } else {
+            let mut quad = qdi + qdj - 2.0 * qij;
+            if quad <= 0.0 {
+                quad = TAU;
+            }
+            let delta = (gi - gj) / quad;
+            let sum = ai + aj;
+            ai -= delta;
+            aj += delta;
+            if sum > c {
+                if ai > c {
+                    ai = c;
+                    aj = sum - c;
+                }
+            } else if aj < 0.0 {
+                aj = 0.0;
+                ai = sum;
+            }
+            if sum > c {
+                if aj > c {
+                    aj = c;
+                    ai = sum - c;
+                }
+            } else if ai < 0.0 {
+                ai = 0.0;
+                aj = sum;
+            }
+        }
+        for (v, a) in [(i, ai), (j, aj)] {
+            if v.pos {
+                self.ap[v.s] = a;
+            } else {
+                self.an[v.s] = a;
+            }
+        }
+        self.refresh_flags(i.s);
+        self.refresh_flags(j.s);
+        // beta_s = alpha_s - alpha*_s changes by y * delta alpha
+        let di = i.y() * (ai - old_ai);
+        let dj = j.y() * (aj - old_aj);
+        let (ki, kj) = (self.cache.row(slot_i), self.cache.row(slot_j));
+        axpy2(&mut self.r, di, ki, dj, kj);
+    }
+
+    fn calculate_rho_standard(&self) -> f64 {
+        let (mut ub, mut lb) = (f64::INFINITY, f64::NEG_INFINITY);
+        let (mut sum_free, mut nr_free) = (0.0, 0usize);
+        let c = self.c;
+        for s in 0..self.n {
+            // alpha: y = +1, yG = R + e; alpha*: y = -1, yG = R - e
+            for (a, yg, pos) in [
+                (self.ap[s], self.r[s] + self.e, true),
+                (self.an[s], self.r[s] - self.e, false),
+            ] {
+                if a >= c {
+                    if pos {
+                        lb = lb.max(yg);
+                    } else {
+                        ub = ub.min(yg);
+                    }
+                } else if a <= 0.0 {
+                    if pos {
+                        ub = ub.min(yg);
+                    } else {
+                        lb = lb.max(yg);
+                    }
+                } else {
+                    nr_free += 1;
+                    sum_free += yg;
+                }
+            }
+        }
+        if nr_free > 0 {
+            sum_free / nr_free as f64
+        } else {
+            (ub + lb) / 2.0
+        }
+    }
+
+    /// Returns `(rho, r)`.
+    fn calculate_rho_nu(&self) -> (f64, f64) {
+        let c = self.c;
+        let mut rr = [0.0; 2];
+        for (k, rk) in rr.iter_mut().enumerate() {
+            let (mut ub, mut lb) = (f64::INFINITY, f64::NEG_INFINITY);
+            let (mut sum, mut nr) = (0.0, 0usize);
+            for s in 0..self.n {
+                let (a, g) = if k == 0 {
+                    (self.ap[s], self.r[s] + self.e)
+                } else {
+                    (self.an[s], self.e - self.r[s])
+                };
+                if a >= c {
+                    lb = lb.max(g);
+                } else if a <= 0.0 {
+                    ub = ub.min(g);
+                } else {
+                    nr += 1;
+                    sum += g;
+                }
+            }
+            *rk = if nr > 0 {
+                sum / nr as f64
+            } else {
+                (ub + lb) / 2.0
+            };
+        }
+        ((rr[0] - rr[1]) / 2.0, (rr[0] + rr[1]) / 2.0)
+    }
+}
+
+/// `r += a * x + b * y` (vectorised).
+#[inline]
+fn axpy2(r: &mut [f64], a: f64, x: &[f64], b: f64, y: &[f64]) {
+    let n = r.len().min(x.len()).min(y.len());
+    for ((rv, &xv), &yv) in r[..n].iter_mut().zip(&x[..n]).zip(&y[..n]) {
+        *rv += a * xv + b * yv;
+    }
+}
+
+/// Solves the SVR dual. `target` is y, `e` the tube half-width (0 for nu-SVR), `alpha0` a
+/// feasible start `(alpha, alpha*)`.
+pub fn solve(
+    data: &Samples,
+    kf: KernelFn,
+    target: &[f64],
+    e: f64,
+    alpha0: (Vec<f64>, Vec<f64>),
+    opt: Options,
+) -> Solution {
+    let n = data.n;
+    assert_eq!(target.len(), n);
+    let qd: Vec<f64> = (0..n)
+        .map(|s| {
+            let x = data.row(s);
+            kf.from_dot(super::kernel::dot(x, x), data.sq[s], data.sq[s])
+        })
+        .collect();
+    let mut s = Solver {
+        data,
+        kf,
+        cache: RowCache::new(n, opt.cache_mb),
+        n,
+        target,
+        e,
+        c: opt.c,
+        eps: opt.eps,
+        nu: opt.nu,
+        ap: alpha0.0,
+        an: alpha0.1,
+        r: target.iter().map(|&t| -t).collect(),
+        qd,
+        flags: vec![P_ACT | N_ACT; n],
+        up_p: vec![0.0; n],
+        low_p: vec![0.0; n],
+        up_n: vec![0.0; n],
+        low_n: vec![0.0; n],
+        obj: vec![f64::INFINITY; 2 * n],
+        unshrink: false,
+    };
+    for t in 0..n {
+        s.refresh_flags(t);
+        let beta = s.ap[t] - s.an[t];
+        if beta != 0.0 {
+            let slot = s.row_slot(t);
+            let row = s.cache.row(slot);
+            for (rv, &k) in s.r.iter_mut().zip(row) {
+                *rv += beta * k;
+            }
+        }
+    }
+
+    let l = 2 * n;
+    let mut iter: u64 = 0;
+    let mut counter = l.min(1000) + 1;
+    while iter < opt.max_iter {
+        counter -= 1;
+        if counter == 0 {
+            counter = l.min(1000);
+            if opt.shrinking {
+                s.do_shrinking();
+            }
+        }
+        let p1 = s.pass1();
+        let (i, j, slot_i) = match s.select(&p1) {
+            Some(v) => v,
+            None => {
+                if s.all_active() {
+                    break;
+                }
+                s.activate_all();
+                let p1 = s.pass1();
+                match s.select(&p1) {
+                    Some(v) => {
+                        counter = 1; // shrink at the next iteration
+                        v
+                    }
+                    None => break,
+                }
+            }
+        };
+        iter += 1;
+        s.update_pair(i, j, slot_i);
+    }
+    let (rho, r) = if opt.nu {
+        s.calculate_rho_nu()
+    } else {
+        (s.calculate_rho_standard(), 0.0)
+    };
+    // objective = 1/2 sum alpha_t (G_t + p_t) with p = e -/+ target
+    let mut objective = 0.0;
+    for t in 0..n {
+        let (gp, gn) = (s.r[t] + e, e - s.r[t]);
+        objective += s.ap[t] * (gp + e - s.target[t]) + s.an[t] * (gn + e + s.target[t]);
+    }
+    objective /= 2.0;
+    Solution {
+        alpha_pos: s.ap,
+        alpha_neg: s.an,
+        rho,
+        r,
+        iterations: iter,
+        objective,
+        rows_computed: s.cache.misses,
+    }
+}

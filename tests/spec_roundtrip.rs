@@ -1,0 +1,88 @@
+//! Property test: any valid spec survives `parse_model(spec.display())` and a bincode round
+//! trip unchanged (floats keep every bit through Python-style repr formatting).
+
+use fitpool::models::{build_spec, kinds, ModelSpec, ParamType, Value};
+use fitpool::spec::parse_model;
+use proptest::prelude::*;
+
+fn value_for(ty: ParamType) -> BoxedStrategy<Value> {
+    let float = prop_oneof![
+        any::<f64>(),
+        0.0..1.0f64,
+        (0.0..1e6f64),
+        (-20i32..20).prop_map(|e| 10f64.powi(e)),
+        Just(5e-324),
+        Just(1e16),
+        Just(1.0),
+    ];
+    match ty {
+        ParamType::Int { min, max } => (min..=max.min(min.saturating_add(1 << 40)))
+            .prop_map(Value::Int)
+            .boxed(),
+        ParamType::OptInt { min, max } => prop_oneof![
+            Just(Value::None),
+            (min..=max.min(min.saturating_add(1 << 40))).prop_map(Value::Int)
+        ]
+        .boxed(),
+        ParamType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
+        ParamType::Choice(options) => proptest::sample::select(options)
+            .prop_map(|s| Value::Str(s.into()))
+            .boxed(),
+        ParamType::Float { .. } | ParamType::Gamma | ParamType::MaxFeatures => {
+            let specials = match ty {
+                ParamType::Gamma => vec![Value::Str("scale".into()), Value::Str("auto".into())],
+                ParamType::MaxFeatures => vec![
+                    Value::None,
+                    Value::Str("sqrt".into()),
+                    Value::Str("log2".into()),
+                    Value::Int(3),
+                ],
+                _ => vec![],
+            };
+            let floats = float.prop_map(Value::Float);
+            if specials.is_empty() {
+                floats.boxed()
+            } else {
+                prop_oneof![floats, proptest::sample::select(specials)].boxed()
+            }
+        }
+    }
+}
+
+fn any_spec() -> impl Strategy<Value = ModelSpec> {
+    (0..kinds().len()).prop_flat_map(|k| {
+        let def = &kinds()[k];
+        let params: Vec<_> = def
+            .params
+            .iter()
+            .filter(|p| p.name != "bootstrap")
+            .map(|p| {
+                let name = p.name.to_string();
+                let ty = p.ty;
+                proptest::option::of(value_for(ty)).prop_map(move |v| {
+                    // an out-of-range draw falls back to leaving the parameter out
+                    v.filter(|v| ty.check(v).is_some())
+                        .map(|v| (name.clone(), v))
+                })
+            })
+            .collect();
+        params.prop_map(move |ps| {
+            let ps: Vec<(String, Value)> = ps.into_iter().flatten().collect();
+            build_spec(def.name, &ps).expect("valid parameters build")
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn display_and_bincode_round_trip(spec in any_spec()) {
+        let text = spec.display();
+        let back = parse_model(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+        prop_assert_eq!(&back, &spec, "{}", text);
+        let bytes = bincode::serde::encode_to_vec(&spec, bincode::config::standard()).unwrap();
+        let (decoded, _): (ModelSpec, usize) =
+            bincode::serde::decode_from_slice(&bytes, bincode::config::standard()).unwrap();
+        prop_assert_eq!(decoded, spec);
+    }
+}
