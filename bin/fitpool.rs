@@ -1,5 +1,429 @@
-//! The fitpool command line.
-fn main() {
-    eprintln!("fitpool: not built yet");
-    std::process::exit(2);
+//! The fitpool command line: parse, build the plan, run it, render. Thin by design: the work
+//! is in the library.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use fitpool::data::{self, ColumnRef, HeaderMode, LoadOptions};
+use fitpool::models::{self, ModelSpec};
+use fitpool::pool::PoolConfig;
+use fitpool::progress::{Progress, ProgressMode};
+use fitpool::report::{self, read_journal, Format};
+use fitpool::run::{self, RunSettings};
+use fitpool::slurm::{self, SbatchOptions, Shard};
+use fitpool::{spec, units};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes (documented in the README).
+mod exit {
+    pub const OK: u8 = 0;
+    /// Some task failed, crashed or timed out (all others are reported).
+    pub const TASK_FAILED: u8 = 1;
+    /// Usage or input error.
+    pub const USAGE: u8 = 2;
+    pub const SIGINT: u8 = 130;
+    pub const SIGTERM: u8 = 143;
+}
+
+/// Fit many regression models at once, one forked worker process per model, ranked by test RMSE.
+#[derive(Parser)]
+#[command(name = "fitpool", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fit every model of the lineup in its own worker process and rank them by test RMSE.
+    Run(RunArgs),
+    /// List every model kind with its parameters and defaults.
+    Models,
+    /// Rank the results of several journals (e.g. the shards of a SLURM job array) together.
+    Merge(MergeArgs),
+    /// Write (or submit) an sbatch script: a job array of `fitpool run` shards plus a merge job.
+    Slurm(SlurmArgs),
+}
+
+#[derive(Args, Clone)]
+struct RunArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// A model in scikit-learn's repr syntax, e.g. 'RandomForestRegressor(n_estimators=300)'
+    /// or an alias such as 'rf', 'nusvr', 'ridge(alpha=0.5)'. Repeatable.
+    #[arg(short = 'm', long = "model", value_name = "SPEC")]
+    models: Vec<String>,
+    /// A lineup file (TOML); lists of values expand to a grid. Default lineup, without -m or
+    /// --models: the article's RandomForestRegressor(), NuSVR(), Ridge(), ElasticNet().
+    #[arg(long = "models", value_name = "FILE")]
+    lineup: Option<PathBuf>,
+    /// Worker processes [default: the usable CPUs (affinity, cgroup quota, SLURM), at most one per task].
+    #[arg(short = 'j', long)]
+    workers: Option<usize>,
+    /// Kill a task that runs longer than this (e.g. 90s, 10m, 1h).
+    #[arg(long, value_parser = units::parse_duration)]
+    timeout: Option<std::time::Duration>,
+    /// Retries for a task whose worker died (killed, segfault, OOM killer).
+    #[arg(long, default_value_t = 1)]
+    retries: u32,
+    /// Replace a worker after it has run this many tasks.
+    #[arg(long, value_name = "N")]
+    max_tasks_per_worker: Option<u64>,
+    /// Cap each worker's address space (e.g. 4G); a task that hits it is reported out of memory.
+    #[arg(long, value_parser = units::parse_size, value_name = "SIZE")]
+    mem_limit: Option<u64>,
+    /// Output format of the ranked results on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    /// Append every finished task to this JSON-lines file, durably. May contain {shard} and {job}.
+    #[arg(long, value_name = "FILE")]
+    journal: Option<String>,
+    /// Skip the tasks that the journal already finished.
+    #[arg(long, requires = "journal")]
+    resume: bool,
+    /// Run only shard K of N of the lineup (1-based, e.g. 2/3) [default: from SLURM's job-array
+    /// or srun variables when present].
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Progress on stderr: a live view on a terminal, plain lines otherwise.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    progress: ProgressArg,
+}
+
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// Training data (CSV). Without --train, a built-in dataset (diabetes, 442 rows) is used.
+    #[arg(long, value_name = "FILE")]
+    train: Option<PathBuf>,
+    /// Test data (CSV, same columns). Without it, --train is split (--test-size, --seed).
+    #[arg(long, value_name = "FILE", requires = "train")]
+    test: Option<PathBuf>,
+    /// The first row is a header [default: detected].
+    #[arg(long, conflicts_with = "no_header")]
+    header: bool,
+    /// The first row is data.
+    #[arg(long)]
+    no_header: bool,
+    /// Columns to drop, such as an id (0-based index or header name; repeatable or comma-separated).
+    #[arg(
+        long = "id-col",
+        value_name = "COL",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    id_cols: Vec<ColumnRef>,
+    /// The target column (0-based index, -1 for the last, or a header name) [default: the last].
+    #[arg(long, value_name = "COL", allow_hyphen_values = true)]
+    target: Option<ColumnRef>,
+    /// Fraction of rows held out for testing when there is no --test.
+    #[arg(long, default_value_t = 0.2)]
+    test_size: f64,
+    /// Seed of the train/test split (and of the built-in dataset's split).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Field delimiter of the CSV files.
+    #[arg(long, default_value = ",")]
+    delimiter: char,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Journals to merge (JSON lines written by `fitpool run --journal`).
+    #[arg(required = true, value_name = "JOURNAL")]
+    journals: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+}
+
+#[derive(Args)]
+struct SlurmArgs {
+    /// Number of array tasks (shards).
+    #[arg(long)]
+    array: usize,
+    /// CPUs per array task (the worker count of each shard).
+    #[arg(long)]
+    cpus_per_task: usize,
+    /// Time limit of each array task (SLURM syntax, e.g. 1:00:00).
+    #[arg(long)]
+    time: Option<String>,
+    #[arg(long)]
+    partition: Option<String>,
+    /// Memory per array task (SLURM syntax, e.g. 8G).
+    #[arg(long)]
+    mem: Option<String>,
+    #[arg(long, default_value = "fitpool")]
+    job_name: String,
+    /// Directory for journals, logs and the merged results.
+    #[arg(long, default_value = "fitpool-runs")]
+    output_dir: PathBuf,
+    /// Seconds before the time limit at which SLURM sends SIGTERM to fitpool.
+    #[arg(long, default_value_t = 60)]
+    grace: u32,
+    /// Submit with sbatch instead of printing the scripts.
+    #[arg(long)]
+    submit: bool,
+    /// `fitpool run` options for every shard (after `--`).
+    #[arg(last = true, value_name = "RUN OPTIONS")]
+    run_args: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Table => Format::Table,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProgressArg {
+    Auto,
+    Live,
+    Plain,
+    None,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => cmd_run(args),
+        Command::Models => cmd_models(),
+        Command::Merge(args) => cmd_merge(args),
+        Command::Slurm(args) => cmd_slurm(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+fn load_data(d: &DataArgs) -> Result<data::Dataset> {
+    let Some(train) = &d.train else {
+        return Ok(data::builtin_diabetes(d.test_size, d.seed)?);
+    };
+    let opts = LoadOptions {
+        header: match (d.header, d.no_header) {
+            (true, _) => HeaderMode::Yes,
+            (_, true) => HeaderMode::No,
+            _ => HeaderMode::Auto,
+        },
+        id_cols: d.id_cols.clone(),
+        target: d.target.clone(),
+        delimiter: u8::try_from(d.delimiter)
+            .context("the delimiter must be one ASCII character")?,
+    };
+    Ok(data::load(
+        train,
+        d.test.as_deref(),
+        &opts,
+        d.test_size,
+        d.seed,
+    )?)
+}
+
+fn lineup(args: &RunArgs) -> Result<Vec<ModelSpec>> {
+    let mut specs = Vec::new();
+    if let Some(path) = &args.lineup {
+        specs.extend(spec::load_lineup(path)?);
+    }
+    for text in &args.models {
+        specs.push(spec::parse_model(text).with_context(|| format!("in -m '{text}'"))?);
+    }
+    if specs.is_empty() {
+        specs = spec::default_lineup();
+    }
+    Ok(specs)
+}
+
+fn cmd_run(args: RunArgs) -> Result<u8> {
+    let specs = lineup(&args)?;
+    let data = load_data(&args.data)?;
+    let n_train = data.x_train.nrows();
+    if let Some(s) = specs.iter().find(|s| s.min_rows() > n_train) {
+        anyhow::bail!(
+            "{} needs at least {} training rows; the data has {n_train}",
+            s.display(),
+            s.min_rows()
+        );
+    }
+    let all = run::tasks_of(specs);
+    let all_keys: Vec<String> = all.iter().map(|t| t.key.clone()).collect();
+    let shard = match args.shard {
+        Some(s) => Some(s),
+        None => slurm::detect_shard(&|k| std::env::var(k).ok())?.map(|(s, _)| s),
+    };
+    let tasks = match &shard {
+        None => all,
+        Some(s) => {
+            let (n, f) = (data.x_train.nrows(), data.x_train.ncols());
+            let costs: Vec<f64> = all.iter().map(|t| t.spec.expected_cost(n, f)).collect();
+            let owner = slurm::assign(&costs, s.count);
+            all.into_iter()
+                .zip(owner)
+                .filter(|(_, o)| *o == s.index)
+                .map(|(t, _)| t)
+                .collect()
+        }
+    };
+    let job = std::env::var("SLURM_ARRAY_JOB_ID")
+        .or_else(|_| std::env::var("SLURM_JOB_ID"))
+        .ok();
+    let journal = args.journal.as_deref().map(|t| {
+        PathBuf::from(slurm::expand_journal_name(
+            t,
+            shard.as_ref(),
+            job.as_deref(),
+        ))
+    });
+    let settings = RunSettings {
+        pool: PoolConfig {
+            workers: args.workers,
+            task_timeout: args.timeout,
+            retries: args.retries,
+            max_tasks_per_worker: args.max_tasks_per_worker,
+            mem_limit: args.mem_limit,
+            tick: Some(std::time::Duration::from_millis(200)),
+            ..PoolConfig::default()
+        },
+        journal,
+        resume: args.resume,
+        shard: shard.as_ref().map(|s| s.to_string()),
+    };
+    let mode = match args.progress {
+        ProgressArg::Auto => ProgressMode::auto(),
+        ProgressArg::Live => ProgressMode::Live,
+        ProgressArg::Plain => ProgressMode::Plain,
+        ProgressArg::None => ProgressMode::Quiet,
+    };
+    let mut progress = Progress::new(mode);
+    if mode != ProgressMode::Quiet {
+        eprintln!(
+            "fitpool: {} task(s){} on {}",
+            tasks.len(),
+            shard
+                .as_ref()
+                .map(|s| format!(" (shard {s} of a lineup of {})", all_keys.len()))
+                .unwrap_or_default(),
+            data.description
+        );
+    }
+    let outcome = run::run(&data, &all_keys, tasks, &settings, &mut progress)?;
+    let ranked = report::rank(&outcome.records);
+    print!(
+        "{}",
+        report::exporter(args.format.into()).render(&ranked, &outcome.missing)
+    );
+    Ok(match outcome.interrupted {
+        Some(nix::sys::signal::Signal::SIGINT) => exit::SIGINT,
+        Some(_) => exit::SIGTERM,
+        None if outcome
+            .records
+            .iter()
+            .any(|r| r.status != report::Status::Ok) =>
+        {
+            exit::TASK_FAILED
+        }
+        None => exit::OK,
+    })
+}
+
+fn cmd_models() -> Result<u8> {
+    for kind in models::catalogue() {
+        println!("{}  (aliases: {})", kind.name, kind.aliases.join(", "));
+        for p in &kind.params {
+            println!("    {:<20} = {:<12} {}", p.name, p.default, p.doc);
+        }
+        println!();
+    }
+    Ok(exit::OK)
+}
+
+fn cmd_merge(args: MergeArgs) -> Result<u8> {
+    let mut contents = Vec::new();
+    for path in &args.journals {
+        contents.push(read_journal(path, false)?);
+    }
+    let merged = report::merge(&contents);
+    if merged.datasets.len() > 1 {
+        eprintln!(
+            "warning: the journals were written for {} different datasets",
+            merged.datasets.len()
+        );
+    }
+    if merged.torn > 0 {
+        eprintln!(
+            "note: {} journal(s) end in a line cut short (a run killed while writing); it was ignored",
+            merged.torn
+        );
+    }
+    let ranked = report::rank(&merged.records);
+    print!(
+        "{}",
+        report::exporter(args.format.into()).render(&ranked, &merged.missing)
+    );
+    if !merged.missing.is_empty() {
+        eprintln!("error: {} task(s) have no result", merged.missing.len());
+        return Ok(exit::TASK_FAILED);
+    }
+    Ok(
+        if merged
+            .records
+            .iter()
+            .any(|r| r.status != report::Status::Ok)
+        {
+            exit::TASK_FAILED
+        } else {
+            exit::OK
+        },
+    )
+}
+
+fn cmd_slurm(args: SlurmArgs) -> Result<u8> {
+    let fitpool = std::env::current_exe().context("cannot find the fitpool binary's path")?;
+    let output_dir = std::path::absolute(&args.output_dir)?;
+    let opts = SbatchOptions {
+        array: args.array,
+        cpus_per_task: args.cpus_per_task,
+        time: args.time,
+        partition: args.partition,
+        mem: args.mem,
+        job_name: args.job_name,
+        output_dir,
+        fitpool,
+        run_args: args.run_args,
+        grace_seconds: args.grace,
+    };
+    if args.submit {
+        let info = slurm::submit(&opts)?;
+        println!(
+            "submitted array job {} ({} shards) and merge job {}",
+            info.array_job, opts.array, info.merge_job
+        );
+        println!(
+            "scripts: {} {}",
+            info.array_script.display(),
+            info.merge_script.display()
+        );
+        println!(
+            "results: {}/results.txt once job {} ends",
+            opts.output_dir.display(),
+            info.merge_job
+        );
+    } else {
+        let (array, merge) = slurm::sbatch_scripts(&opts);
+        println!("{array}\n{merge}");
+    }
+    Ok(exit::OK)
 }

@@ -18,7 +18,7 @@ use smartcore::tree::decision_tree_regressor::{
 use smartcore::xgboost::xgb_regressor::Objective;
 use smartcore::xgboost::{XGRegressor, XGRegressorParameters};
 
-use super::spec::{ModelSpec, SvmSpec};
+use super::spec::{GammaSpec, KernelName, ModelSpec, SvmSpec};
 use super::{knn, linear};
 
 /// The seed used where scikit-learn's `random_state=None` would be unseeded.
@@ -316,51 +316,43 @@ impl ModelSpec {
 /// A fitted model as a prediction function.
 type Predictor = Box<dyn Fn(ArrayView2<f64>) -> Array1<f64>>;
 
-/// Fits NuSVR or SVR with our SMO solver.
-//
-// TODO(svm-merge): replace the body with the following (verified against branch `svm` at
-// 7701a3a: all eight NuSVR/SVR fixture entries within 0.0005 % of scikit-learn), add
-// `GammaSpec, KernelName` to the `use super::spec` line, and in tests/models_fidelity.rs assert
-// that `unsupported` is empty.
-//
-//     use crate::svm::{Gamma, Kernel, SvmParams, SvrKind};
-//     let kind = match spec {
-//         ModelSpec::NuSvr { nu, .. } => SvrKind::Nu { nu: *nu },
-//         ModelSpec::Svr { epsilon, .. } => SvrKind::Epsilon { epsilon: *epsilon },
-//         _ => unreachable!("fit_svm is called for NuSVR and SVR only"),
-//     };
-//     let params = SvmParams {
-//         kernel: match svm.kernel {
-//             KernelName::Rbf => Kernel::Rbf,
-//             KernelName::Linear => Kernel::Linear,
-//             KernelName::Poly => Kernel::Poly,
-//             KernelName::Sigmoid => Kernel::Sigmoid,
-//         },
-//         gamma: match svm.gamma {
-//             GammaSpec::Scale => Gamma::Scale,
-//             GammaSpec::Auto => Gamma::Auto,
-//             GammaSpec::Value(g) => Gamma::Value(g),
-//         },
-//         degree: svm.degree,
-//         coef0: svm.coef0,
-//         c: svm.c,
-//         tol: svm.tol,
-//         // the cache only changes speed: never below the solver's own default
-//         cache_size_mb: svm.cache_size.max(SvmParams::default().cache_size_mb),
-//         shrinking: svm.shrinking,
-//         max_iter: svm.max_iter,
-//     };
-//     let model = crate::svm::fit(x, y, kind, &params).map_err(|e| ModelError::Fit {
-//         kind: spec.kind_name(),
-//         message: e.to_string(),
-//     })?;
-//     Ok(Box::new(move |x| model.predict(x)))
+/// Fits NuSVR or SVR with our SMO solver (`crate::svm`).
 fn fit_svm(
     spec: &ModelSpec,
     svm: &SvmSpec,
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
 ) -> Result<Predictor, ModelError> {
-    let _ = (spec, svm, x, y);
-    Err(ModelError::Unavailable("svm solver not merged yet"))
+    use crate::svm::{Gamma, Kernel, SvmParams, SvrKind};
+    let kind = match spec {
+        ModelSpec::NuSvr { nu, .. } => SvrKind::Nu { nu: *nu },
+        ModelSpec::Svr { epsilon, .. } => SvrKind::Epsilon { epsilon: *epsilon },
+        _ => unreachable!("fit_svm is called for NuSVR and SVR only"),
+    };
+    let params = SvmParams {
+        kernel: match svm.kernel {
+            KernelName::Rbf => Kernel::Rbf,
+            KernelName::Linear => Kernel::Linear,
+            KernelName::Poly => Kernel::Poly,
+            KernelName::Sigmoid => Kernel::Sigmoid,
+        },
+        gamma: match svm.gamma {
+            GammaSpec::Scale => Gamma::Scale,
+            GammaSpec::Auto => Gamma::Auto,
+            GammaSpec::Value(g) => Gamma::Value(g),
+        },
+        degree: svm.degree,
+        coef0: svm.coef0,
+        c: svm.c,
+        tol: svm.tol,
+        // the cache only changes speed: never below the solver's own default
+        cache_size_mb: svm.cache_size.max(SvmParams::default().cache_size_mb),
+        shrinking: svm.shrinking,
+        max_iter: svm.max_iter,
+    };
+    let model = crate::svm::fit(x, y, kind, &params).map_err(|e| ModelError::Fit {
+        kind: spec.kind_name(),
+        message: e.to_string(),
+    })?;
+    Ok(Box::new(move |x| model.predict(x)))
 }

@@ -15,7 +15,7 @@ pub use journal::{read_journal, Journal, JournalContents, JournalError};
 pub use json_export::JsonExporter;
 pub use merge::{merge, Merged};
 pub use record::{rank, Line, PlanRecord, Status, TaskRecord};
-pub use table::TableExporter;
+pub use table::{bytes as format_bytes, sig as format_sig, TableExporter};
 
 /// An output format of the ranked results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -93,7 +93,7 @@ fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
 }
 
 /// Six significant digits, without an exponent for ordinary magnitudes.
-pub(crate) fn sig(v: f64) -> String {
+pub fn sig(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return format!("{v}");
     }
@@ -114,7 +114,7 @@ fn secs(v: f64) -> String {
 }
 
 /// Bytes in binary units.
-pub(crate) fn bytes(b: u64) -> String {
+pub fn bytes(b: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     let mut v = b as f64 / 1024.0;
     let mut unit = 0;

@@ -1,0 +1,258 @@
+//! Progress on stderr: on a terminal, a live view of each worker (pid, model, elapsed time)
+//! redrawn from the pool's event loop (no thread); otherwise plain lines, one per event, as a
+//! batch job's log wants them.
+
+use crate::pool::Event;
+use crate::report::{Status, TaskRecord};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+/// How progress is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// A live view, redrawn in place (a terminal).
+    Live,
+    /// One line per event (a log file, a batch job).
+    Plain,
+    /// Nothing.
+    Quiet,
+}
+
+impl ProgressMode {
+    /// Live on a terminal, plain lines otherwise.
+    pub fn auto() -> ProgressMode {
+        if std::io::stderr().is_terminal() && std::env::var_os("TERM").is_some_and(|t| t != "dumb")
+        {
+            ProgressMode::Live
+        } else {
+            ProgressMode::Plain
+        }
+    }
+}
+
+struct Busy {
+    pid: i32,
+    key: String,
+    attempt: u32,
+    since: Instant,
+}
+
+/// The progress display's state.
+pub struct Progress {
+    mode: ProgressMode,
+    total: usize,
+    finished: usize,
+    failed: usize,
+    started: Instant,
+    /// Worker slot -> (pid, current task).
+    workers: BTreeMap<usize, (i32, Option<Busy>)>,
+    drawn: usize,
+}
+
+const MODEL_WIDTH: usize = 56;
+
+impl Progress {
+    pub fn new(mode: ProgressMode) -> Progress {
+        Progress {
+            mode,
+            total: 0,
+            finished: 0,
+            failed: 0,
+            started: Instant::now(),
+            workers: BTreeMap::new(),
+            drawn: 0,
+        }
+    }
+
+    /// A run of `total` tasks begins, `resumed` of them already done.
+    pub fn start(&mut self, total: usize, resumed: usize, _todo: Vec<String>) {
+        self.total = total;
+        self.finished = resumed;
+        self.started = Instant::now();
+        if self.mode != ProgressMode::Quiet && resumed > 0 {
+            self.line(&format!(
+                "resuming: {resumed} of {total} tasks already in the journal"
+            ));
+        }
+    }
+
+    /// A pool event other than a finished task.
+    pub fn event<'a, R>(&mut self, event: &Event<'_, R>, key_of: impl Fn(usize) -> &'a str) {
+        match event {
+            Event::WorkerStarted { slot, pid } => {
+                self.workers.insert(*slot, (*pid, None));
+            }
+            Event::TaskStarted {
+                index,
+                slot,
+                pid,
+                attempt,
+            } => {
+                let key = key_of(*index).to_string();
+                if self.mode == ProgressMode::Plain {
+                    let again = if *attempt > 1 {
+                        format!(", attempt {attempt}")
+                    } else {
+                        String::new()
+                    };
+                    self.line(&format!("started {key} (pid {pid}{again})"));
+                }
+                self.workers.insert(
+                    *slot,
+                    (
+                        *pid,
+                        Some(Busy {
+                            pid: *pid,
+                            key,
+                            attempt: *attempt,
+                            since: Instant::now(),
+                        }),
+                    ),
+                );
+            }
+            Event::TaskRetry {
+                index, pid, exit, ..
+            } => {
+                let msg = format!("{} on pid {pid}: {exit}; retrying", key_of(*index));
+                self.line(&msg);
+            }
+            Event::WorkerExited { slot, pid, exit } => {
+                if self.workers.get(slot).is_some_and(|(p, _)| p == pid) {
+                    self.workers.remove(slot);
+                }
+                let _ = exit;
+            }
+            Event::Interrupted(sig) => {
+                self.line(&format!(
+                    "{sig} received: stopping; finished results are kept (again to kill at once)"
+                ));
+            }
+            Event::StatusRequested => self.print_status(),
+            Event::Tick | Event::TaskFinished(_) => {}
+        }
+        if self.mode == ProgressMode::Live {
+            self.redraw();
+        }
+    }
+
+    /// A task finished (already journaled).
+    pub fn finished(&mut self, r: &TaskRecord) {
+        self.finished += 1;
+        if r.status != Status::Ok {
+            self.failed += 1;
+        }
+        for (_, busy) in self.workers.values_mut() {
+            if busy.as_ref().is_some_and(|b| b.key == r.key) {
+                *busy = None;
+            }
+        }
+        if self.mode == ProgressMode::Quiet {
+            return;
+        }
+        let what = match (r.status, r.rmse) {
+            (Status::Ok, Some(rmse)) => format!(
+                "RMSE {} (fit {:.2}s)",
+                crate::report::format_sig(rmse),
+                r.fit_seconds.unwrap_or(0.0)
+            ),
+            _ => format!(
+                "{}{}",
+                r.status.as_str(),
+                r.message
+                    .as_deref()
+                    .map(|m| format!(": {m}"))
+                    .unwrap_or_default()
+            ),
+        };
+        self.line(&format!(
+            "[{}/{}] {} {what} (pid {}, {:.1}s)",
+            self.finished, self.total, r.key, r.pid, r.wall_seconds
+        ));
+    }
+
+    /// The run is over: clear the live view.
+    pub fn done(&mut self) {
+        if self.mode == ProgressMode::Live {
+            self.clear();
+        }
+    }
+
+    fn print_status(&mut self) {
+        let mut text = format!(
+            "status: {}/{} tasks finished ({} not ok), {:.1}s elapsed\n",
+            self.finished,
+            self.total,
+            self.failed,
+            self.started.elapsed().as_secs_f64()
+        );
+        for (slot, (pid, busy)) in &self.workers {
+            match busy {
+                Some(b) => text.push_str(&format!(
+                    "  worker {slot}  pid {:>7}  {:<MODEL_WIDTH$}  {:>7.1}s  attempt {}\n",
+                    b.pid,
+                    clip(&b.key),
+                    b.since.elapsed().as_secs_f64(),
+                    b.attempt
+                )),
+                None => text.push_str(&format!("  worker {slot}  pid {pid:>7}  idle\n")),
+            }
+        }
+        self.clear();
+        eprint!("{text}");
+    }
+
+    /// A permanent line (above the live view, if any).
+    fn line(&mut self, text: &str) {
+        if self.mode == ProgressMode::Quiet {
+            return;
+        }
+        self.clear();
+        eprintln!("fitpool: {text}");
+    }
+
+    fn clear(&mut self) {
+        if self.drawn > 0 {
+            eprint!("\x1b[{}A\x1b[J", self.drawn);
+            self.drawn = 0;
+        }
+    }
+
+    fn redraw(&mut self) {
+        self.clear();
+        let mut text = format!(
+            "  {}/{} done, {} not ok, {:.0}s\n",
+            self.finished,
+            self.total,
+            self.failed,
+            self.started.elapsed().as_secs_f64()
+        );
+        let mut lines = 1;
+        for (pid, busy) in self.workers.values() {
+            match busy {
+                Some(b) => text.push_str(&format!(
+                    "  pid {:>7}  {:<MODEL_WIDTH$} {:>7.1}s\n",
+                    b.pid,
+                    clip(&b.key),
+                    b.since.elapsed().as_secs_f64()
+                )),
+                None => text.push_str(&format!("  pid {pid:>7}  idle\n")),
+            }
+            lines += 1;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+        let _ = err.flush();
+        self.drawn = lines;
+    }
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() <= MODEL_WIDTH {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(MODEL_WIDTH - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,302 @@
+//! The main job: a lineup of model specs over one dataset, run through the process pool,
+//! each finished task journaled (durably) before it is shown, and the records returned.
+//!
+//! This is the glue between the layers: it knows the pool's API and the model layer's, but
+//! neither knows the other.
+
+use crate::data::Dataset;
+use crate::eval::{metrics, Metrics};
+use crate::models::{ModelError, ModelSpec};
+use crate::pool::{Event, Outcome, Pool, PoolConfig, PoolError, TaskResult};
+use crate::progress::Progress;
+use crate::report::{read_journal, Journal, JournalError, Line, PlanRecord, Status, TaskRecord};
+use nix::sys::signal::Signal;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// One task of the lineup.
+#[derive(Clone, Debug)]
+pub struct Task {
+    /// Stable identity: the model's repr, with `#n` for the n-th repeat of the same repr.
+    pub key: String,
+    /// Position in the whole expanded lineup (all shards).
+    pub index: usize,
+    pub spec: ModelSpec,
+}
+
+/// Keys for a lineup: the repr, and `#2`, `#3`... for repeats of the same repr.
+pub fn tasks_of(specs: Vec<ModelSpec>) -> Vec<Task> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    specs
+        .into_iter()
+        .enumerate()
+        .map(|(index, spec)| {
+            let repr = spec.display();
+            let n = seen.entry(repr.clone()).or_insert(0);
+            *n += 1;
+            let key = if *n == 1 { repr } else { format!("{repr}#{n}") };
+            Task { key, index, spec }
+        })
+        .collect()
+}
+
+/// What a worker sends back for one task.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TaskOutput {
+    pub metrics: Metrics,
+    pub fit_seconds: f64,
+    pub predict_seconds: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Metrics(#[from] crate::eval::MetricsError),
+}
+
+/// Fits `spec` on the training part of `data` and scores it on the test part. Runs in a worker.
+pub fn evaluate(data: &Dataset, spec: &ModelSpec) -> Result<TaskOutput, TaskError> {
+    let p = spec.fit_predict(data.x_train.view(), data.y_train.view(), data.x_test.view())?;
+    let metrics = metrics(data.y_test.view(), p.y_pred.view())?;
+    Ok(TaskOutput {
+        metrics,
+        fit_seconds: p.fit_seconds,
+        predict_seconds: p.predict_seconds,
+    })
+}
+
+/// Everything a run needs besides the data.
+pub struct RunSettings {
+    pub pool: PoolConfig,
+    pub journal: Option<PathBuf>,
+    pub resume: bool,
+    pub shard: Option<String>,
+}
+
+/// How a run ended.
+pub struct RunOutcome {
+    /// One record per task of this shard: resumed from the journal or run now.
+    pub records: Vec<TaskRecord>,
+    /// Keys of this shard's tasks without a final record (cancelled by an interrupt).
+    pub missing: Vec<String>,
+    pub interrupted: Option<Signal>,
+    /// Tasks skipped because the journal already had them.
+    pub resumed: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Pool(#[from] PoolError),
+    #[error("journal {path} was written for other data (fingerprint {found}, this run {expected}); use another journal or drop --resume")]
+    OtherData {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+}
+
+/// A fingerprint of the data: shapes and every value's bits (FNV-1a, 64 bits).
+pub fn fingerprint(data: &Dataset) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |v: u64| {
+        for b in v.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for dim in [
+        data.x_train.nrows(),
+        data.x_train.ncols(),
+        data.x_test.nrows(),
+        data.x_test.ncols(),
+    ] {
+        eat(dim as u64);
+    }
+    for v in data
+        .x_train
+        .iter()
+        .chain(data.y_train.iter())
+        .chain(data.x_test.iter())
+        .chain(data.y_test.iter())
+    {
+        eat(v.to_bits());
+    }
+    format!("{h:016x}")
+}
+
+pub fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// Runs `tasks` (this shard's share of `all_keys`) over `data`.
+pub fn run(
+    data: &Dataset,
+    all_keys: &[String],
+    tasks: Vec<Task>,
+    settings: &RunSettings,
+    progress: &mut Progress,
+) -> Result<RunOutcome, RunError> {
+    let dataset = fingerprint(data);
+    let mut done: Vec<TaskRecord> = Vec::new();
+    if let (true, Some(path)) = (settings.resume, &settings.journal) {
+        let old = read_journal(path, true)?;
+        if let Some(found) = old
+            .plans
+            .iter()
+            .map(|p| &p.dataset)
+            .chain(old.tasks.iter().map(|t| &t.dataset))
+            .find(|d| **d != dataset)
+        {
+            return Err(RunError::OtherData {
+                path: path.clone(),
+                found: found.clone(),
+                expected: dataset,
+            });
+        }
+        let merged = crate::report::merge([&old]);
+        let wanted: HashMap<&str, ()> = tasks.iter().map(|t| (t.key.as_str(), ())).collect();
+        done = merged
+            .records
+            .into_iter()
+            .filter(|r| r.status.is_final() && wanted.contains_key(r.key.as_str()))
+            .collect();
+    }
+    let done_keys: HashMap<String, ()> = done.iter().map(|r| (r.key.clone(), ())).collect();
+    let todo: Vec<Task> = tasks
+        .iter()
+        .filter(|t| !done_keys.contains_key(&t.key))
+        .cloned()
+        .collect();
+
+    let mut journal = match &settings.journal {
+        Some(path) => Some(Journal::append(path)?),
+        None => None,
+    };
+    if let Some(j) = journal.as_mut() {
+        j.write(&Line::Plan(PlanRecord {
+            tasks: all_keys.to_vec(),
+            shard_tasks: tasks.iter().map(|t| t.key.clone()).collect(),
+            shard: settings.shard.clone(),
+            dataset: dataset.clone(),
+            started_at: now(),
+        }))?;
+    }
+
+    let resumed = done.len();
+    progress.start(
+        tasks.len(),
+        resumed,
+        todo.iter().map(|t| t.key.clone()).collect(),
+    );
+    let n_rows = data.x_train.nrows();
+    let n_features = data.x_train.ncols();
+    let costs: Vec<f64> = todo
+        .iter()
+        .map(|t| t.spec.expected_cost(n_rows, n_features))
+        .collect();
+    let host = hostname();
+    let mut records = done;
+    let mut journal_error: Option<JournalError> = None;
+    let summary = {
+        let job = |spec: ModelSpec| evaluate(data, &spec);
+        let mut pool = Pool::new(settings.pool.clone(), job);
+        let items: Vec<ModelSpec> = todo.iter().map(|t| t.spec.clone()).collect();
+        pool.run(items, Some(&costs), |event| {
+            if let Event::TaskFinished(result) = &event {
+                let task = &todo[result.index];
+                let record = record_of(
+                    task,
+                    result,
+                    &dataset,
+                    settings.shard.as_deref(),
+                    host.as_deref(),
+                );
+                // Invariant: every outcome is in the journal, durably, before it is shown.
+                if let Some(j) = journal.as_mut() {
+                    if let Err(e) = j.write(&Line::Task(record.clone())) {
+                        journal_error.get_or_insert(e);
+                    }
+                }
+                progress.finished(&record);
+                records.push(record);
+            } else {
+                progress.event(&event, |i| todo[i].key.as_str());
+            }
+        })?
+    };
+    progress.done();
+    if let Some(e) = journal_error {
+        return Err(e.into());
+    }
+    let missing = tasks
+        .iter()
+        .filter(|t| {
+            !records
+                .iter()
+                .any(|r| r.key == t.key && r.status.is_final())
+        })
+        .map(|t| t.key.clone())
+        .collect();
+    records.sort_by_key(|r| r.index);
+    Ok(RunOutcome {
+        records,
+        missing,
+        interrupted: summary.interrupted,
+        resumed,
+    })
+}
+
+fn record_of(
+    task: &Task,
+    result: &TaskResult<TaskOutput>,
+    dataset: &str,
+    shard: Option<&str>,
+    host: Option<&str>,
+) -> TaskRecord {
+    let (status, message, out) = match &result.outcome {
+        Outcome::Ok(out) => (Status::Ok, None, Some(out)),
+        Outcome::Failed(msg) => (Status::Failed, Some(msg.clone()), None),
+        Outcome::TimedOut => (Status::TimedOut, Some("task timeout reached".into()), None),
+        Outcome::Crashed(exit) => (Status::Crashed, Some(exit.to_string()), None),
+        Outcome::OutOfMemory => (
+            Status::OutOfMemory,
+            Some("memory limit reached".into()),
+            None,
+        ),
+        Outcome::Cancelled(reason) => (Status::Cancelled, Some(reason.to_string()), None),
+    };
+    TaskRecord {
+        key: task.key.clone(),
+        index: task.index,
+        model: task.spec.display(),
+        status,
+        message,
+        rmse: out.map(|o| o.metrics.rmse),
+        mae: out.map(|o| o.metrics.mae),
+        r2: out.map(|o| o.metrics.r2),
+        fit_seconds: out.map(|o| o.fit_seconds),
+        predict_seconds: out.map(|o| o.predict_seconds),
+        peak_rss_bytes: result.peak_rss_bytes,
+        wall_seconds: result.wall.as_secs_f64(),
+        pid: result.pid,
+        attempt: result.attempt,
+        dataset: dataset.to_string(),
+        shard: shard.map(str::to_string),
+        host: host.map(str::to_string),
+        finished_at: now(),
+    }
+}
+
+fn hostname() -> Option<String> {
+    sysinfo::System::host_name()
+}
