@@ -45,6 +45,14 @@ enum Command {
     Slurm(SlurmArgs),
 }
 
+/// `fitpool run`'s options alone, to check what `fitpool slurm` passes through.
+#[derive(Parser)]
+#[command(name = "fitpool run", no_binary_name = true)]
+struct RunOnly {
+    #[command(flatten)]
+    _args: RunArgs,
+}
+
 #[derive(Args, Clone)]
 struct RunArgs {
     #[command(flatten)]
@@ -209,6 +217,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes to stdout; a reader that went away (`fitpool run | head`) is not an error worth a
+/// panic: everything is in the journal already.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 fn load_data(d: &DataArgs) -> Result<data::Dataset> {
     let Some(train) = &d.train else {
         return Ok(data::builtin_diabetes(d.test_size, d.seed)?);
@@ -321,10 +337,11 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
     }
     let outcome = run::run(&data, &all_keys, tasks, &settings, &mut progress)?;
     let ranked = report::rank(&outcome.records);
-    print!(
-        "{}",
-        report::exporter(args.format.into()).render(&ranked, &outcome.missing)
-    );
+    emit(&report::exporter(args.format.into()).render(&ranked, &outcome.missing));
+    if let Some(e) = &outcome.journal_error {
+        eprintln!("error: {e}; the results above are complete, the journal is not");
+        return Ok(exit::USAGE);
+    }
     Ok(match outcome.interrupted {
         Some(nix::sys::signal::Signal::SIGINT) => exit::SIGINT,
         Some(_) => exit::SIGTERM,
@@ -340,13 +357,22 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
 }
 
 fn cmd_models() -> Result<u8> {
+    let mut text = String::new();
     for kind in models::catalogue() {
-        println!("{}  (aliases: {})", kind.name, kind.aliases.join(", "));
+        text.push_str(&format!(
+            "{}  (aliases: {})\n",
+            kind.name,
+            kind.aliases.join(", ")
+        ));
         for p in &kind.params {
-            println!("    {:<20} = {:<12} {}", p.name, p.default, p.doc);
+            text.push_str(&format!(
+                "    {:<20} = {:<12} {}\n",
+                p.name, p.default, p.doc
+            ));
         }
-        println!();
+        text.push('\n');
     }
+    emit(&text);
     Ok(exit::OK)
 }
 
@@ -369,10 +395,7 @@ fn cmd_merge(args: MergeArgs) -> Result<u8> {
         );
     }
     let ranked = report::rank(&merged.records);
-    print!(
-        "{}",
-        report::exporter(args.format.into()).render(&ranked, &merged.missing)
-    );
+    emit(&report::exporter(args.format.into()).render(&ranked, &merged.missing));
     if !merged.missing.is_empty() {
         eprintln!("error: {} task(s) have no result", merged.missing.len());
         return Ok(exit::TASK_FAILED);
@@ -391,6 +414,10 @@ fn cmd_merge(args: MergeArgs) -> Result<u8> {
 }
 
 fn cmd_slurm(args: SlurmArgs) -> Result<u8> {
+    // a typo in the run options fails here, not on the cluster an hour later
+    if let Err(e) = RunOnly::try_parse_from(&args.run_args) {
+        e.exit();
+    }
     let fitpool = std::env::current_exe().context("cannot find the fitpool binary's path")?;
     let output_dir = std::path::absolute(&args.output_dir)?;
     let opts = SbatchOptions {
@@ -423,7 +450,7 @@ fn cmd_slurm(args: SlurmArgs) -> Result<u8> {
         );
     } else {
         let (array, merge) = slurm::sbatch_scripts(&opts);
-        println!("{array}\n{merge}");
+        emit(&format!("{array}\n{merge}\n"));
     }
     Ok(exit::OK)
 }

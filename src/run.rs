@@ -86,6 +86,9 @@ pub struct RunOutcome {
     pub interrupted: Option<Signal>,
     /// Tasks skipped because the journal already had them.
     pub resumed: usize,
+    /// The journal could not be written (disk full...): the run went on, the results are
+    /// all here, but the journal lacks some.
+    pub journal_error: Option<JournalError>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -235,9 +238,6 @@ pub fn run(
         })?
     };
     progress.done();
-    if let Some(e) = journal_error {
-        return Err(e.into());
-    }
     let missing = tasks
         .iter()
         .filter(|t| {
@@ -253,6 +253,7 @@ pub fn run(
         missing,
         interrupted: summary.interrupted,
         resumed,
+        journal_error,
     })
 }
 
