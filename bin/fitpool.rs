@@ -432,11 +432,15 @@ fn cmd_slurm(args: SlurmArgs) -> Result<u8> {
         run_args: args.run_args,
         grace_seconds: args.grace,
     };
+    opts.validate()?;
     if args.submit {
         let info = slurm::submit(&opts)?;
         println!(
-            "submitted array job {} ({} shards) and merge job {}",
-            info.array_job, opts.array, info.merge_job
+            "submitted array job {} ({} shard{}) and merge job {}",
+            info.array_job,
+            opts.array,
+            if opts.array == 1 { "" } else { "s" },
+            info.merge_job
         );
         println!(
             "scripts: {} {}",
