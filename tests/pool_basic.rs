@@ -482,3 +482,33 @@ fn a_result_bincode_cannot_decode_fails_with_the_reason() {
     }
     let _ = Loose::Text(String::new());
 }
+
+#[test]
+fn an_abort_at_the_memory_limit_is_out_of_memory_even_with_errno_gone() {
+    let _g = serial();
+    let mut config = cfg(1);
+    config.retries = 0;
+    config.mem_limit = Some(common::vm_size() + (128 << 20));
+    let mut pool = Pool::new(config, |grow: bool| -> Result<usize, String> {
+        if !grow {
+            std::process::abort(); // far from the limit: a plain crash
+        }
+        let mut chunks: Vec<Vec<u8>> = Vec::new();
+        loop {
+            let mut v: Vec<u8> = Vec::new();
+            if v.try_reserve_exact(1 << 20).is_err() {
+                // What a C library might do: give up, errno not kept.
+                nix::errno::Errno::clear();
+                std::process::abort();
+            }
+            v.resize(1 << 20, 1);
+            chunks.push(v);
+        }
+    });
+    let s = pool.map(vec![true, false]).unwrap();
+    assert_eq!(s.results[0].outcome, Outcome::OutOfMemory);
+    assert_eq!(
+        s.results[1].outcome,
+        Outcome::Crashed(WorkerExit::Signal(Signal::SIGABRT))
+    );
+}
