@@ -482,3 +482,86 @@ fn a_result_bincode_cannot_decode_fails_with_the_reason() {
     }
     let _ = Loose::Text(String::new());
 }
+
+#[test]
+fn an_abort_at_the_memory_limit_is_out_of_memory_even_with_errno_gone() {
+    let _g = serial();
+    let mut config = cfg(1);
+    config.retries = 0;
+    config.mem_limit = Some(common::vm_size() + (128 << 20));
+    let mut pool = Pool::new(config, |grow: bool| -> Result<usize, String> {
+        if !grow {
+            std::process::abort(); // far from the limit: a plain crash
+        }
+        let mut chunks: Vec<Vec<u8>> = Vec::new();
+        loop {
+            let mut v: Vec<u8> = Vec::new();
+            if v.try_reserve_exact(1 << 20).is_err() {
+                // What a C library might do: give up, errno not kept.
+                nix::errno::Errno::clear();
+                std::process::abort();
+            }
+            v.resize(1 << 20, 1);
+            chunks.push(v);
+        }
+    });
+    let s = pool.map(vec![true, false]).unwrap();
+    assert_eq!(s.results[0].outcome, Outcome::OutOfMemory);
+    assert_eq!(
+        s.results[1].outcome,
+        Outcome::Crashed(WorkerExit::Signal(Signal::SIGABRT))
+    );
+}
+
+/// Pipelined short tasks mixed with hangs, panics, errors and worker recycling: each task
+/// gets exactly the outcome its kind calls for.
+#[test]
+fn mixed_bad_tasks_under_recycling_get_exact_outcomes() {
+    let _g = serial();
+    let mut config = cfg(3);
+    config.task_timeout = Some(Duration::from_millis(200));
+    config.max_tasks_per_worker = Some(37);
+    let mut pool = Pool::new(config, |x: u32| {
+        match x % 250 {
+            0 => sleep_ms(10_000),
+            1 => panic!("bad {x}"),
+            2 => return Err(format!("err {x}")),
+            _ => {}
+        }
+        Ok::<_, String>(x + 1)
+    });
+    let t0 = Instant::now();
+    let mut workers = 0;
+    let s = pool
+        .run((0..2000).collect(), None, |e| {
+            if let Event::WorkerStarted { .. } = e {
+                workers += 1
+            }
+        })
+        .unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
+    for (i, r) in s.results.iter().enumerate() {
+        let x = i as u32;
+        match x % 250 {
+            0 => assert_eq!(r.outcome, Outcome::TimedOut, "task {i}"),
+            1 => assert!(
+                matches!(&r.outcome, Outcome::Failed(m) if m.ends_with(&format!("bad {x}"))),
+                "task {i}: {:?}",
+                r.outcome
+            ),
+            2 => assert_eq!(r.outcome, Outcome::Failed(format!("err {x}"))),
+            _ => assert_eq!(r.outcome, Outcome::Ok(x + 1), "task {i}"),
+        }
+        assert_eq!(r.attempt, 1, "task {i}");
+    }
+    // 2000 tasks at most 37 per worker, plus one replacement per timeout.
+    assert!(workers >= 2000 / 37, "{workers} workers");
+    let per_pid = s
+        .results
+        .iter()
+        .fold(std::collections::HashMap::new(), |mut m, r| {
+            *m.entry(r.pid).or_insert(0u32) += 1;
+            m
+        });
+    assert!(per_pid.values().all(|&n| n <= 37));
+}

@@ -398,6 +398,23 @@ mod tests {
     }
 
     #[test]
+    fn limits_above_the_default_use_the_large_bracket() {
+        let big_max = 200 << 20;
+        let msg = Response::<String>::Done {
+            index: 9,
+            reply: Reply::Err("x".repeat(1000)),
+            wall_ns: 3,
+            peak_rss_bytes: Some(4),
+        };
+        let mut bytes = Vec::new();
+        encode_frame(&msg, &mut bytes, big_max).unwrap();
+        let got: Resp = read_frame(&mut Cursor::new(bytes), big_max)
+            .unwrap()
+            .unwrap();
+        assert_eq!(got, msg);
+    }
+
+    #[test]
     fn trailing_bytes_are_an_error() {
         let mut bytes = frame(&Response::<String>::Bye);
         bytes[0] += 1;

@@ -109,6 +109,7 @@ where
         if applied.is_err() {
             return EXIT_WORKER_BUG;
         }
+        sys::set_mem_limit(limit);
     }
     let max = setup.max_frame_bytes;
     let mut results_file = File::from(results);
