@@ -122,6 +122,10 @@ struct Solver<'a> {
     act: Vec<u32>,
     /// Maxima of pass 1 computed by the last update, if the sets have not changed since.
     pass1_max: Option<(f64, f64)>,
+    /// Pass 1 scratch: maxima of `-yG` over I_up per block of [`BLOCK`] scanned samples, for
+    /// alpha and alpha*.
+    p1_bp: Vec<f64>,
+    p1_bn: Vec<f64>,
     unshrink: bool,
 }
 
@@ -196,27 +200,55 @@ impl Solver<'_> {
     fn pass1(&mut self) -> Pass1 {
         let (e, n) = (self.e, self.n);
         let (r, up_p, up_n) = (&self.r[..n], &self.up_p[..n], &self.up_n[..n]);
-        let (gp, gn) = if let Some(v) = self.pass1_max.take() {
-            v
+        // maxima, and whether the block maxima refer to positions in the active list
+        let ((gp, gn), gather) = if let Some(v) = self.pass1_max.take() {
+            (v, false)
         } else if self.use_act() {
-            scan_pass1::<true>(&self.act, r, up_p, up_n, e)
+            (
+                scan_pass1::<true>(
+                    &self.act,
+                    r,
+                    up_p,
+                    up_n,
+                    e,
+                    &mut self.p1_bp,
+                    &mut self.p1_bn,
+                ),
+                true,
+            )
         } else {
-            scan_pass1::<false>(&[], r, up_p, up_n, e)
+            (
+                scan_pass1::<false>(&[], r, up_p, up_n, e, &mut self.p1_bp, &mut self.p1_bn),
+                false,
+            )
         };
-        // the last variable attaining the maximum (alpha* follows alpha within a sample):
-        // a backward scan over the active samples, cheaper than tracking indices in the loop
+        // the last variable attaining the maximum (alpha* follows alpha within a sample): the
+        // last block whose maximum attains it, then a backward scan of that block
+        let act = &self.act[..];
+        let m = if gather { act.len() } else { n };
+        let nb = m.div_ceil(BLOCK);
+        let (bp, bn) = (&self.p1_bp[..nb], &self.p1_bn[..nb]);
+        let at = |k: usize| if gather { act[k] as usize } else { k };
+        let block = |b: usize| (b * BLOCK..m.min((b + 1) * BLOCK)).rev().map(at);
         let vp = |s: usize| -(r[s] + e) + up_p[s];
         let vn = |s: usize| (e - r[s]) + up_n[s];
         let none = f64::NEG_INFINITY;
-        let order = self.act.iter().rev().map(|&s| s as usize);
         if self.nu {
             let ap = if gp > none {
-                order.clone().find(|&s| vp(s) == gp)
+                let b = bp
+                    .iter()
+                    .rposition(|&v| v == gp)
+                    .expect("maximum in a block");
+                block(b).find(|&s| vp(s) == gp)
             } else {
                 None
             };
             let an = if gn > none {
-                order.clone().find(|&s| vn(s) == gn)
+                let b = bn
+                    .iter()
+                    .rposition(|&v| v == gn)
+                    .expect("maximum in a block");
+                block(b).find(|&s| vn(s) == gn)
             } else {
                 None
             };
@@ -231,7 +263,11 @@ impl Solver<'_> {
             let g = gp.max(gn);
             let mut arg = None;
             if g > none {
-                for s in order {
+                let b = (0..nb)
+                    .rev()
+                    .find(|&b| bp[b] == g || bn[b] == g)
+                    .expect("maximum in a block");
+                for s in block(b) {
                     if vn(s) == g {
                         arg = Some(Var { s, pos: false });
                         break;
@@ -549,6 +585,8 @@ impl Solver<'_> {
             &self.up_p,
             &self.up_n,
             self.e,
+            &mut self.p1_bp,
+            &mut self.p1_bn,
         ));
     }
 
@@ -757,31 +795,44 @@ fn scan_pass1<const GATHER: bool>(
     up_p: &[f64],
     up_n: &[f64],
     e: f64,
+    bp: &mut [f64],
+    bn: &mut [f64],
 ) -> (f64, f64) {
     let n = r.len();
     let (up_p, up_n) = (&up_p[..n], &up_n[..n]);
     let m = if GATHER { act.len() } else { n };
     let at = |k: usize| if GATHER { act[k] as usize } else { k };
-    let mut mp = [f64::NEG_INFINITY; LANES];
-    let mut mn = [f64::NEG_INFINITY; LANES];
-    let chunks = m / LANES * LANES;
-    for base in (0..chunks).step_by(LANES) {
-        for k in 0..LANES {
-            let s = at(base + k);
-            let vp = -(r[s] + e) + up_p[s];
-            let vn = (e - r[s]) + up_n[s];
-            mp[k] = if vp > mp[k] { vp } else { mp[k] };
-            mn[k] = if vn > mn[k] { vn } else { mn[k] };
+    let full = m / BLOCK;
+    for blk in 0..full {
+        let mut mp = [f64::NEG_INFINITY; LANES];
+        let mut mn = [f64::NEG_INFINITY; LANES];
+        for base in (blk * BLOCK..(blk + 1) * BLOCK).step_by(LANES) {
+            for k in 0..LANES {
+                let s = at(base + k);
+                let vp = -(r[s] + e) + up_p[s];
+                let vn = (e - r[s]) + up_n[s];
+                mp[k] = if vp > mp[k] { vp } else { mp[k] };
+                mn[k] = if vn > mn[k] { vn } else { mn[k] };
+            }
         }
+        bp[blk] = hmax(&mp);
+        bn[blk] = hmax(&mn);
     }
-    let mut gp = hmax(&mp);
-    let mut gn = hmax(&mn);
-    for k in chunks..m {
-        let s = at(k);
-        gp = gp.max(-(r[s] + e) + up_p[s]);
-        gn = gn.max((e - r[s]) + up_n[s]);
+    if full * BLOCK < m {
+        let (mut gp, mut gn) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for k in full * BLOCK..m {
+            let s = at(k);
+            gp = gp.max(-(r[s] + e) + up_p[s]);
+            gn = gn.max((e - r[s]) + up_n[s]);
+        }
+        bp[full] = gp;
+        bn[full] = gn;
     }
-    (gp, gn)
+    let nb = m.div_ceil(BLOCK);
+    (
+        bp[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+        bn[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+    )
 }
 
 /// `r += a * x + b * y`, fused with pass 1 over the updated values: returns the maxima of
@@ -796,34 +847,49 @@ fn axpy2_max(
     up_p: &[f64],
     up_n: &[f64],
     e: f64,
+    bp: &mut [f64],
+    bn: &mut [f64],
 ) -> (f64, f64) {
     let n = r.len();
     let (x, y, up_p, up_n) = (&x[..n], &y[..n], &up_p[..n], &up_n[..n]);
-    let mut mp = [f64::NEG_INFINITY; LANES];
-    let mut mn = [f64::NEG_INFINITY; LANES];
-    let chunks = n / LANES * LANES;
-    for (base, rc) in (0..chunks).step_by(LANES).zip(r.chunks_exact_mut(LANES)) {
-        let w = base..base + LANES;
-        let xc: &[f64; LANES] = x[w.clone()].try_into().unwrap();
-        let yc: &[f64; LANES] = y[w.clone()].try_into().unwrap();
-        let upc: &[f64; LANES] = up_p[w.clone()].try_into().unwrap();
-        let unc: &[f64; LANES] = up_n[w].try_into().unwrap();
-        for k in 0..LANES {
-            let rv = rc[k] + (a * xc[k] + b * yc[k]);
-            rc[k] = rv;
-            let vp = -(rv + e) + upc[k];
-            let vn = (e - rv) + unc[k];
-            mp[k] = if vp > mp[k] { vp } else { mp[k] };
-            mn[k] = if vn > mn[k] { vn } else { mn[k] };
+    let full = n / BLOCK;
+    for blk in 0..full {
+        let mut mp = [f64::NEG_INFINITY; LANES];
+        let mut mn = [f64::NEG_INFINITY; LANES];
+        for base in (blk * BLOCK..(blk + 1) * BLOCK).step_by(LANES) {
+            let w = base..base + LANES;
+            let rc: &mut [f64; LANES] = (&mut r[w.clone()]).try_into().unwrap();
+            let xc: &[f64; LANES] = x[w.clone()].try_into().unwrap();
+            let yc: &[f64; LANES] = y[w.clone()].try_into().unwrap();
+            let upc: &[f64; LANES] = up_p[w.clone()].try_into().unwrap();
+            let unc: &[f64; LANES] = up_n[w].try_into().unwrap();
+            for k in 0..LANES {
+                let rv = rc[k] + (a * xc[k] + b * yc[k]);
+                rc[k] = rv;
+                let vp = -(rv + e) + upc[k];
+                let vn = (e - rv) + unc[k];
+                mp[k] = if vp > mp[k] { vp } else { mp[k] };
+                mn[k] = if vn > mn[k] { vn } else { mn[k] };
+            }
         }
+        bp[blk] = hmax(&mp);
+        bn[blk] = hmax(&mn);
     }
-    let (mut gp, mut gn) = (hmax(&mp), hmax(&mn));
-    for s in chunks..n {
-        r[s] += a * x[s] + b * y[s];
-        gp = gp.max(-(r[s] + e) + up_p[s]);
-        gn = gn.max((e - r[s]) + up_n[s]);
+    if full * BLOCK < n {
+        let (mut gp, mut gn) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for s in full * BLOCK..n {
+            r[s] += a * x[s] + b * y[s];
+            gp = gp.max(-(r[s] + e) + up_p[s]);
+            gn = gn.max((e - r[s]) + up_n[s]);
+        }
+        bp[full] = gp;
+        bn[full] = gn;
     }
-    (gp, gn)
+    let nb = n.div_ceil(BLOCK);
+    (
+        bp[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+        bn[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+    )
 }
 
 /// Solves the SVR dual. `target` is y, `e` the tube half-width (0 for nu-SVR), `alpha0` a
@@ -866,6 +932,8 @@ pub fn solve(
         obj: vec![f64::INFINITY; n],
         act: (0..n as u32).collect(),
         pass1_max: None,
+        p1_bp: vec![f64::NEG_INFINITY; n.div_ceil(BLOCK)],
+        p1_bn: vec![f64::NEG_INFINITY; n.div_ceil(BLOCK)],
         unshrink: false,
     };
     for t in 0..n {
