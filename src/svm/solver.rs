@@ -235,20 +235,14 @@ impl Solver<'_> {
         let none = f64::NEG_INFINITY;
         if self.nu {
             let ap = if gp > none {
-                let b = bp
-                    .iter()
-                    .rposition(|&v| v == gp)
-                    .expect("maximum in a block");
-                block(b).find(|&s| vp(s) == gp)
+                let b = bp.iter().rposition(|&v| v == gp);
+                b.and_then(|b| block(b).find(|&s| vp(s) == gp))
             } else {
                 None
             };
             let an = if gn > none {
-                let b = bn
-                    .iter()
-                    .rposition(|&v| v == gn)
-                    .expect("maximum in a block");
-                block(b).find(|&s| vn(s) == gn)
+                let b = bn.iter().rposition(|&v| v == gn);
+                b.and_then(|b| block(b).find(|&s| vn(s) == gn))
             } else {
                 None
             };
@@ -263,11 +257,8 @@ impl Solver<'_> {
             let g = gp.max(gn);
             let mut arg = None;
             if g > none {
-                let b = (0..nb)
-                    .rev()
-                    .find(|&b| bp[b] == g || bn[b] == g)
-                    .expect("maximum in a block");
-                for s in block(b) {
+                let b = (0..nb).rev().find(|&b| bp[b] == g || bn[b] == g);
+                for s in b.into_iter().flat_map(block) {
                     if vn(s) == g {
                         arg = Some(Var { s, pos: false });
                         break;
@@ -365,22 +356,17 @@ impl Solver<'_> {
         }
         // the last minimiser: the last block holding it, then the last sample in that block;
         // alpha* follows alpha within a sample
-        let b = blocks
-            .iter()
-            .rposition(|&o| o == bst)
-            .expect("the minimum is attained");
+        // (the searches cannot fail with finite values; with non-finite ones, stop)
+        let b = blocks.iter().rposition(|&o| o == bst)?;
         let at = |k: usize| if gather { act[k] as usize } else { k };
-        let k = (b * BLOCK..m.min((b + 1) * BLOCK))
-            .rev()
-            .find(|&k| {
-                let s = at(k);
-                if self.nu {
-                    ctx.step::<true>(s).2 == bst
-                } else {
-                    ctx.step::<false>(s).2 == bst
-                }
-            })
-            .expect("the minimum is attained in its block");
+        let k = (b * BLOCK..m.min((b + 1) * BLOCK)).rev().find(|&k| {
+            let s = at(k);
+            if self.nu {
+                ctx.step::<true>(s).2 == bst
+            } else {
+                ctx.step::<false>(s).2 == bst
+            }
+        })?;
         let s = at(k);
         let (_, _, op, on) = pass2_terms(
             ctx.r[s],
@@ -400,11 +386,7 @@ impl Solver<'_> {
             Var { s, pos: true }
         };
         let c = if self.nu && !j.pos { 1 } else { 0 };
-        Some((
-            p1.arg[c].expect("a pass-1 variable exists when j was found"),
-            j,
-            slots[c],
-        ))
+        Some((p1.arg[c]?, j, slots[c]))
     }
 
     /// libsvm's shrinking rules: maxima over each class, un-shrink once near convergence,
