@@ -699,14 +699,34 @@ impl Pass2<'_> {
     /// Branch-free on purpose (divide, then select) so that LLVM vectorises the scan.
     #[inline(always)]
     fn step<const NU: bool>(&self, s: usize) -> (f64, f64, f64) {
-        let (r, qd) = (self.r[s], self.qd[s]);
-        let ygp = r + self.e + self.low_p[s];
-        let ygn = r - self.e + self.low_n[s];
+        self.step_values::<NU>(
+            self.r[s],
+            self.qd[s],
+            self.low_p[s],
+            self.low_n[s],
+            self.kp[s],
+            self.kn[s],
+        )
+    }
+
+    /// [`Pass2::step`] on the sample's values.
+    #[inline(always)]
+    fn step_values<const NU: bool>(
+        &self,
+        r: f64,
+        qd: f64,
+        lp: f64,
+        ln: f64,
+        kp: f64,
+        kn: f64,
+    ) -> (f64, f64, f64) {
+        let ygp = r + self.e + lp;
+        let ygn = r - self.e + ln;
         if NU {
             let gdp = self.gmax[0] + ygp;
             let gdn = self.gmax[1] + ygn;
-            let qp = self.qdi[0] + qd - 2.0 * self.kp[s];
-            let qn = self.qdi[1] + qd - 2.0 * self.kn[s];
+            let qp = self.qdi[0] + qd - 2.0 * kp;
+            let qn = self.qdi[1] + qd - 2.0 * kn;
             let qp = if qp > 0.0 { qp } else { TAU };
             let qn = if qn > 0.0 { qn } else { TAU };
             let op = -(gdp * gdp) / qp;
@@ -718,7 +738,7 @@ impl Pass2<'_> {
             let gp = self.gmax[0] + ygp;
             let gn = self.gmax[0] + ygn;
             let g = if gn > gp { gn } else { gp };
-            let q = self.qdi[0] + qd - 2.0 * self.kp[s];
+            let q = self.qdi[0] + qd - 2.0 * kp;
             let q = if q > 0.0 { q } else { TAU };
             let o = -(g * g) / q;
             (ygp, ygn, if g > 0.0 { o } else { f64::INFINITY })
@@ -741,11 +761,29 @@ impl Pass2<'_> {
         for (b, bm) in blocks.iter_mut().enumerate().take(full) {
             let mut best = [f64::INFINITY; LANES];
             for base in (b * BLOCK..(b + 1) * BLOCK).step_by(LANES) {
-                for k in 0..LANES {
-                    let (ygp, ygn, o) = self.step::<NU>(at(base + k));
-                    m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
-                    m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
-                    best[k] = if o < best[k] { o } else { best[k] };
+                if GATHER {
+                    for k in 0..LANES {
+                        let (ygp, ygn, o) = self.step::<NU>(at(base + k));
+                        m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                        m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                        best[k] = if o < best[k] { o } else { best[k] };
+                    }
+                } else {
+                    // contiguous: fixed-size chunks, no per-element bounds checks
+                    let w = base..base + LANES;
+                    let rc: &[f64; LANES] = self.r[w.clone()].try_into().unwrap();
+                    let qc: &[f64; LANES] = self.qd[w.clone()].try_into().unwrap();
+                    let lpc: &[f64; LANES] = self.low_p[w.clone()].try_into().unwrap();
+                    let lnc: &[f64; LANES] = self.low_n[w.clone()].try_into().unwrap();
+                    let kpc: &[f64; LANES] = self.kp[w.clone()].try_into().unwrap();
+                    let knc: &[f64; LANES] = self.kn[w].try_into().unwrap();
+                    for k in 0..LANES {
+                        let (ygp, ygn, o) =
+                            self.step_values::<NU>(rc[k], qc[k], lpc[k], lnc[k], kpc[k], knc[k]);
+                        m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                        m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                        best[k] = if o < best[k] { o } else { best[k] };
+                    }
                 }
             }
             *bm = best
