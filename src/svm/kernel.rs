@@ -232,6 +232,14 @@ const EXP2_TABLE: [f64; 32] = [
 /// Within 2.5 ulp of the correctly rounded result. Inputs below -708 give 0 (libm gives a
 /// subnormal < 1e-307 there); inputs above 709 are clamped.
 pub fn exp_in_place(v: &mut [f64]) {
+    for x in v.iter_mut() {
+        *x = exp_fast(*x);
+    }
+}
+
+/// One value of [`exp_in_place`]; inlined into loops so that they vectorise.
+#[inline(always)]
+pub fn exp_fast(xi: f64) -> f64 {
     const N: f64 = 32.0;
     const INV: f64 = N * std::f64::consts::LOG2_E;
     // ln 2 / 32 split so that k * L_HI is exact for |k| < 2^21
@@ -239,25 +247,26 @@ pub fn exp_in_place(v: &mut [f64]) {
     const L_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76) / N;
     // 1.5 * 2^52: adding it rounds to an integer and leaves that integer in the low mantissa bits
     const SHIFT: f64 = 6_755_399_441_055_744.0;
-    for x in v.iter_mut() {
-        let xi = *x;
-        let under = xi < -708.0;
-        let xc = if xi < -708.0 { -708.0 } else { xi };
-        let xc = if xc > 709.0 { 709.0 } else { xc };
-        let t = xc * INV + SHIFT;
-        let k = t - SHIFT;
-        let r = (xc - k * L_HI) - k * L_LO;
-        let kb = t.to_bits().wrapping_sub(SHIFT.to_bits());
-        let j = (kb & 31) as usize;
-        let q = (kb as i64) >> 5;
-        let r2 = r * r;
-        let p = 1.0
-            + r
-            + r2 * (0.5 + r * (1.0 / 6.0))
-            + r2 * r2 * ((1.0 / 24.0) + r * (1.0 / 120.0) + r2 * (1.0 / 720.0));
-        let scale = f64::from_bits(((q + 1023) as u64) << 52);
-        let e = EXP2_TABLE[j] * p * scale;
-        *x = if under { 0.0 } else { e };
+    let under = xi < -708.0;
+    let xc = if xi < -708.0 { -708.0 } else { xi };
+    let xc = if xc > 709.0 { 709.0 } else { xc };
+    let t = xc * INV + SHIFT;
+    let k = t - SHIFT;
+    let r = (xc - k * L_HI) - k * L_LO;
+    let kb = t.to_bits().wrapping_sub(SHIFT.to_bits());
+    let j = (kb & 31) as usize;
+    let q = (kb as i64) >> 5;
+    let r2 = r * r;
+    let p = 1.0
+        + r
+        + r2 * (0.5 + r * (1.0 / 6.0))
+        + r2 * r2 * ((1.0 / 24.0) + r * (1.0 / 120.0) + r2 * (1.0 / 720.0));
+    let scale = f64::from_bits(((q + 1023) as u64) << 52);
+    let e = EXP2_TABLE[j] * p * scale;
+    if under {
+        0.0
+    } else {
+        e
     }
 }
 
@@ -293,8 +302,8 @@ fn dots_into(a: &[f64], data: &Samples, out: &mut [f64]) {
 }
 
 /// Writes `K(a, x_j)` for every sample `j` of `data` into `out`, where `a` has squared norm
-/// `sqa`: one pass of dot products over the panel layout, then for RBF one pass forming the
-/// exponents and one vectorised exp pass. No allocation.
+/// `sqa`: one pass of dot products over the panel layout, then for RBF one vectorised pass
+/// forming the exponents and their exp. No allocation.
 pub fn kernel_row(kf: &KernelFn, a: &[f64], sqa: f64, data: &Samples, out: &mut [f64]) {
     let out = &mut out[..data.n];
     dots_into(a, data, out);
@@ -302,9 +311,8 @@ pub fn kernel_row(kf: &KernelFn, a: &[f64], sqa: f64, data: &Samples, out: &mut 
         Kernel::Rbf => {
             let g = kf.gamma;
             for (o, &sqj) in out.iter_mut().zip(&data.sq) {
-                *o = -g * (sqa + sqj - 2.0 * *o);
+                *o = exp_fast(-g * (sqa + sqj - 2.0 * *o));
             }
-            exp_in_place(out);
         }
         Kernel::Linear => {}
         _ => {

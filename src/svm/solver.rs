@@ -122,6 +122,10 @@ struct Solver<'a> {
     act: Vec<u32>,
     /// Maxima of pass 1 computed by the last update, if the sets have not changed since.
     pass1_max: Option<(f64, f64)>,
+    /// Pass 1 scratch: maxima of `-yG` over I_up per block of [`BLOCK`] scanned samples, for
+    /// alpha and alpha*.
+    p1_bp: Vec<f64>,
+    p1_bn: Vec<f64>,
     unshrink: bool,
 }
 
@@ -196,27 +200,49 @@ impl Solver<'_> {
     fn pass1(&mut self) -> Pass1 {
         let (e, n) = (self.e, self.n);
         let (r, up_p, up_n) = (&self.r[..n], &self.up_p[..n], &self.up_n[..n]);
-        let (gp, gn) = if let Some(v) = self.pass1_max.take() {
-            v
+        // maxima, and whether the block maxima refer to positions in the active list
+        let ((gp, gn), gather) = if let Some(v) = self.pass1_max.take() {
+            (v, false)
         } else if self.use_act() {
-            scan_pass1::<true>(&self.act, r, up_p, up_n, e)
+            (
+                scan_pass1::<true>(
+                    &self.act,
+                    r,
+                    up_p,
+                    up_n,
+                    e,
+                    &mut self.p1_bp,
+                    &mut self.p1_bn,
+                ),
+                true,
+            )
         } else {
-            scan_pass1::<false>(&[], r, up_p, up_n, e)
+            (
+                scan_pass1::<false>(&[], r, up_p, up_n, e, &mut self.p1_bp, &mut self.p1_bn),
+                false,
+            )
         };
-        // the last variable attaining the maximum (alpha* follows alpha within a sample):
-        // a backward scan over the active samples, cheaper than tracking indices in the loop
+        // the last variable attaining the maximum (alpha* follows alpha within a sample): the
+        // last block whose maximum attains it, then a backward scan of that block
+        let act = &self.act[..];
+        let m = if gather { act.len() } else { n };
+        let nb = m.div_ceil(BLOCK);
+        let (bp, bn) = (&self.p1_bp[..nb], &self.p1_bn[..nb]);
+        let at = |k: usize| if gather { act[k] as usize } else { k };
+        let block = |b: usize| (b * BLOCK..m.min((b + 1) * BLOCK)).rev().map(at);
         let vp = |s: usize| -(r[s] + e) + up_p[s];
         let vn = |s: usize| (e - r[s]) + up_n[s];
         let none = f64::NEG_INFINITY;
-        let order = self.act.iter().rev().map(|&s| s as usize);
         if self.nu {
             let ap = if gp > none {
-                order.clone().find(|&s| vp(s) == gp)
+                let b = bp.iter().rposition(|&v| v == gp);
+                b.and_then(|b| block(b).find(|&s| vp(s) == gp))
             } else {
                 None
             };
             let an = if gn > none {
-                order.clone().find(|&s| vn(s) == gn)
+                let b = bn.iter().rposition(|&v| v == gn);
+                b.and_then(|b| block(b).find(|&s| vn(s) == gn))
             } else {
                 None
             };
@@ -231,7 +257,8 @@ impl Solver<'_> {
             let g = gp.max(gn);
             let mut arg = None;
             if g > none {
-                for s in order {
+                let b = (0..nb).rev().find(|&b| bp[b] == g || bn[b] == g);
+                for s in b.into_iter().flat_map(block) {
                     if vn(s) == g {
                         arg = Some(Var { s, pos: false });
                         break;
@@ -329,22 +356,17 @@ impl Solver<'_> {
         }
         // the last minimiser: the last block holding it, then the last sample in that block;
         // alpha* follows alpha within a sample
-        let b = blocks
-            .iter()
-            .rposition(|&o| o == bst)
-            .expect("the minimum is attained");
+        // (the searches cannot fail with finite values; with non-finite ones, stop)
+        let b = blocks.iter().rposition(|&o| o == bst)?;
         let at = |k: usize| if gather { act[k] as usize } else { k };
-        let k = (b * BLOCK..m.min((b + 1) * BLOCK))
-            .rev()
-            .find(|&k| {
-                let s = at(k);
-                if self.nu {
-                    ctx.step::<true>(s).2 == bst
-                } else {
-                    ctx.step::<false>(s).2 == bst
-                }
-            })
-            .expect("the minimum is attained in its block");
+        let k = (b * BLOCK..m.min((b + 1) * BLOCK)).rev().find(|&k| {
+            let s = at(k);
+            if self.nu {
+                ctx.step::<true>(s).2 == bst
+            } else {
+                ctx.step::<false>(s).2 == bst
+            }
+        })?;
         let s = at(k);
         let (_, _, op, on) = pass2_terms(
             ctx.r[s],
@@ -364,11 +386,7 @@ impl Solver<'_> {
             Var { s, pos: true }
         };
         let c = if self.nu && !j.pos { 1 } else { 0 };
-        Some((
-            p1.arg[c].expect("a pass-1 variable exists when j was found"),
-            j,
-            slots[c],
-        ))
+        Some((p1.arg[c]?, j, slots[c]))
     }
 
     /// libsvm's shrinking rules: maxima over each class, un-shrink once near convergence,
@@ -549,6 +567,8 @@ impl Solver<'_> {
             &self.up_p,
             &self.up_n,
             self.e,
+            &mut self.p1_bp,
+            &mut self.p1_bn,
         ));
     }
 
@@ -679,14 +699,34 @@ impl Pass2<'_> {
     /// Branch-free on purpose (divide, then select) so that LLVM vectorises the scan.
     #[inline(always)]
     fn step<const NU: bool>(&self, s: usize) -> (f64, f64, f64) {
-        let (r, qd) = (self.r[s], self.qd[s]);
-        let ygp = r + self.e + self.low_p[s];
-        let ygn = r - self.e + self.low_n[s];
+        self.step_values::<NU>(
+            self.r[s],
+            self.qd[s],
+            self.low_p[s],
+            self.low_n[s],
+            self.kp[s],
+            self.kn[s],
+        )
+    }
+
+    /// [`Pass2::step`] on the sample's values.
+    #[inline(always)]
+    fn step_values<const NU: bool>(
+        &self,
+        r: f64,
+        qd: f64,
+        lp: f64,
+        ln: f64,
+        kp: f64,
+        kn: f64,
+    ) -> (f64, f64, f64) {
+        let ygp = r + self.e + lp;
+        let ygn = r - self.e + ln;
         if NU {
             let gdp = self.gmax[0] + ygp;
             let gdn = self.gmax[1] + ygn;
-            let qp = self.qdi[0] + qd - 2.0 * self.kp[s];
-            let qn = self.qdi[1] + qd - 2.0 * self.kn[s];
+            let qp = self.qdi[0] + qd - 2.0 * kp;
+            let qn = self.qdi[1] + qd - 2.0 * kn;
             let qp = if qp > 0.0 { qp } else { TAU };
             let qn = if qn > 0.0 { qn } else { TAU };
             let op = -(gdp * gdp) / qp;
@@ -698,7 +738,7 @@ impl Pass2<'_> {
             let gp = self.gmax[0] + ygp;
             let gn = self.gmax[0] + ygn;
             let g = if gn > gp { gn } else { gp };
-            let q = self.qdi[0] + qd - 2.0 * self.kp[s];
+            let q = self.qdi[0] + qd - 2.0 * kp;
             let q = if q > 0.0 { q } else { TAU };
             let o = -(g * g) / q;
             (ygp, ygn, if g > 0.0 { o } else { f64::INFINITY })
@@ -721,11 +761,29 @@ impl Pass2<'_> {
         for (b, bm) in blocks.iter_mut().enumerate().take(full) {
             let mut best = [f64::INFINITY; LANES];
             for base in (b * BLOCK..(b + 1) * BLOCK).step_by(LANES) {
-                for k in 0..LANES {
-                    let (ygp, ygn, o) = self.step::<NU>(at(base + k));
-                    m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
-                    m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
-                    best[k] = if o < best[k] { o } else { best[k] };
+                if GATHER {
+                    for k in 0..LANES {
+                        let (ygp, ygn, o) = self.step::<NU>(at(base + k));
+                        m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                        m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                        best[k] = if o < best[k] { o } else { best[k] };
+                    }
+                } else {
+                    // contiguous: fixed-size chunks, no per-element bounds checks
+                    let w = base..base + LANES;
+                    let rc: &[f64; LANES] = self.r[w.clone()].try_into().unwrap();
+                    let qc: &[f64; LANES] = self.qd[w.clone()].try_into().unwrap();
+                    let lpc: &[f64; LANES] = self.low_p[w.clone()].try_into().unwrap();
+                    let lnc: &[f64; LANES] = self.low_n[w.clone()].try_into().unwrap();
+                    let kpc: &[f64; LANES] = self.kp[w.clone()].try_into().unwrap();
+                    let knc: &[f64; LANES] = self.kn[w].try_into().unwrap();
+                    for k in 0..LANES {
+                        let (ygp, ygn, o) =
+                            self.step_values::<NU>(rc[k], qc[k], lpc[k], lnc[k], kpc[k], knc[k]);
+                        m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                        m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                        best[k] = if o < best[k] { o } else { best[k] };
+                    }
                 }
             }
             *bm = best
@@ -757,31 +815,44 @@ fn scan_pass1<const GATHER: bool>(
     up_p: &[f64],
     up_n: &[f64],
     e: f64,
+    bp: &mut [f64],
+    bn: &mut [f64],
 ) -> (f64, f64) {
     let n = r.len();
     let (up_p, up_n) = (&up_p[..n], &up_n[..n]);
     let m = if GATHER { act.len() } else { n };
     let at = |k: usize| if GATHER { act[k] as usize } else { k };
-    let mut mp = [f64::NEG_INFINITY; LANES];
-    let mut mn = [f64::NEG_INFINITY; LANES];
-    let chunks = m / LANES * LANES;
-    for base in (0..chunks).step_by(LANES) {
-        for k in 0..LANES {
-            let s = at(base + k);
-            let vp = -(r[s] + e) + up_p[s];
-            let vn = (e - r[s]) + up_n[s];
-            mp[k] = if vp > mp[k] { vp } else { mp[k] };
-            mn[k] = if vn > mn[k] { vn } else { mn[k] };
+    let full = m / BLOCK;
+    for blk in 0..full {
+        let mut mp = [f64::NEG_INFINITY; LANES];
+        let mut mn = [f64::NEG_INFINITY; LANES];
+        for base in (blk * BLOCK..(blk + 1) * BLOCK).step_by(LANES) {
+            for k in 0..LANES {
+                let s = at(base + k);
+                let vp = -(r[s] + e) + up_p[s];
+                let vn = (e - r[s]) + up_n[s];
+                mp[k] = if vp > mp[k] { vp } else { mp[k] };
+                mn[k] = if vn > mn[k] { vn } else { mn[k] };
+            }
         }
+        bp[blk] = hmax(&mp);
+        bn[blk] = hmax(&mn);
     }
-    let mut gp = hmax(&mp);
-    let mut gn = hmax(&mn);
-    for k in chunks..m {
-        let s = at(k);
-        gp = gp.max(-(r[s] + e) + up_p[s]);
-        gn = gn.max((e - r[s]) + up_n[s]);
+    if full * BLOCK < m {
+        let (mut gp, mut gn) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for k in full * BLOCK..m {
+            let s = at(k);
+            gp = gp.max(-(r[s] + e) + up_p[s]);
+            gn = gn.max((e - r[s]) + up_n[s]);
+        }
+        bp[full] = gp;
+        bn[full] = gn;
     }
-    (gp, gn)
+    let nb = m.div_ceil(BLOCK);
+    (
+        bp[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+        bn[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+    )
 }
 
 /// `r += a * x + b * y`, fused with pass 1 over the updated values: returns the maxima of
@@ -796,34 +867,49 @@ fn axpy2_max(
     up_p: &[f64],
     up_n: &[f64],
     e: f64,
+    bp: &mut [f64],
+    bn: &mut [f64],
 ) -> (f64, f64) {
     let n = r.len();
     let (x, y, up_p, up_n) = (&x[..n], &y[..n], &up_p[..n], &up_n[..n]);
-    let mut mp = [f64::NEG_INFINITY; LANES];
-    let mut mn = [f64::NEG_INFINITY; LANES];
-    let chunks = n / LANES * LANES;
-    for (base, rc) in (0..chunks).step_by(LANES).zip(r.chunks_exact_mut(LANES)) {
-        let w = base..base + LANES;
-        let xc: &[f64; LANES] = x[w.clone()].try_into().unwrap();
-        let yc: &[f64; LANES] = y[w.clone()].try_into().unwrap();
-        let upc: &[f64; LANES] = up_p[w.clone()].try_into().unwrap();
-        let unc: &[f64; LANES] = up_n[w].try_into().unwrap();
-        for k in 0..LANES {
-            let rv = rc[k] + (a * xc[k] + b * yc[k]);
-            rc[k] = rv;
-            let vp = -(rv + e) + upc[k];
-            let vn = (e - rv) + unc[k];
-            mp[k] = if vp > mp[k] { vp } else { mp[k] };
-            mn[k] = if vn > mn[k] { vn } else { mn[k] };
+    let full = n / BLOCK;
+    for blk in 0..full {
+        let mut mp = [f64::NEG_INFINITY; LANES];
+        let mut mn = [f64::NEG_INFINITY; LANES];
+        for base in (blk * BLOCK..(blk + 1) * BLOCK).step_by(LANES) {
+            let w = base..base + LANES;
+            let rc: &mut [f64; LANES] = (&mut r[w.clone()]).try_into().unwrap();
+            let xc: &[f64; LANES] = x[w.clone()].try_into().unwrap();
+            let yc: &[f64; LANES] = y[w.clone()].try_into().unwrap();
+            let upc: &[f64; LANES] = up_p[w.clone()].try_into().unwrap();
+            let unc: &[f64; LANES] = up_n[w].try_into().unwrap();
+            for k in 0..LANES {
+                let rv = rc[k] + (a * xc[k] + b * yc[k]);
+                rc[k] = rv;
+                let vp = -(rv + e) + upc[k];
+                let vn = (e - rv) + unc[k];
+                mp[k] = if vp > mp[k] { vp } else { mp[k] };
+                mn[k] = if vn > mn[k] { vn } else { mn[k] };
+            }
         }
+        bp[blk] = hmax(&mp);
+        bn[blk] = hmax(&mn);
     }
-    let (mut gp, mut gn) = (hmax(&mp), hmax(&mn));
-    for s in chunks..n {
-        r[s] += a * x[s] + b * y[s];
-        gp = gp.max(-(r[s] + e) + up_p[s]);
-        gn = gn.max((e - r[s]) + up_n[s]);
+    if full * BLOCK < n {
+        let (mut gp, mut gn) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for s in full * BLOCK..n {
+            r[s] += a * x[s] + b * y[s];
+            gp = gp.max(-(r[s] + e) + up_p[s]);
+            gn = gn.max((e - r[s]) + up_n[s]);
+        }
+        bp[full] = gp;
+        bn[full] = gn;
     }
-    (gp, gn)
+    let nb = n.div_ceil(BLOCK);
+    (
+        bp[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+        bn[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+    )
 }
 
 /// Solves the SVR dual. `target` is y, `e` the tube half-width (0 for nu-SVR), `alpha0` a
@@ -866,6 +952,8 @@ pub fn solve(
         obj: vec![f64::INFINITY; n],
         act: (0..n as u32).collect(),
         pass1_max: None,
+        p1_bp: vec![f64::NEG_INFINITY; n.div_ceil(BLOCK)],
+        p1_bn: vec![f64::NEG_INFINITY; n.div_ceil(BLOCK)],
         unshrink: false,
     };
     for t in 0..n {

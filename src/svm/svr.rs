@@ -147,6 +147,15 @@ pub fn fit(
     let target: Vec<f64> = y.iter().copied().collect();
     let sol = solver::solve(&data, kf, &target, e, alpha0, opt);
 
+    if !sol.rho.is_finite()
+        || sol
+            .alpha_pos
+            .iter()
+            .chain(&sol.alpha_neg)
+            .any(|a| !a.is_finite())
+    {
+        return Err(SvmError::NumericalFailure);
+    }
     let d = data.d;
     let mut sv_values = Vec::new();
     let mut dual_coef = Vec::new();
