@@ -66,16 +66,16 @@ struct RunArgs {
     #[arg(long = "models", value_name = "FILE")]
     lineup: Option<PathBuf>,
     /// Worker processes [default: the usable CPUs (affinity, cgroup quota, SLURM), at most one per task].
-    #[arg(short = 'j', long)]
+    #[arg(short = 'j', long, value_parser = at_least_one)]
     workers: Option<usize>,
     /// Kill a task that runs longer than this (e.g. 90s, 10m, 1h).
-    #[arg(long, value_parser = units::parse_duration)]
+    #[arg(long, value_parser = positive_duration)]
     timeout: Option<std::time::Duration>,
     /// Retries for a task whose worker died (killed, segfault, OOM killer).
     #[arg(long, default_value_t = 1)]
     retries: u32,
     /// Replace a worker after it has run this many tasks.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_tasks_per_worker: Option<u64>,
     /// Cap each worker's address space (e.g. 4G); a task that hits it is reported out of memory.
     #[arg(long, value_parser = units::parse_size, value_name = "SIZE")]
@@ -198,6 +198,21 @@ enum ProgressArg {
     Live,
     Plain,
     None,
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("'{s}' is not a whole number of at least 1")),
+    }
+}
+
+fn positive_duration(s: &str) -> Result<std::time::Duration, String> {
+    match units::parse_duration(s) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err("the timeout must be longer than zero".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn main() -> ExitCode {

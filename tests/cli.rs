@@ -494,3 +494,20 @@ fn csv_format_has_a_row_per_task() {
     let rmse: Vec<f64> = rows.iter().map(|r| r[2].parse().unwrap()).collect();
     assert!(rmse[0] <= rmse[1]);
 }
+
+#[test]
+fn pool_settings_that_could_never_finish_are_usage_errors() {
+    for bad in [
+        ["--workers", "0"],
+        ["--max-tasks-per-worker", "0"],
+        ["--timeout", "0s"],
+    ] {
+        let out = run(&["run", "--progress", "none", "-m", "ridge", bad[0], bad[1]]);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(bad[0]),
+            "{bad:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

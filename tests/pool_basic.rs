@@ -565,3 +565,24 @@ fn mixed_bad_tasks_under_recycling_get_exact_outcomes() {
         });
     assert!(per_pid.values().all(|&n| n <= 37));
 }
+
+#[test]
+fn settings_under_which_nothing_could_run_are_refused_before_any_fork() {
+    let _g = serial();
+    type Setter = fn(&mut PoolConfig);
+    let cases: [(Setter, &str); 3] = [
+        (|c| c.workers = Some(0), "workers"),
+        (|c| c.max_tasks_per_worker = Some(0), "max_tasks_per_worker"),
+        (|c| c.task_timeout = Some(Duration::ZERO), "task_timeout"),
+    ];
+    for (set, name) in cases {
+        let mut config = cfg(2);
+        set(&mut config);
+        let mut pool = Pool::new(config, |x: u64| Ok::<_, String>(x));
+        match pool.map(vec![1, 2, 3]) {
+            Err(e @ PoolError::Config(_)) => assert!(e.to_string().contains(name), "{e}"),
+            other => panic!("{name}: expected a configuration error, got {other:?}"),
+        }
+        assert!(pool.worker_pids().is_empty(), "{name}: a worker was forked");
+    }
+}

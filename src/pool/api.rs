@@ -67,6 +67,25 @@ impl Default for PoolConfig {
     }
 }
 
+impl PoolConfig {
+    /// Rejects settings under which no task could ever run or finish.
+    pub fn validate(&self) -> Result<(), PoolError> {
+        if self.workers == Some(0) {
+            return Err(PoolError::Config("workers must be at least 1"));
+        }
+        if self.max_tasks_per_worker == Some(0) {
+            return Err(PoolError::Config("max_tasks_per_worker must be at least 1"));
+        }
+        if self.task_timeout == Some(Duration::ZERO) {
+            return Err(PoolError::Config("task_timeout must be longer than zero"));
+        }
+        if self.max_frame_bytes < 64 {
+            return Err(PoolError::Config("max_frame_bytes must be at least 64"));
+        }
+        Ok(())
+    }
+}
+
 /// What a run produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunSummary<R> {
@@ -104,6 +123,8 @@ pub enum PoolError {
     CostHintLength { got: usize, expected: usize },
     #[error("another pool run is in progress in this process")]
     Busy,
+    #[error("invalid pool configuration: {0}")]
+    Config(&'static str),
 }
 
 /// A pre-fork process pool: `job` is fixed before the workers fork, so whatever it captures

@@ -87,6 +87,7 @@ where
         cost_hint: Option<&[f64]>,
         track_finished: bool,
     ) -> Result<Self, PoolError> {
+        cfg.validate()?;
         let n = items.len();
         let mut order: Vec<usize> = (0..n).collect();
         if let Some(cost) = cost_hint {
