@@ -86,7 +86,8 @@ struct RunArgs {
     /// Append every finished task to this JSON-lines file, durably. May contain {shard} and {job}.
     #[arg(long, value_name = "FILE")]
     journal: Option<String>,
-    /// Skip the tasks that the journal already finished.
+    /// Skip the tasks that the journal already finished (with any outcome but cancelled; an
+    /// interrupted or time-limited run is finished by rerunning it with --resume).
     #[arg(long, requires = "journal")]
     resume: bool,
     /// Run only shard K of N of the lineup (1-based, e.g. 2/3) [default: from SLURM's job-array
