@@ -193,7 +193,7 @@ impl From<FormatArg> for Format {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum ProgressArg {
     Auto,
     Live,
@@ -290,7 +290,10 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
             s.min_rows()
         );
     }
-    let all = run::tasks_of(specs);
+    let (all, dropped) = run::tasks_of(specs);
+    if dropped > 0 && args.progress != ProgressArg::None {
+        eprintln!("fitpool: {dropped} repeated model(s) in the lineup dropped: each runs once");
+    }
     let all_keys: Vec<String> = all.iter().map(|t| t.key.clone()).collect();
     let shard = match args.shard {
         Some(s) => Some(s),
