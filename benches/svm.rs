@@ -2,7 +2,8 @@
 //! training set, predicts a CSV test set, and prints one JSON line with seconds and RMSE.
 //! Driven by `scripts/bench_svm.py`, which runs scikit-learn on the same files.
 //!
-//! `cargo bench --bench svm -- TRAIN.csv TEST.csv svr|nusvr [C]`
+//! `cargo bench --bench svm -- TRAIN.csv TEST.csv svr|nusvr [C [CACHE_MB]]`
+//! (`cargo bench --bench svm -- TRAIN.csv - kernel` times kernel rows alone)
 
 use std::time::Instant;
 
@@ -39,6 +40,30 @@ fn main() {
         return;
     }
     let (xtr, ytr) = load(&args[0]);
+    if args[2] == "kernel" {
+        // kernel-row throughput: 10000 RBF rows over the training set
+        let data = fitpool::svm::Samples::from_view(xtr.view());
+        let kf = fitpool::svm::KernelFn {
+            kernel: fitpool::svm::Kernel::Rbf,
+            gamma: 0.05,
+            coef0: 0.0,
+            degree: 3,
+        };
+        let mut out = vec![0.0; data.n];
+        let t0 = Instant::now();
+        let mut s = 0.0;
+        for i in 0..10000 {
+            let i = i % data.n;
+            fitpool::svm::kernel_row(&kf, data.row(i), data.sq[i], &data, &mut out);
+            s += out[i / 2];
+        }
+        let secs = t0.elapsed().as_secs_f64();
+        println!(
+            "kernel rows: {:.3} ns per entry ({s})",
+            secs * 1e9 / (10000.0 * data.n as f64)
+        );
+        return;
+    }
     let (xte, yte) = load(&args[1]);
     let kind = match args[2].as_str() {
         "svr" => SvrKind::epsilon_default(),
@@ -48,6 +73,9 @@ fn main() {
     let mut params = SvmParams::default();
     if let Some(c) = args.get(3) {
         params.c = c.parse().unwrap();
+    }
+    if let Some(mb) = args.get(4) {
+        params.cache_size_mb = mb.parse().unwrap();
     }
     let t0 = Instant::now();
     let m = fit(xtr.view(), ytr.view(), kind, &params).unwrap();

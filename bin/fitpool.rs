@@ -45,6 +45,14 @@ enum Command {
     Slurm(SlurmArgs),
 }
 
+/// `fitpool run`'s options alone, to check what `fitpool slurm` passes through.
+#[derive(Parser)]
+#[command(name = "fitpool run", no_binary_name = true)]
+struct RunOnly {
+    #[command(flatten)]
+    _args: RunArgs,
+}
+
 #[derive(Args, Clone)]
 struct RunArgs {
     #[command(flatten)]
@@ -58,16 +66,16 @@ struct RunArgs {
     #[arg(long = "models", value_name = "FILE")]
     lineup: Option<PathBuf>,
     /// Worker processes [default: the usable CPUs (affinity, cgroup quota, SLURM), at most one per task].
-    #[arg(short = 'j', long)]
+    #[arg(short = 'j', long, value_parser = at_least_one)]
     workers: Option<usize>,
     /// Kill a task that runs longer than this (e.g. 90s, 10m, 1h).
-    #[arg(long, value_parser = units::parse_duration)]
+    #[arg(long, value_parser = positive_duration)]
     timeout: Option<std::time::Duration>,
     /// Retries for a task whose worker died (killed, segfault, OOM killer).
     #[arg(long, default_value_t = 1)]
     retries: u32,
     /// Replace a worker after it has run this many tasks.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_tasks_per_worker: Option<u64>,
     /// Cap each worker's address space (e.g. 4G); a task that hits it is reported out of memory.
     #[arg(long, value_parser = units::parse_size, value_name = "SIZE")]
@@ -78,7 +86,8 @@ struct RunArgs {
     /// Append every finished task to this JSON-lines file, durably. May contain {shard} and {job}.
     #[arg(long, value_name = "FILE")]
     journal: Option<String>,
-    /// Skip the tasks that the journal already finished.
+    /// Skip the tasks that the journal already finished (with any outcome but cancelled; an
+    /// interrupted or time-limited run is finished by rerunning it with --resume).
     #[arg(long, requires = "journal")]
     resume: bool,
     /// Run only shard K of N of the lineup (1-based, e.g. 2/3) [default: from SLURM's job-array
@@ -184,12 +193,27 @@ impl From<FormatArg> for Format {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, ValueEnum)]
 enum ProgressArg {
     Auto,
     Live,
     Plain,
     None,
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("'{s}' is not a whole number of at least 1")),
+    }
+}
+
+fn positive_duration(s: &str) -> Result<std::time::Duration, String> {
+    match units::parse_duration(s) {
+        Ok(d) if !d.is_zero() => Ok(d),
+        Ok(_) => Err("the timeout must be longer than zero".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -207,6 +231,14 @@ fn main() -> ExitCode {
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+/// Writes to stdout; a reader that went away (`fitpool run | head`) is not an error worth a
+/// panic: everything is in the journal already.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn load_data(d: &DataArgs) -> Result<data::Dataset> {
@@ -258,7 +290,10 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
             s.min_rows()
         );
     }
-    let all = run::tasks_of(specs);
+    let (all, dropped) = run::tasks_of(specs);
+    if dropped > 0 && args.progress != ProgressArg::None {
+        eprintln!("fitpool: {dropped} repeated model(s) in the lineup dropped: each runs once");
+    }
     let all_keys: Vec<String> = all.iter().map(|t| t.key.clone()).collect();
     let shard = match args.shard {
         Some(s) => Some(s),
@@ -321,10 +356,11 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
     }
     let outcome = run::run(&data, &all_keys, tasks, &settings, &mut progress)?;
     let ranked = report::rank(&outcome.records);
-    print!(
-        "{}",
-        report::exporter(args.format.into()).render(&ranked, &outcome.missing)
-    );
+    emit(&report::exporter(args.format.into()).render(&ranked, &outcome.missing));
+    if let Some(e) = &outcome.journal_error {
+        eprintln!("error: {e}; the results above are complete, the journal is not");
+        return Ok(exit::USAGE);
+    }
     Ok(match outcome.interrupted {
         Some(nix::sys::signal::Signal::SIGINT) => exit::SIGINT,
         Some(_) => exit::SIGTERM,
@@ -340,13 +376,22 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
 }
 
 fn cmd_models() -> Result<u8> {
+    let mut text = String::new();
     for kind in models::catalogue() {
-        println!("{}  (aliases: {})", kind.name, kind.aliases.join(", "));
+        text.push_str(&format!(
+            "{}  (aliases: {})\n",
+            kind.name,
+            kind.aliases.join(", ")
+        ));
         for p in &kind.params {
-            println!("    {:<20} = {:<12} {}", p.name, p.default, p.doc);
+            text.push_str(&format!(
+                "    {:<20} = {:<12} {}\n",
+                p.name, p.default, p.doc
+            ));
         }
-        println!();
+        text.push('\n');
     }
+    emit(&text);
     Ok(exit::OK)
 }
 
@@ -369,10 +414,7 @@ fn cmd_merge(args: MergeArgs) -> Result<u8> {
         );
     }
     let ranked = report::rank(&merged.records);
-    print!(
-        "{}",
-        report::exporter(args.format.into()).render(&ranked, &merged.missing)
-    );
+    emit(&report::exporter(args.format.into()).render(&ranked, &merged.missing));
     if !merged.missing.is_empty() {
         eprintln!("error: {} task(s) have no result", merged.missing.len());
         return Ok(exit::TASK_FAILED);
@@ -391,6 +433,10 @@ fn cmd_merge(args: MergeArgs) -> Result<u8> {
 }
 
 fn cmd_slurm(args: SlurmArgs) -> Result<u8> {
+    // a typo in the run options fails here, not on the cluster an hour later
+    if let Err(e) = RunOnly::try_parse_from(&args.run_args) {
+        e.exit();
+    }
     let fitpool = std::env::current_exe().context("cannot find the fitpool binary's path")?;
     let output_dir = std::path::absolute(&args.output_dir)?;
     let opts = SbatchOptions {
@@ -405,11 +451,15 @@ fn cmd_slurm(args: SlurmArgs) -> Result<u8> {
         run_args: args.run_args,
         grace_seconds: args.grace,
     };
+    opts.validate()?;
     if args.submit {
         let info = slurm::submit(&opts)?;
         println!(
-            "submitted array job {} ({} shards) and merge job {}",
-            info.array_job, opts.array, info.merge_job
+            "submitted array job {} ({} shard{}) and merge job {}",
+            info.array_job,
+            opts.array,
+            if opts.array == 1 { "" } else { "s" },
+            info.merge_job
         );
         println!(
             "scripts: {} {}",
@@ -423,7 +473,7 @@ fn cmd_slurm(args: SlurmArgs) -> Result<u8> {
         );
     } else {
         let (array, merge) = slurm::sbatch_scripts(&opts);
-        println!("{array}\n{merge}");
+        emit(&format!("{array}\n{merge}\n"));
     }
     Ok(exit::OK)
 }

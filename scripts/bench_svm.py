@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark fitpool's SVR solver against scikit-learn's libsvm, in one go.
 
-  scripts/bench_svm.py [--sizes 5000,20000] [--data /tmp/fitpool_svm_bench] [--models svr,nusvr] [--repeat 1]
+  scripts/bench_svm.py [--sizes 5000,20000] [--data /tmp/fitpool_svm_bench] [--models svr,nusvr]
+                       [--repeat 1] [--exe PATH]
 
 Makes Friedman #1 data (20 features, noise 1.0, 5,000 test rows) with scripts/gen_data.py for
 each training size (written outside the repository), then for each size and model runs
 scikit-learn's SVR() / NuSVR() and ours (`cargo bench --bench svm`, built once) on the same
 files, single process, and prints fit+predict seconds, test RMSE of both, and the time ratio
-sklearn / ours (> 1: ours is faster). Best of --repeat runs.
+sklearn / ours (> 1: ours is faster). Best of --repeat runs. --exe runs an already built
+bench binary (no cargo needed, e.g. on another machine); without scikit-learn only ours is run.
 """
 import argparse
 import json
@@ -17,7 +19,11 @@ import sys
 import time
 
 import numpy as np
-from sklearn.svm import SVR, NuSVR
+
+try:
+    from sklearn.svm import SVR, NuSVR
+except ImportError:  # run ours only
+    SVR = NuSVR = None
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -45,8 +51,9 @@ def main():
     ap.add_argument("--models", default="svr,nusvr")
     ap.add_argument("--data", default="/tmp/fitpool_svm_bench")
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--exe", default=None, help="prebuilt bench binary (default: cargo bench --no-run)")
     a = ap.parse_args()
-    exe = bench_binary()
+    exe = a.exe or bench_binary()
     rows = []
     for n in [int(s) for s in a.sizes.split(",")]:
         name = "friedman%d" % n
@@ -60,14 +67,17 @@ def main():
         for model in a.models.split(","):
             best_sk, best_ours = None, None
             for _ in range(a.repeat):
-                est = SVR() if model == "svr" else NuSVR()
-                t0 = time.perf_counter()
-                est.fit(Xtr, ytr)
-                pred = est.predict(Xte)
-                secs = time.perf_counter() - t0
-                rmse = float(np.sqrt(np.mean((pred - yte) ** 2)))
-                if best_sk is None or secs < best_sk[0]:
-                    best_sk = (secs, rmse, int(est.support_.shape[0]))
+                if SVR is None:
+                    best_sk = (float("nan"), float("nan"), -1)
+                else:
+                    est = SVR() if model == "svr" else NuSVR()
+                    t0 = time.perf_counter()
+                    est.fit(Xtr, ytr)
+                    pred = est.predict(Xte)
+                    secs = time.perf_counter() - t0
+                    rmse = float(np.sqrt(np.mean((pred - yte) ** 2)))
+                    if best_sk is None or secs < best_sk[0]:
+                        best_sk = (secs, rmse, int(est.support_.shape[0]))
                 res = json.loads(subprocess.run([exe, tr, te, model], check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
                 if best_ours is None or res["seconds"] < best_ours["seconds"]:
                     best_ours = res

@@ -14,6 +14,7 @@ deterministic models within 0.1 %.
 """
 
 import json
+import warnings
 import platform
 import sys
 import time
@@ -40,23 +41,37 @@ def lineup():
     return [
         RandomForestRegressor(random_state=0),
         RandomForestRegressor(max_depth=8, random_state=0),
+        RandomForestRegressor(max_features="sqrt", random_state=0),
+        RandomForestRegressor(max_features=0.5, min_samples_leaf=3, n_estimators=50, random_state=0),
         ExtraTreesRegressor(random_state=0),
+        ExtraTreesRegressor(max_depth=10, max_features=0.5, random_state=0),
+        DecisionTreeRegressor(random_state=0),
         DecisionTreeRegressor(max_depth=6, random_state=0),
+        DecisionTreeRegressor(min_samples_leaf=5, min_samples_split=10, random_state=0),
         GradientBoostingRegressor(random_state=0),
         GradientBoostingRegressor(learning_rate=0.05, max_depth=4, n_estimators=200, random_state=0),
+        GradientBoostingRegressor(min_samples_leaf=5, random_state=0),
+        GradientBoostingRegressor(subsample=0.7, random_state=0),
         NuSVR(),
         NuSVR(C=10),
+        NuSVR(gamma="auto", nu=0.2),
         SVR(),
         SVR(kernel="linear"),
+        SVR(C=10, epsilon=0.5),
         Ridge(),
         Ridge(alpha=0.1),
+        Ridge(alpha=10, fit_intercept=False),
         Lasso(),
         Lasso(alpha=0.1),
+        Lasso(alpha=0.001, tol=1e-6),
         ElasticNet(),
         ElasticNet(alpha=0.01, l1_ratio=0.2),
+        ElasticNet(alpha=0.001, l1_ratio=0.9, max_iter=20),
         LinearRegression(),
+        LinearRegression(fit_intercept=False),
         KNeighborsRegressor(),
         KNeighborsRegressor(n_neighbors=10, weights="distance"),
+        KNeighborsRegressor(n_neighbors=3, p=1),
     ]
 
 
@@ -66,6 +81,8 @@ def load(path):
 
 
 def main(argv):
+    # ElasticNet(max_iter=20) stops before converging on purpose: same iterations, same result
+    warnings.filterwarnings("ignore", message="Objective did not converge")
     if len(argv) != 3:
         sys.stderr.write(__doc__)
         return 2

@@ -12,34 +12,37 @@ use crate::progress::Progress;
 use crate::report::{read_journal, Journal, JournalError, Line, PlanRecord, Status, TaskRecord};
 use nix::sys::signal::Signal;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One task of the lineup.
 #[derive(Clone, Debug)]
 pub struct Task {
-    /// Stable identity: the model's repr, with `#n` for the n-th repeat of the same repr.
+    /// Stable identity: the model's repr (journals, `--resume` and `merge` match on it).
     pub key: String,
     /// Position in the whole expanded lineup (all shards).
     pub index: usize,
     pub spec: ModelSpec,
 }
 
-/// Keys for a lineup: the repr, and `#2`, `#3`... for repeats of the same repr.
-pub fn tasks_of(specs: Vec<ModelSpec>) -> Vec<Task> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    specs
+/// The tasks of a lineup, one per distinct model: a spec that repeats an earlier one (same
+/// repr, so the same parameters and seed, so the same result) is dropped. Returns the tasks
+/// and the number dropped.
+pub fn tasks_of(specs: Vec<ModelSpec>) -> (Vec<Task>, usize) {
+    let total = specs.len();
+    let mut seen: HashSet<String> = HashSet::new();
+    let tasks: Vec<Task> = specs
         .into_iter()
-        .enumerate()
-        .map(|(index, spec)| {
-            let repr = spec.display();
-            let n = seen.entry(repr.clone()).or_insert(0);
-            *n += 1;
-            let key = if *n == 1 { repr } else { format!("{repr}#{n}") };
-            Task { key, index, spec }
+        .filter_map(|spec| {
+            let key = spec.display();
+            seen.insert(key.clone()).then_some((key, spec))
         })
-        .collect()
+        .enumerate()
+        .map(|(index, (key, spec))| Task { key, index, spec })
+        .collect();
+    let dropped = total - tasks.len();
+    (tasks, dropped)
 }
 
 /// What a worker sends back for one task.
@@ -86,6 +89,9 @@ pub struct RunOutcome {
     pub interrupted: Option<Signal>,
     /// Tasks skipped because the journal already had them.
     pub resumed: usize,
+    /// The journal could not be written (disk full...): the run went on, the results are
+    /// all here, but the journal lacks some.
+    pub journal_error: Option<JournalError>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -235,9 +241,6 @@ pub fn run(
         })?
     };
     progress.done();
-    if let Some(e) = journal_error {
-        return Err(e.into());
-    }
     let missing = tasks
         .iter()
         .filter(|t| {
@@ -253,6 +256,7 @@ pub fn run(
         missing,
         interrupted: summary.interrupted,
         resumed,
+        journal_error,
     })
 }
 
@@ -299,4 +303,30 @@ fn record_of(
 
 fn hostname() -> Option<String> {
     sysinfo::System::host_name()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::parse_model;
+
+    #[test]
+    fn repeated_models_run_once() {
+        let specs = [
+            "rf",
+            "Ridge()",
+            "RandomForestRegressor(n_estimators=100)",
+            "ridge(alpha=2)",
+        ]
+        .map(|s| parse_model(s).unwrap())
+        .to_vec();
+        let (tasks, dropped) = tasks_of(specs);
+        let keys: Vec<&str> = tasks.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["RandomForestRegressor()", "Ridge()", "Ridge(alpha=2.0)"]
+        );
+        assert_eq!(tasks.iter().map(|t| t.index).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(dropped, 1);
+    }
 }

@@ -111,7 +111,8 @@ impl SpecError {
 }
 
 /// Parses one spec in scikit-learn's repr syntax: `Name` or `Name(param=value, ...)`, where
-/// `Name` is a class name (any case) or an alias and values are `None`, `True`, `False`,
+/// `Name` is a class name (any case, with or without a module path such as
+/// `sklearn.svm.NuSVR`) or an alias and values are `None`, `True`, `False`,
 /// strings in `'` or `"`, ints or floats (`1e-3`). Unnamed parameters take scikit-learn's
 /// defaults.
 pub fn parse_model(text: &str) -> Result<ModelSpec, SpecError> {
@@ -230,8 +231,13 @@ impl<'a> Parser<'a> {
                 "empty model spec; expected e.g. 'Ridge(alpha=0.5)'".into(),
             ));
         }
-        let (name, name_span) =
+        let (mut name, mut name_span) =
             self.ident("a model name such as 'RandomForestRegressor' or 'rf'")?;
+        // a module path, as in `sklearn.ensemble.RandomForestRegressor`: keep the class name
+        while self.peek() == Some('.') {
+            self.pos += 1;
+            (name, name_span) = self.ident("a class name after '.'")?;
+        }
         self.ws();
         let mut args = Vec::new();
         if self.peek() == Some('(') {
@@ -271,37 +277,23 @@ impl<'a> Parser<'a> {
     }
 
     fn arg(&mut self) -> PResult<Arg> {
+        const POSITIONAL: &str = "positional arguments are not accepted: write name=value";
         let start = self.pos;
-        let looks_positional = !matches!(self.peek(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-            || matches!(
-                self.s[self.pos..]
-                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .next(),
-                Some("None" | "True" | "False")
-            );
-        let (name, _) = self.ident("a parameter name").map_err(|(p, m)| {
-            if looks_positional {
-                (
-                    p,
-                    "positional arguments are not accepted: write name=value".to_string(),
-                )
-            } else {
-                (p, m)
-            }
-        })?;
+        let name = match self.peek() {
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => self.ident("a parameter name")?.0,
+            _ => return Err((start, POSITIONAL.into())),
+        };
         self.ws();
         if self.peek() != Some('=') {
-            return Err((
-                self.pos,
-                if looks_positional {
-                    "positional arguments are not accepted: write name=value".into()
-                } else {
-                    format!(
-                        "expected '=' after '{name}', found {}",
-                        self.describe_here()
-                    )
-                },
-            ));
+            return Err(if matches!(name.as_str(), "None" | "True" | "False") {
+                (start, POSITIONAL.into())
+            } else {
+                let found = self.describe_here();
+                (
+                    self.pos,
+                    format!("expected '=' after '{name}', found {found}"),
+                )
+            });
         }
         self.pos += 1;
         self.ws();

@@ -458,3 +458,56 @@ fn sigint_keeps_finished_results_and_exits_130() {
 fn sigterm_keeps_finished_results_and_exits_143() {
     interrupted_run_keeps_results(15, 143);
 }
+
+#[test]
+fn a_model_needing_more_rows_than_the_data_has_is_an_input_error() {
+    let out = run(&diabetes_args(&[
+        "-m",
+        "KNeighborsRegressor(n_neighbors=1000)",
+    ]));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("KNeighborsRegressor(n_neighbors=1000)") && err.contains("354"),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_format_has_a_row_per_task() {
+    let out = run(&[
+        "run",
+        "--progress",
+        "none",
+        "--format",
+        "csv",
+        "-m",
+        "ridge",
+        "-m",
+        "ols",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut rd = csv::Reader::from_reader(out.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!((&rows[0][0], &rows[1][0]), ("1", "2"));
+    let rmse: Vec<f64> = rows.iter().map(|r| r[2].parse().unwrap()).collect();
+    assert!(rmse[0] <= rmse[1]);
+}
+
+#[test]
+fn pool_settings_that_could_never_finish_are_usage_errors() {
+    for bad in [
+        ["--workers", "0"],
+        ["--max-tasks-per-worker", "0"],
+        ["--timeout", "0s"],
+    ] {
+        let out = run(&["run", "--progress", "none", "-m", "ridge", bad[0], bad[1]]);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(bad[0]),
+            "{bad:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -159,3 +159,29 @@ fn degenerate_data_never_panics() {
         }
     }
 }
+
+#[test]
+fn a_fitted_model_predicts_many_test_sets() {
+    let (x, y) = data(40, 3);
+    for text in [
+        "ridge",
+        "knn",
+        "rf(n_estimators=3)",
+        "gbr(n_estimators=3)",
+        "nusvr",
+    ] {
+        let spec = parse_model(text).unwrap();
+        let model = spec.fit(x.view(), y.view()).unwrap();
+        assert_eq!(model.kind_name(), spec.kind_name());
+        let all = model.predict(x.view()).unwrap();
+        let head = model.predict(x.slice(ndarray::s![..5, ..])).unwrap();
+        assert_eq!(head, all.slice(ndarray::s![..5]), "{text}");
+        let (wide, _) = data(5, 4);
+        assert!(matches!(
+            model.predict(wide.view()),
+            Err(ModelError::Shape(_))
+        ));
+        let one = spec.fit_predict(x.view(), y.view(), x.view()).unwrap();
+        assert_eq!(one.y_pred, all, "{text}: fit_predict = fit + predict");
+    }
+}

@@ -444,3 +444,145 @@ fn oversized_result_fails_alone() {
     assert_eq!(s.results[2].outcome, Outcome::Ok(vec![7; 20]));
     assert_eq!(s.results[1].pid, s.results[2].pid, "the worker survives");
 }
+
+#[test]
+fn dropping_imap_early_kills_busy_workers_and_the_pool_goes_on() {
+    let _g = serial();
+    let mut pool = Pool::new(cfg(2), |x: u64| {
+        sleep_ms(if x < 2 { 1 } else { 10_000 });
+        Ok::<_, String>(x)
+    });
+    let mut it = pool.imap_unordered((0..6).collect()).unwrap();
+    let first: Vec<u64> = it.by_ref().take(2).filter_map(|r| r.outcome.ok()).collect();
+    assert_eq!(first.len(), 2);
+    let t0 = Instant::now();
+    drop(it);
+    assert!(t0.elapsed() < Duration::from_secs(2));
+    assert!(pool.worker_pids().is_empty());
+    let s = pool.map(vec![0, 1]).unwrap();
+    assert!(s.results.iter().all(|r| r.outcome.is_ok()));
+}
+
+#[test]
+fn a_result_bincode_cannot_decode_fails_with_the_reason() {
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(untagged)]
+    enum Loose {
+        Num(f64),
+        Text(String),
+    }
+    let _g = serial();
+    let mut pool = Pool::new(cfg(1), |x: u32| Ok::<_, String>(Loose::Num(f64::from(x))));
+    let s = pool.map(vec![1, 2]).unwrap();
+    for r in &s.results {
+        match &r.outcome {
+            Outcome::Failed(m) => assert!(m.contains("cannot decode frame: "), "{m}"),
+            o => panic!("{o:?}"),
+        }
+    }
+    let _ = Loose::Text(String::new());
+}
+
+#[test]
+fn an_abort_at_the_memory_limit_is_out_of_memory_even_with_errno_gone() {
+    let _g = serial();
+    let mut config = cfg(1);
+    config.retries = 0;
+    config.mem_limit = Some(common::vm_size() + (128 << 20));
+    let mut pool = Pool::new(config, |grow: bool| -> Result<usize, String> {
+        if !grow {
+            std::process::abort(); // far from the limit: a plain crash
+        }
+        let mut chunks: Vec<Vec<u8>> = Vec::new();
+        loop {
+            let mut v: Vec<u8> = Vec::new();
+            if v.try_reserve_exact(1 << 20).is_err() {
+                // What a C library might do: give up, errno not kept.
+                nix::errno::Errno::clear();
+                std::process::abort();
+            }
+            v.resize(1 << 20, 1);
+            chunks.push(v);
+        }
+    });
+    let s = pool.map(vec![true, false]).unwrap();
+    assert_eq!(s.results[0].outcome, Outcome::OutOfMemory);
+    assert_eq!(
+        s.results[1].outcome,
+        Outcome::Crashed(WorkerExit::Signal(Signal::SIGABRT))
+    );
+}
+
+/// Pipelined short tasks mixed with hangs, panics, errors and worker recycling: each task
+/// gets exactly the outcome its kind calls for.
+#[test]
+fn mixed_bad_tasks_under_recycling_get_exact_outcomes() {
+    let _g = serial();
+    let mut config = cfg(3);
+    config.task_timeout = Some(Duration::from_millis(200));
+    config.max_tasks_per_worker = Some(37);
+    let mut pool = Pool::new(config, |x: u32| {
+        match x % 250 {
+            0 => sleep_ms(10_000),
+            1 => panic!("bad {x}"),
+            2 => return Err(format!("err {x}")),
+            _ => {}
+        }
+        Ok::<_, String>(x + 1)
+    });
+    let t0 = Instant::now();
+    let mut workers = 0;
+    let s = pool
+        .run((0..2000).collect(), None, |e| {
+            if let Event::WorkerStarted { .. } = e {
+                workers += 1
+            }
+        })
+        .unwrap();
+    assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
+    for (i, r) in s.results.iter().enumerate() {
+        let x = i as u32;
+        match x % 250 {
+            0 => assert_eq!(r.outcome, Outcome::TimedOut, "task {i}"),
+            1 => assert!(
+                matches!(&r.outcome, Outcome::Failed(m) if m.ends_with(&format!("bad {x}"))),
+                "task {i}: {:?}",
+                r.outcome
+            ),
+            2 => assert_eq!(r.outcome, Outcome::Failed(format!("err {x}"))),
+            _ => assert_eq!(r.outcome, Outcome::Ok(x + 1), "task {i}"),
+        }
+        assert_eq!(r.attempt, 1, "task {i}");
+    }
+    // 2000 tasks at most 37 per worker, plus one replacement per timeout.
+    assert!(workers >= 2000 / 37, "{workers} workers");
+    let per_pid = s
+        .results
+        .iter()
+        .fold(std::collections::HashMap::new(), |mut m, r| {
+            *m.entry(r.pid).or_insert(0u32) += 1;
+            m
+        });
+    assert!(per_pid.values().all(|&n| n <= 37));
+}
+
+#[test]
+fn settings_under_which_nothing_could_run_are_refused_before_any_fork() {
+    let _g = serial();
+    type Setter = fn(&mut PoolConfig);
+    let cases: [(Setter, &str); 3] = [
+        (|c| c.workers = Some(0), "workers"),
+        (|c| c.max_tasks_per_worker = Some(0), "max_tasks_per_worker"),
+        (|c| c.task_timeout = Some(Duration::ZERO), "task_timeout"),
+    ];
+    for (set, name) in cases {
+        let mut config = cfg(2);
+        set(&mut config);
+        let mut pool = Pool::new(config, |x: u64| Ok::<_, String>(x));
+        match pool.map(vec![1, 2, 3]) {
+            Err(e @ PoolError::Config(_)) => assert!(e.to_string().contains(name), "{e}"),
+            other => panic!("{name}: expected a configuration error, got {other:?}"),
+        }
+        assert!(pool.worker_pids().is_empty(), "{name}: a worker was forked");
+    }
+}

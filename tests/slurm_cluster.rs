@@ -22,9 +22,10 @@ fn cluster_enabled() -> bool {
             false
         }
         other => panic!(
-            "FITPOOL_SLURM is {other:?}: run scripts/test.sh (it starts a local SLURM cluster \
+            "FITPOOL_SLURM is {}: run scripts/test.sh (it starts a local SLURM cluster \
              with scripts/slurm/start.sh and sets FITPOOL_SLURM=1), or set FITPOOL_SLURM=0 to \
-             skip the SLURM tests on purpose"
+             skip the SLURM tests on purpose",
+            other.map_or("not set".to_string(), |v| format!("{v:?}"))
         ),
     }
 }
@@ -178,6 +179,30 @@ fn options(dir: &Path, name: &str, array: usize, run_args: &[&str]) -> SbatchOpt
     }
 }
 
+/// The job ids and scripts from what `fitpool slurm --submit` prints: "submitted array job A
+/// (...) and merge job M", then the scripts' paths.
+fn submitted(stdout: &str) -> SubmitInfo {
+    let words: Vec<&str> = stdout
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c| "(),:;".contains(c)))
+        .collect();
+    let id_after = |w: &str| -> u64 {
+        let i = words.iter().position(|x| *x == w);
+        i.and_then(|i| words[i + 1..].iter().take(2).find_map(|x| x.parse().ok()))
+            .unwrap_or_else(|| panic!("no {w} job id in {stdout:?}"))
+    };
+    let script = |suffix: &str| {
+        let w = words.iter().find(|w| w.ends_with(suffix));
+        PathBuf::from(w.unwrap_or_else(|| panic!("no *{suffix} in {stdout:?}")))
+    };
+    SubmitInfo {
+        array_job: id_after("array"),
+        merge_job: id_after("merge"),
+        array_script: script("-array.sbatch"),
+        merge_script: script("-merge.sbatch"),
+    }
+}
+
 const FAST_LINEUP: &[&str] = &[
     "-m",
     "Ridge(alpha=0.1)",
@@ -214,7 +239,36 @@ fn job_array_merges_to_the_single_machine_ranking() {
     args.extend_from_slice(FAST_LINEUP);
     let mut array_args = args.clone();
     array_args.extend(["--progress", "plain"]);
-    let info: SubmitInfo = submit(&options(&dir, &name, 3, &array_args)).expect("submit");
+    // through the CLI: `fitpool slurm --submit` writes the scripts and submits them
+    let out = run(Command::new(FITPOOL)
+        .args([
+            "slurm",
+            "--array",
+            "3",
+            "--cpus-per-task",
+            "1",
+            "--time",
+            "00:05:00",
+        ])
+        .args(["--job-name", &name, "--output-dir"])
+        .arg(&dir)
+        .arg("--submit")
+        .arg("--")
+        .args(&array_args));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "fitpool slurm: {}",
+        text(&out.stderr)
+    );
+    let info = submitted(&text(&out.stdout));
+    assert_eq!(
+        (info.array_script.clone(), info.merge_script.clone()),
+        (
+            dir.join(format!("{name}-array.sbatch")),
+            dir.join(format!("{name}-merge.sbatch"))
+        )
+    );
     wait_for_jobs(
         &[info.array_job, info.merge_job],
         Duration::from_secs(120),
@@ -324,30 +378,21 @@ const TEST: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/data/friedman_test.csv"
 );
-/// A model that runs for many seconds on one CPU on the friedman data (measured: see below).
-const LONG_MODEL: &str = "RandomForestRegressor(n_estimators=3000)";
-const LONG_MODEL_2: &str = "RandomForestRegressor(n_estimators=3000, max_depth=12)";
+/// A model that runs for 10-25 s on one CPU on the friedman data (measured on a loaded 2-CPU
+/// machine: fit 9 s, predict 15 s), so that it is running when scancel comes.
+const LONG_MODEL: &str = "RandomForestRegressor(n_estimators=600)";
+/// A longer one (40-100 s), well past the moment the time-limit warning comes.
+const LONGER_MODEL: &str = "RandomForestRegressor(n_estimators=2000)";
 
-/// Fast models first, then the long ones: with one worker, the fast ones are in the journal
-/// while a long one runs.
+/// Fast models and long ones. fitpool dispatches the costliest first, hence two workers (on the
+/// array task's one CPU): the fast models are in the journal within a second while a long one
+/// runs.
 fn slow_lineup(long: &[&'static str]) -> Vec<&'static str> {
+    #[rustfmt::skip]
     let mut a = vec![
-        "--train",
-        TRAIN,
-        "--test",
-        TEST,
-        "--id-col",
-        "0",
-        "--seed",
-        "7",
-        "--progress",
-        "plain",
-        "-m",
-        "Ridge(alpha=0.5)",
-        "-m",
-        "Lasso(alpha=0.1)",
-        "-m",
-        "LinearRegression()",
+        "--train", TRAIN, "--test", TEST, "--id-col", "0", "--seed", "7",
+        "--progress", "plain", "--workers", "2",
+        "-m", "Ridge(alpha=0.5)", "-m", "Lasso(alpha=0.1)", "-m", "LinearRegression()",
     ];
     for m in long {
         a.extend(["-m", m]);
@@ -532,12 +577,13 @@ fn time_limit_warning_reaches_fitpool_through_exec() {
     }
     let t0 = Instant::now();
     let (dir, name) = workspace("timelimit");
-    let args = slow_lineup(&[LONG_MODEL, LONG_MODEL_2]);
+    let args = slow_lineup(&[LONGER_MODEL]);
     let mut o = options(&dir, &name, 1, &args);
-    // a two-minute limit and the warning 100 s before it: SIGTERM about 20 s after the start
-    // (SLURM checks periodically: we saw it 3 s late), while the long models still run
+    // a two-minute limit and the warning 80 s before it: SIGTERM about 40 s after the start
+    // (SLURM checks periodically: with 100 s we saw it 11-28 s after the start), well after
+    // fitpool started and while the long model still runs
     o.time = Some("2".into());
-    o.grace_seconds = 100;
+    o.grace_seconds = 80;
     let info = submit(&o).expect("submit");
     let task = format!("{}_0", info.array_job);
     let journal = dir.join(format!("journal-{}-1.jsonl", info.array_job));
@@ -552,7 +598,13 @@ fn time_limit_warning_reaches_fitpool_through_exec() {
     );
     let ok = ok_keys(&journal);
     eprintln!("finished before the signal: {ok:?}");
-    assert!(ok.len() < 5, "the long models were too fast: {ok:?}");
+    // the fast models finished and stay; the long one did not
+    assert_eq!(
+        ok,
+        ["Lasso(alpha=0.1)", "LinearRegression()", "Ridge(alpha=0.5)"],
+        "{}",
+        logs(&dir)
+    );
     wait_for_jobs(&[info.merge_job], Duration::from_secs(60), &dir);
     let _ = std::fs::remove_dir_all(&dir);
 }

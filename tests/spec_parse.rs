@@ -499,3 +499,42 @@ fn catalogue_lists_every_kind_with_defaults() {
     assert_eq!(get("KNeighborsRegressor", "weights"), "'uniform'");
     assert_eq!(get("GradientBoostingRegressor", "learning_rate"), "0.1");
 }
+
+#[test]
+fn parameters_without_effect_are_accepted_and_dropped() {
+    for (text, same_as) in [
+        ("RandomForestRegressor(n_jobs=-1, verbose=0)", "rf"),
+        ("ExtraTreesRegressor(n_jobs=4)", "et"),
+        ("LinearRegression(copy_X=False, n_jobs=None)", "ols"),
+        ("Ridge(copy_X=True)", "ridge"),
+        (
+            "KNeighborsRegressor(algorithm='kd_tree', leaf_size=10, n_jobs=2)",
+            "knn",
+        ),
+        ("SVR(verbose=True)", "svr"),
+        ("GradientBoostingRegressor(verbose=1)", "gbr"),
+    ] {
+        let spec = parse_model(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(spec, parse_model(same_as).unwrap(), "{text}");
+        assert!(!spec.display().contains("n_jobs"));
+    }
+    // still type-checked, still once
+    assert!(err("rf(n_jobs='all')").contains("n_jobs must be None or int"));
+    assert!(err("knn(algorithm='lsh')").contains("'auto' | 'ball_tree' | 'kd_tree' | 'brute'"));
+    assert!(err("rf(n_jobs=1, n_jobs=2)").contains("given twice"));
+    assert!(err("DecisionTreeRegressor(n_jobs=1)").contains("has no parameter 'n_jobs'"));
+}
+
+#[test]
+fn module_paths_are_accepted() {
+    assert_eq!(
+        parse_model("sklearn.ensemble.RandomForestRegressor(max_depth=3)").unwrap(),
+        parse_model("rf(max_depth=3)").unwrap()
+    );
+    assert_eq!(
+        parse_model("linear_model.Ridge").unwrap(),
+        parse_model("ridge").unwrap()
+    );
+    assert!(err("sklearn.").contains("column 9: expected a class name after '.'"));
+    assert!(err("Ridge(True)").starts_with("column 7: positional arguments"));
+}

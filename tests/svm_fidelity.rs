@@ -123,7 +123,7 @@ cases! {
     friedman_svr_linear = 13,
     friedman_nusvr_default = 14,
     friedman_nusvr_c0_1 = 15,
-    friedman_nusvr_c100_nu0_2 = 16,
+    friedman_nusvr_c100 = 16,
     friedman_nusvr_linear = 17,
 }
 

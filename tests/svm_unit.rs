@@ -246,6 +246,7 @@ fn max_iter_limits_iterations_and_shrinking_does_not_change_answer() {
     };
     let m = fit(x.view(), y.view(), SvrKind::epsilon_default(), &params).unwrap();
     assert_eq!(m.iterations(), 10);
+    assert!(!m.converged);
     let a = fit(
         x.view(),
         y.view(),
@@ -268,6 +269,7 @@ fn max_iter_limits_iterations_and_shrinking_does_not_change_answer() {
         },
     )
     .unwrap();
+    assert!(a.converged && b.converged);
     let (pa, pb) = (a.predict(x.view()), b.predict(x.view()));
     let diff = (&pa - &pb).mapv(f64::abs).fold(0.0f64, |m, &v| m.max(v));
     assert!(diff < 1e-4, "shrinking changed predictions by {diff}");

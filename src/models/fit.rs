@@ -76,28 +76,34 @@ impl ModelSpec {
     }
 
     /// A rough relative cost of fitting and predicting on `n_rows` x `n_features`, to
-    /// dispatch the longest tasks first. Only the order of magnitude matters.
+    /// dispatch the longest tasks first. Calibrated on the friedman fixture (5000 x 20), where
+    /// 1e8 units took 1 to 2 s on one core for every kind; only the order of magnitude matters.
     pub fn expected_cost(&self, n_rows: usize, n_features: usize) -> f64 {
         let n = n_rows.max(2) as f64;
         let f = n_features.max(1) as f64;
         let nlogn = n * n.log2();
         match self {
-            ModelSpec::RandomForest(p) | ModelSpec::ExtraTrees(p) => {
-                let m = p.max_features.resolve(n_features) as f64;
-                p.n_estimators as f64 * nlogn * m
+            ModelSpec::RandomForest(p) => {
+                p.n_estimators as f64 * nlogn * p.max_features.resolve(n_features) as f64
             }
-            ModelSpec::DecisionTree(_) => nlogn * f,
+            // random thresholds: no scan over sorted values
+            ModelSpec::ExtraTrees(p) => {
+                0.4 * p.n_estimators as f64 * nlogn * p.max_features.resolve(n_features) as f64
+            }
+            ModelSpec::DecisionTree(_) => 0.4 * nlogn * f,
             // smartcore's boosted trees sort every feature at every node.
             ModelSpec::GradientBoosting(p) => {
-                p.n_estimators as f64 * nlogn * f * f64::from(p.max_depth) * p.subsample
+                0.15 * p.n_estimators as f64 * nlogn * f * f64::from(p.max_depth) * p.subsample
             }
-            ModelSpec::NuSvr { .. } | ModelSpec::Svr { .. } => 4.0 * n * n * f,
+            ModelSpec::NuSvr { .. } | ModelSpec::Svr { .. } => 0.05 * n * n * f,
             ModelSpec::Ridge { .. } | ModelSpec::LinearRegression { .. } => n * f * f + f * f * f,
             ModelSpec::Lasso { max_iter, .. } | ModelSpec::ElasticNet { max_iter, .. } => {
-                n * f * (*max_iter as f64).min(100.0)
+                n * f * (*max_iter as f64).min(10.0)
             }
-            // brute force: every test row against every training row (test ~ train size).
-            ModelSpec::KNeighbors { .. } => n * n * f,
+            // brute force: every test row against every training row (test ~ train size);
+            // Euclidean distances go through a matrix product.
+            ModelSpec::KNeighbors { p: 2, .. } => 0.03 * n * n * f,
+            ModelSpec::KNeighbors { .. } => 0.1 * n * n * f,
         }
     }
 
@@ -109,6 +115,37 @@ impl ModelSpec {
         x_test: ArrayView2<f64>,
     ) -> Result<Prediction, ModelError> {
         let kind = self.kind_name();
+        self.check_training_data(x_train, y_train)?;
+        check_test_data(x_train.ncols(), x_test)?;
+        let start = Instant::now();
+        let model = self.fit_checked(x_train, y_train)?;
+        let fit_seconds = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let y_pred = (model.predict)(x_test)?;
+        let predict_seconds = start.elapsed().as_secs_f64();
+        if y_pred.len() != x_test.nrows() {
+            return Err(ModelError::Predict {
+                kind,
+                message: format!(
+                    "{} predictions for {} test rows",
+                    y_pred.len(),
+                    x_test.nrows()
+                ),
+            });
+        }
+        Ok(Prediction {
+            y_pred,
+            fit_seconds,
+            predict_seconds,
+        })
+    }
+
+    /// Shapes, finiteness and the minimum number of rows, before any fitting.
+    fn check_training_data(
+        &self,
+        x_train: ArrayView2<f64>,
+        y_train: ArrayView1<f64>,
+    ) -> Result<(), ModelError> {
         let (n, f) = x_train.dim();
         if y_train.len() != n {
             return Err(ModelError::Shape(format!(
@@ -116,41 +153,46 @@ impl ModelSpec {
                 y_train.len()
             )));
         }
-        if x_test.ncols() != f {
-            return Err(ModelError::Shape(format!(
-                "x_train has {f} features but x_test has {}",
-                x_test.ncols()
-            )));
-        }
         if f == 0 {
             return Err(ModelError::NoFeatures);
         }
         // smartcore's trees panic on NaN (they sort with partial_cmp().unwrap()).
-        for (name, finite) in [
-            ("x_train", x_train.iter().all(|v| v.is_finite())),
-            ("y_train", y_train.iter().all(|v| v.is_finite())),
-            ("x_test", x_test.iter().all(|v| v.is_finite())),
-        ] {
-            if !finite {
-                return Err(ModelError::NonFinite(name));
-            }
+        if !x_train.iter().all(|v| v.is_finite()) {
+            return Err(ModelError::NonFinite("x_train"));
+        }
+        if !y_train.iter().all(|v| v.is_finite()) {
+            return Err(ModelError::NonFinite("y_train"));
         }
         let min = self.min_rows();
         if n < min {
-            return Err(ModelError::TooFewRows { kind, min, got: n });
+            return Err(ModelError::TooFewRows {
+                kind: self.kind_name(),
+                min,
+                got: n,
+            });
         }
+        Ok(())
+    }
+
+    /// Fits on checked data (see [`ModelSpec::fit_predict`]).
+    fn fit_checked<'a>(
+        &self,
+        x_train: ArrayView2<'a, f64>,
+        y_train: ArrayView1<'a, f64>,
+    ) -> Result<FittedModel<'a>, ModelError> {
+        let kind = self.kind_name();
+        let f = x_train.ncols();
         let fit_err = |e: smartcore::error::Failed| ModelError::Fit {
             kind,
             message: e.to_string(),
         };
-        let predict_err = |e: smartcore::error::Failed| ModelError::Predict {
+        let predict_err = move |e: smartcore::error::Failed| ModelError::Predict {
             kind,
             message: e.to_string(),
         };
-        let y_vec = || y_train.to_vec();
-        let start = Instant::now();
-        // Each arm returns (fit seconds, predictions); predicting is timed from `mid`.
-        let (fit_seconds, started_predict, y_pred) = match self {
+        let x = || dense(x_train);
+        let y = || y_train.to_vec();
+        let predict: Predictor<'a> = match self {
             ModelSpec::RandomForest(p) => {
                 let params = RandomForestRegressorParameters {
                     max_depth: smartcore_depth(p.max_depth),
@@ -161,12 +203,13 @@ impl ModelSpec {
                     keep_samples: false,
                     seed: p.random_state.unwrap_or(DEFAULT_SEED),
                 };
-                let model = RandomForestRegressor::fit(&dense(x_train), &y_vec(), params)
-                    .map_err(fit_err)?;
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                let y: Vec<f64> = model.predict(&dense(x_test)).map_err(predict_err)?;
-                (fit_s, mid, Array1::from(y))
+                let model = RandomForestRegressor::fit(&x(), &y(), params).map_err(fit_err)?;
+                Box::new(move |t| {
+                    model
+                        .predict(&dense(t))
+                        .map(Array1::from)
+                        .map_err(predict_err)
+                })
             }
             ModelSpec::ExtraTrees(p) => {
                 let params = ExtraTreesRegressorParameters {
@@ -178,12 +221,13 @@ impl ModelSpec {
                     keep_samples: false,
                     seed: p.random_state.unwrap_or(DEFAULT_SEED),
                 };
-                let model =
-                    ExtraTreesRegressor::fit(&dense(x_train), &y_vec(), params).map_err(fit_err)?;
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                let y: Vec<f64> = model.predict(&dense(x_test)).map_err(predict_err)?;
-                (fit_s, mid, Array1::from(y))
+                let model = ExtraTreesRegressor::fit(&x(), &y(), params).map_err(fit_err)?;
+                Box::new(move |t| {
+                    model
+                        .predict(&dense(t))
+                        .map(Array1::from)
+                        .map_err(predict_err)
+                })
             }
             ModelSpec::DecisionTree(p) => {
                 let params = DecisionTreeRegressorParameters {
@@ -192,12 +236,13 @@ impl ModelSpec {
                     min_samples_split: p.min_samples_split,
                     seed: Some(p.random_state.unwrap_or(DEFAULT_SEED)),
                 };
-                let model = DecisionTreeRegressor::fit(&dense(x_train), &y_vec(), params)
-                    .map_err(fit_err)?;
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                let y: Vec<f64> = model.predict(&dense(x_test)).map_err(predict_err)?;
-                (fit_s, mid, Array1::from(y))
+                let model = DecisionTreeRegressor::fit(&x(), &y(), params).map_err(fit_err)?;
+                Box::new(move |t| {
+                    model
+                        .predict(&dense(t))
+                        .map(Array1::from)
+                        .map_err(predict_err)
+                })
             }
             ModelSpec::GradientBoosting(p) => {
                 // scikit-learn's squared-error boosting is XGBoost's exact greedy algorithm with
@@ -216,40 +261,31 @@ impl ModelSpec {
                     seed: p.random_state.unwrap_or(DEFAULT_SEED),
                     objective: Objective::MeanSquaredError,
                 };
-                let model = XGRegressor::fit(&dense(x_train), &y_vec(), params).map_err(fit_err)?;
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                let y: Vec<f64> = model.predict(&dense(x_test)).map_err(predict_err)?;
-                (fit_s, mid, Array1::from(y))
+                let model = XGRegressor::fit(&x(), &y(), params).map_err(fit_err)?;
+                Box::new(move |t| {
+                    model
+                        .predict(&dense(t))
+                        .map(Array1::from)
+                        .map_err(predict_err)
+                })
             }
             ModelSpec::NuSvr { svm, .. } | ModelSpec::Svr { svm, .. } => {
-                let predict = fit_svm(self, svm, x_train, y_train)?;
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                (fit_s, mid, predict(x_test))
+                fit_svm(self, svm, x_train, y_train)?
             }
             ModelSpec::Ridge {
                 alpha,
                 fit_intercept,
-            } => {
-                let model = linear::ridge(x_train, y_train, *alpha, *fit_intercept);
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                (fit_s, mid, model.predict(x_test))
-            }
+            } => linear_predictor(linear::ridge(x_train, y_train, *alpha, *fit_intercept)),
             ModelSpec::LinearRegression { fit_intercept } => {
-                let model = linear::ols(x_train, y_train, *fit_intercept);
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                (fit_s, mid, model.predict(x_test))
+                linear_predictor(linear::ols(x_train, y_train, *fit_intercept))
             }
             ModelSpec::Lasso {
                 alpha,
                 fit_intercept,
                 max_iter,
                 tol,
-            } => {
-                let out = linear::elastic_net(
+            } => linear_predictor(
+                linear::elastic_net(
                     x_train,
                     y_train,
                     *alpha,
@@ -257,19 +293,17 @@ impl ModelSpec {
                     *fit_intercept,
                     *max_iter,
                     *tol,
-                );
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                (fit_s, mid, out.fit.predict(x_test))
-            }
+                )
+                .fit,
+            ),
             ModelSpec::ElasticNet {
                 alpha,
                 l1_ratio,
                 fit_intercept,
                 max_iter,
                 tol,
-            } => {
-                let out = linear::elastic_net(
+            } => linear_predictor(
+                linear::elastic_net(
                     x_train,
                     y_train,
                     *alpha,
@@ -277,44 +311,83 @@ impl ModelSpec {
                     *fit_intercept,
                     *max_iter,
                     *tol,
-                );
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                (fit_s, mid, out.fit.predict(x_test))
-            }
+                )
+                .fit,
+            ),
             ModelSpec::KNeighbors {
                 n_neighbors,
                 weights,
                 p,
             } => {
-                // Brute force has no fitting step; all the work is in predicting.
-                let fit_s = start.elapsed().as_secs_f64();
-                let mid = Instant::now();
-                let y = knn::predict(x_train, y_train, x_test, *n_neighbors, *weights, *p);
-                (fit_s, mid, y)
+                // Brute force has no fitting step: all the work is in predicting.
+                let (k, weights, p) = (*n_neighbors, *weights, *p);
+                Box::new(move |t| Ok(knn::predict(x_train, y_train, t, k, weights, p)))
             }
         };
-        let predict_seconds = started_predict.elapsed().as_secs_f64();
-        if y_pred.len() != x_test.nrows() {
-            return Err(ModelError::Predict {
-                kind,
-                message: format!(
-                    "{} predictions for {} test rows",
-                    y_pred.len(),
-                    x_test.nrows()
-                ),
-            });
-        }
-        Ok(Prediction {
-            y_pred,
-            fit_seconds,
-            predict_seconds,
+        Ok(FittedModel {
+            kind,
+            n_features: f,
+            predict,
         })
+    }
+
+    /// Fits on the training set; the model then predicts any number of test sets. The same
+    /// checks as [`ModelSpec::fit_predict`] apply, except those on a test set.
+    pub fn fit<'a>(
+        &self,
+        x_train: ArrayView2<'a, f64>,
+        y_train: ArrayView1<'a, f64>,
+    ) -> Result<FittedModel<'a>, ModelError> {
+        self.check_training_data(x_train, y_train)?;
+        self.fit_checked(x_train, y_train)
     }
 }
 
 /// A fitted model as a prediction function.
-type Predictor = Box<dyn Fn(ArrayView2<f64>) -> Array1<f64>>;
+type Predictor<'a> = Box<dyn Fn(ArrayView2<f64>) -> Result<Array1<f64>, ModelError> + 'a>;
+
+/// A fitted model. k-NN borrows its training data, hence the lifetime.
+pub struct FittedModel<'a> {
+    kind: &'static str,
+    n_features: usize,
+    predict: Predictor<'a>,
+}
+
+fn check_test_data(n_features: usize, x_test: ArrayView2<f64>) -> Result<(), ModelError> {
+    if x_test.ncols() != n_features {
+        return Err(ModelError::Shape(format!(
+            "x_train has {n_features} features but x_test has {}",
+            x_test.ncols()
+        )));
+    }
+    if !x_test.iter().all(|v| v.is_finite()) {
+        return Err(ModelError::NonFinite("x_test"));
+    }
+    Ok(())
+}
+
+impl FittedModel<'_> {
+    /// The scikit-learn class name of the model.
+    pub fn kind_name(&self) -> &'static str {
+        self.kind
+    }
+
+    /// Predicts `x`, which must have the training set's number of features and finite values.
+    pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
+        check_test_data(self.n_features, x)?;
+        (self.predict)(x)
+    }
+}
+
+impl std::fmt::Debug for FittedModel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FittedModel({})", self.kind)
+    }
+}
+
+fn linear_predictor<'a>(model: linear::LinearFit) -> Predictor<'a> {
+    Box::new(move |t| Ok(model.predict(t)))
+}
 
 /// Fits NuSVR or SVR with our SMO solver (`crate::svm`).
 fn fit_svm(
@@ -322,7 +395,7 @@ fn fit_svm(
     svm: &SvmSpec,
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
-) -> Result<Predictor, ModelError> {
+) -> Result<Predictor<'static>, ModelError> {
     use crate::svm::{Gamma, Kernel, SvmParams, SvrKind};
     let kind = match spec {
         ModelSpec::NuSvr { nu, .. } => SvrKind::Nu { nu: *nu },
@@ -354,5 +427,5 @@ fn fit_svm(
         kind: spec.kind_name(),
         message: e.to_string(),
     })?;
-    Ok(Box::new(move |x| model.predict(x)))
+    Ok(Box::new(move |x| Ok(model.predict(x))))
 }

@@ -58,14 +58,21 @@ fn finish(c: &Centred, coef: Array1<f64>) -> LinearFit {
 
 /// Solves `a z = b` for a symmetric positive definite `a` by Cholesky; `None` if `a` is not
 /// positive definite.
-fn cholesky_solve(mut a: Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
+fn cholesky_solve(a: Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
+    cholesky_solve_checked(a, b, 0.0)
+}
+
+/// As [`cholesky_solve`], but also `None` when a pivot is at most `rel` times its diagonal
+/// entry (the column is nearly a combination of the previous ones).
+fn cholesky_solve_checked(mut a: Array2<f64>, b: &Array1<f64>, rel: f64) -> Option<Array1<f64>> {
     let n = a.nrows();
     for j in 0..n {
         let mut d = a[[j, j]];
+        let diag = d;
         for k in 0..j {
             d -= a[[j, k]] * a[[j, k]];
         }
-        if d <= 0.0 || !d.is_finite() {
+        if d <= rel * diag || d <= 0.0 || !d.is_finite() {
             return None;
         }
         let d = d.sqrt();
@@ -117,10 +124,16 @@ pub fn ridge(x: ArrayView2<f64>, y: ArrayView1<f64>, alpha: f64, fit_intercept: 
 }
 
 /// Ordinary least squares, as scikit-learn's `LinearRegression`: the minimum-norm solution on
-/// centred data (singular values below `eps * max(n, f) * s_max` count as zero).
+/// centred data. Well-conditioned problems are solved by the normal equations (fast: one
+/// matrix product and a Cholesky factorisation); when a Cholesky pivot shows a column nearly in
+/// the span of the others (relative residual below 1e-5, so that squaring the condition
+/// number could cost accuracy), by SVD (singular values below `eps * max(n, f) * s_max` count
+/// as zero), as `scipy.linalg.lstsq`.
 pub fn ols(x: ArrayView2<f64>, y: ArrayView1<f64>, fit_intercept: bool) -> LinearFit {
     let c = centre(x, y, fit_intercept);
-    let coef = lstsq(c.x.view(), c.y.view());
+    let gram = c.x.t().dot(&c.x);
+    let coef = cholesky_solve_checked(gram, &c.x.t().dot(&c.y), 1e-10)
+        .unwrap_or_else(|| lstsq(c.x.view(), c.y.view()));
     finish(&c, coef)
 }
 

@@ -9,7 +9,7 @@ pub mod linear;
 mod params;
 mod spec;
 
-pub use fit::{ModelError, Prediction, DEFAULT_SEED};
+pub use fit::{FittedModel, ModelError, Prediction, DEFAULT_SEED};
 pub use params::{
     find_kind, kinds, python_float, Bound, KindDef, KindInfo, ParamDef, ParamInfo, ParamType, Value,
 };

@@ -209,6 +209,9 @@ pub struct ParamDef {
     pub ty: ParamType,
     pub default: Value,
     pub doc: &'static str,
+    /// Accepted for compatibility with pasted scikit-learn reprs, checked, then dropped: it
+    /// cannot change results (`n_jobs`, `verbose`, `copy_X`, k-NN's `algorithm`).
+    pub ignored: bool,
 }
 
 /// One model kind: its scikit-learn class name, short aliases and parameters.
@@ -281,7 +284,49 @@ fn p(name: &'static str, ty: ParamType, default: Value, doc: &'static str) -> Pa
         ty,
         default,
         doc,
+        ignored: false,
     }
+}
+
+/// A parameter accepted and dropped because it cannot change results.
+fn ignored(name: &'static str, ty: ParamType, default: Value, doc: &'static str) -> ParamDef {
+    ParamDef {
+        ignored: true,
+        ..p(name, ty, default, doc)
+    }
+}
+
+fn n_jobs() -> ParamDef {
+    ignored(
+        "n_jobs",
+        ParamType::OptInt {
+            min: i64::MIN,
+            max: i64::MAX,
+        },
+        Value::None,
+        "ignored: fitpool runs one model per process",
+    )
+}
+
+fn verbose() -> ParamDef {
+    ignored(
+        "verbose",
+        ParamType::Int {
+            min: 0,
+            max: i64::MAX,
+        },
+        Value::Int(0),
+        "ignored: no effect on results",
+    )
+}
+
+fn copy_x() -> ParamDef {
+    ignored(
+        "copy_X",
+        ParamType::Bool,
+        Value::Bool(true),
+        "ignored: the training data is never modified",
+    )
 }
 
 fn f(x: f64) -> Value {
@@ -338,6 +383,8 @@ fn forest_params(bootstrap: bool) -> Vec<ParamDef> {
             Value::None,
             "seed; None means the fixed seed 0, so runs are reproducible",
         ),
+        n_jobs(),
+        verbose(),
     ]
 }
 
@@ -390,6 +437,12 @@ fn svm_params(head: Vec<ParamDef>) -> Vec<ParamDef> {
             int(-1),
             Value::Int(-1),
             "iteration limit; -1 means none",
+        ),
+        ignored(
+            "verbose",
+            ParamType::Bool,
+            Value::Bool(false),
+            "ignored: no effect on results",
         ),
     ]);
     v
@@ -482,6 +535,7 @@ fn build_kinds() -> Vec<KindDef> {
                     Value::None,
                     "seed for subsampling; None means the fixed seed 0",
                 ),
+                verbose(),
             ],
         },
         KindDef {
@@ -516,6 +570,7 @@ fn build_kinds() -> Vec<KindDef> {
             params: vec![
                 p("alpha", NON_NEGATIVE, f(1.0), "L2 penalty strength"),
                 fit_intercept(),
+                copy_x(),
             ],
         },
         KindDef {
@@ -527,6 +582,7 @@ fn build_kinds() -> Vec<KindDef> {
                 fit_intercept(),
                 p("max_iter", int(1), Value::Int(1000), "maximum sweeps"),
                 p("tol", NON_NEGATIVE, f(1e-4), "duality-gap tolerance"),
+                copy_x(),
             ],
         },
         KindDef {
@@ -547,13 +603,14 @@ fn build_kinds() -> Vec<KindDef> {
                 fit_intercept(),
                 p("max_iter", int(1), Value::Int(1000), "maximum sweeps"),
                 p("tol", NON_NEGATIVE, f(1e-4), "duality-gap tolerance"),
+                copy_x(),
             ],
         },
         KindDef {
             name: "LinearRegression",
             aliases: &["ols", "lr", "linear"],
             doc: "ordinary least squares (minimum-norm solution via SVD)",
-            params: vec![fit_intercept()],
+            params: vec![fit_intercept(), copy_x(), n_jobs()],
         },
         KindDef {
             name: "KNeighborsRegressor",
@@ -573,6 +630,19 @@ fn build_kinds() -> Vec<KindDef> {
                     Value::Int(2),
                     "Minkowski power: 1 manhattan, 2 euclidean",
                 ),
+                ignored(
+                    "algorithm",
+                    ParamType::Choice(&["auto", "ball_tree", "kd_tree", "brute"]),
+                    s("auto"),
+                    "ignored: always brute force (same neighbours)",
+                ),
+                ignored(
+                    "leaf_size",
+                    int(1),
+                    Value::Int(30),
+                    "ignored: always brute force",
+                ),
+                n_jobs(),
             ],
         },
     ]

@@ -251,6 +251,7 @@ pub fn lookup_kind(name: &str) -> Result<&'static KindDef, BuildError> {
 pub fn build_spec(kind: &str, params: &[(String, Value)]) -> Result<ModelSpec, BuildError> {
     let def = lookup_kind(kind)?;
     let mut values: BTreeMap<&'static str, Value> = BTreeMap::new();
+    let mut ignored: Vec<&'static str> = Vec::new();
     for (name, value) in params {
         let Some(pd) = def.param(name) else {
             return Err(BuildError::UnknownParam {
@@ -266,6 +267,16 @@ pub fn build_spec(kind: &str, params: &[(String, Value)]) -> Result<ModelSpec, B
             got: format!("{value} ({})", value.type_name()),
             expected: pd.ty.describe(),
         })?;
+        if ignored.contains(&pd.name) || values.contains_key(pd.name) {
+            return Err(BuildError::Duplicate {
+                kind: def.name,
+                name: name.clone(),
+            });
+        }
+        if pd.ignored {
+            ignored.push(pd.name);
+            continue;
+        }
         if values.insert(pd.name, checked).is_some() {
             return Err(BuildError::Duplicate {
                 kind: def.name,

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 use super::event::{Event, TaskResult};
 use super::exit::WorkerExit;
-use super::supervisor::{Supervisor, Workers};
+use super::slots::Workers;
+use super::supervisor::Supervisor;
 use super::wire::DEFAULT_MAX_FRAME_BYTES;
 
 /// How a pool runs its workers.
@@ -66,6 +67,25 @@ impl Default for PoolConfig {
     }
 }
 
+impl PoolConfig {
+    /// Rejects settings under which no task could ever run or finish.
+    pub fn validate(&self) -> Result<(), PoolError> {
+        if self.workers == Some(0) {
+            return Err(PoolError::Config("workers must be at least 1"));
+        }
+        if self.max_tasks_per_worker == Some(0) {
+            return Err(PoolError::Config("max_tasks_per_worker must be at least 1"));
+        }
+        if self.task_timeout == Some(Duration::ZERO) {
+            return Err(PoolError::Config("task_timeout must be longer than zero"));
+        }
+        if self.max_frame_bytes < 64 {
+            return Err(PoolError::Config("max_frame_bytes must be at least 64"));
+        }
+        Ok(())
+    }
+}
+
 /// What a run produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunSummary<R> {
@@ -103,11 +123,24 @@ pub enum PoolError {
     CostHintLength { got: usize, expected: usize },
     #[error("another pool run is in progress in this process")]
     Busy,
+    #[error("invalid pool configuration: {0}")]
+    Config(&'static str),
 }
 
 /// A pre-fork process pool: `job` is fixed before the workers fork, so whatever it captures
 /// (a loaded data set) reaches them through copy-on-write memory; only items and results
 /// cross the pipes.
+///
+/// Workers start at the first run (or [`start`](Self::start)), stay between runs, and end
+/// with [`join`](Self::join) (clean exit), [`terminate`](Self::terminate) or drop (SIGKILL,
+/// reaped: no zombie). They also die with the parent: `PR_SET_PDEATHSIG` fires when the
+/// *thread* that forked them ends, so use the pool from a thread that outlives it (the main
+/// thread of a CLI; a test's own thread). One run at a time per process
+/// ([`PoolError::Busy`]): signal handlers are process-wide.
+///
+/// Items (`T`) and results (`R`) cross the pipes as `bincode` (serde): types that need a
+/// self-describing format (`#[serde(flatten)]`, `#[serde(untagged)]`, `serde_json::Value`)
+/// do not decode; such a task ends `Failed` with bincode's reason.
 pub struct Pool<T, R, E, F> {
     config: PoolConfig,
     job: F,

@@ -1,5 +1,4 @@
-//! The parent's side: the worker slots (fork, replace, kill, reap) and the event loop of one
-//! run. One `poll` over every worker's pipes plus a signal self-pipe; every source (a
+//! The parent's event loop for one run. One `poll` over every worker's pipes plus a signal self-pipe; every source (a
 //! response frame, a pipe's end, a child's death, a signal, a deadline, a tick) is handled by
 //! a small helper that may emit [`Event`]s; dispatch happens after the events of a wake-up
 //! are all reported.
@@ -7,15 +6,12 @@
 use std::collections::VecDeque;
 use std::fmt::Display;
 use std::marker::PhantomData;
-use std::os::fd::{AsFd, AsRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::os::fd::{AsRawFd, RawFd};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::fcntl::{fcntl, FcntlArg, OFlag};
-use nix::sys::signal::{kill, sigprocmask, SigAction, SigSet, SigmaskHow, Signal};
+use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag};
-use nix::unistd::{ForkResult, Pid};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -23,294 +19,16 @@ use super::api::{PoolConfig, PoolError, RunSummary};
 use super::cpus;
 use super::event::{CancelReason, Event, Outcome, TaskResult};
 use super::exit::{WorkerExit, EXIT_OUT_OF_MEMORY};
+use super::signals::SignalGuard;
+use super::slots::{flush_slot, InFlight, KillReason, Slot, Workers};
 use super::sys;
-use super::wire::{self, Fill, FrameBuf, Reply, Request, Response};
-use super::worker::{self, WorkerSetup};
+use super::wire::{self, Fill, Reply, Request, Response};
 
 /// Tasks shorter than this (moving average of the workers' wall times) are sent ahead, up
 /// to `PoolConfig::prefetch` per worker; longer ones strictly one at a time.
 const PREFETCH_BELOW_NS: f64 = 250_000.0;
 /// How often slots are checked with `waitpid` while one is expected to die.
 const REAP_INTERVAL: Duration = Duration::from_millis(20);
-
-/// Why the parent killed a worker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KillReason {
-    Timeout,
-    Interrupted,
-    Protocol,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct InFlight {
-    index: usize,
-    attempt: u32,
-}
-
-/// One live worker process and the parent's ends of its pipes.
-#[derive(Debug)]
-pub(crate) struct Slot {
-    pid: Pid,
-    task_tx: Option<OwnedFd>,
-    resp_rx: Option<OwnedFd>,
-    inbuf: FrameBuf,
-    out: Vec<u8>,
-    out_pos: usize,
-    /// Requests sent and not answered; the front one is running.
-    in_flight: VecDeque<InFlight>,
-    head_since: Instant,
-    sent: u64,
-    close_after_flush: bool,
-    /// The worker said it leaves between tasks (Bye, out-of-memory report, protocol error):
-    /// unanswered requests never started.
-    rest_unstarted: bool,
-    kill: Option<KillReason>,
-    eof: bool,
-}
-
-impl Slot {
-    fn usable(&self) -> bool {
-        self.task_tx.is_some() && !self.close_after_flush && self.kill.is_none() && !self.eof
-    }
-
-    fn idle_and_alive(&self) -> bool {
-        self.usable() && self.in_flight.is_empty() && !self.rest_unstarted
-    }
-}
-
-/// The pool's worker processes, kept between runs.
-#[derive(Debug, Default)]
-pub(crate) struct Workers {
-    slots: Vec<Option<Slot>>,
-}
-
-impl Workers {
-    /// Pids of the live workers, by slot.
-    pub(crate) fn pids(&self) -> Vec<i32> {
-        self.slots
-            .iter()
-            .flatten()
-            .map(|s| s.pid.as_raw())
-            .collect()
-    }
-
-    /// Forks one worker into a free slot.
-    fn spawn<T, R, E, F>(
-        &mut self,
-        job: &F,
-        cfg: &PoolConfig,
-        extra_close: &[RawFd],
-    ) -> Result<(usize, Pid), PoolError>
-    where
-        T: DeserializeOwned,
-        R: Serialize,
-        E: Display,
-        F: Fn(T) -> Result<R, E>,
-    {
-        if !cfg.allow_threads {
-            if let Some(threads) = sys::thread_count().filter(|&n| n > 1) {
-                return Err(PoolError::Threaded { threads });
-            }
-        }
-        let (task_rx, task_tx) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(PoolError::Pipe)?;
-        let (resp_rx, resp_tx) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(PoolError::Pipe)?;
-        let mut close: Vec<RawFd> = extra_close.to_vec();
-        for s in self.slots.iter().flatten() {
-            close.extend(s.task_tx.as_ref().map(|f| f.as_raw_fd()));
-            close.extend(s.resp_rx.as_ref().map(|f| f.as_raw_fd()));
-        }
-        close.push(task_tx.as_raw_fd());
-        close.push(resp_rx.as_raw_fd());
-        let parent = nix::unistd::getpid();
-        // Signals stay blocked across the fork: the child must not run the parent's handlers
-        // (they write to the parent's signal pipe) before it has reset them; what arrives
-        // meanwhile is delivered once its own dispositions are in place.
-        let mut old_mask = SigSet::empty();
-        sigprocmask(
-            SigmaskHow::SIG_SETMASK,
-            Some(&SigSet::all()),
-            Some(&mut old_mask),
-        )
-        .map_err(PoolError::Signal)?;
-        let forked = sys::fork();
-        if !matches!(forked, Ok(ForkResult::Child)) {
-            let _ = sigprocmask(SigmaskHow::SIG_SETMASK, Some(&old_mask), None);
-        }
-        match forked {
-            Ok(ForkResult::Child) => {
-                let setup = WorkerSetup {
-                    parent,
-                    max_frame_bytes: cfg.max_frame_bytes,
-                    mem_limit: cfg.mem_limit,
-                    close: &close,
-                };
-                worker::serve::<T, R, E, F>(job, task_rx, resp_tx, &setup)
-            }
-            Ok(ForkResult::Parent { child }) => {
-                drop(task_rx);
-                drop(resp_tx);
-                for fd in [&task_tx, &resp_rx] {
-                    fcntl(fd.as_fd(), FcntlArg::F_SETFL(OFlag::O_NONBLOCK))
-                        .map_err(PoolError::Pipe)?;
-                }
-                let slot = Slot {
-                    pid: child,
-                    task_tx: Some(task_tx),
-                    resp_rx: Some(resp_rx),
-                    inbuf: FrameBuf::new(),
-                    out: Vec::new(),
-                    out_pos: 0,
-                    in_flight: VecDeque::new(),
-                    head_since: Instant::now(),
-                    sent: 0,
-                    close_after_flush: false,
-                    rest_unstarted: false,
-                    kill: None,
-                    eof: false,
-                };
-                let idx = match self.slots.iter().position(Option::is_none) {
-                    Some(i) => {
-                        self.slots[i] = Some(slot);
-                        i
-                    }
-                    None => {
-                        self.slots.push(Some(slot));
-                        self.slots.len() - 1
-                    }
-                };
-                Ok((idx, child))
-            }
-            Err(e) => Err(PoolError::Fork(e)),
-        }
-    }
-
-    /// Closes every task pipe: idle workers see the end and exit cleanly.
-    pub(crate) fn close(&mut self) {
-        for s in self.slots.iter_mut().flatten() {
-            s.task_tx = None;
-            s.out.clear();
-            s.out_pos = 0;
-        }
-    }
-
-    /// Closes the task pipes and waits for every worker to exit.
-    pub(crate) fn join(&mut self) -> Vec<WorkerExit> {
-        self.close();
-        let mut exits = Vec::new();
-        for s in self.slots.drain(..).flatten() {
-            exits.push(wait_blocking(s.pid));
-        }
-        exits
-    }
-
-    /// Kills every worker with SIGKILL and reaps it.
-    pub(crate) fn terminate(&mut self) {
-        for s in self.slots.iter().flatten() {
-            let _ = kill(s.pid, Signal::SIGKILL);
-        }
-        for s in self.slots.drain(..).flatten() {
-            wait_blocking(s.pid);
-        }
-    }
-}
-
-impl Drop for Workers {
-    fn drop(&mut self) {
-        self.terminate();
-    }
-}
-
-fn wait_blocking(pid: Pid) -> WorkerExit {
-    loop {
-        match waitpid(pid, None) {
-            Ok(status) => {
-                if let Some(exit) = WorkerExit::from_wait_status(status) {
-                    return exit;
-                }
-            }
-            Err(Errno::EINTR) => {}
-            Err(_) => return WorkerExit::Lost,
-        }
-    }
-}
-
-// -------------------------------------------------------------------------------------
-// Signals for the duration of a run.
-
-static RUN_ACTIVE: AtomicBool = AtomicBool::new(false);
-
-/// The self-pipe and the handlers installed for one run; puts the previous ones back on drop.
-struct SignalGuard {
-    rx: OwnedFd,
-    _wr: OwnedFd,
-    saved: Vec<(Signal, SigAction)>,
-}
-
-impl SignalGuard {
-    fn install(handle_signals: bool) -> Result<Self, PoolError> {
-        if RUN_ACTIVE.swap(true, Ordering::SeqCst) {
-            return Err(PoolError::Busy);
-        }
-        let (rx, wr) = match nix::unistd::pipe2(OFlag::O_CLOEXEC | OFlag::O_NONBLOCK) {
-            Ok(p) => p,
-            Err(e) => {
-                RUN_ACTIVE.store(false, Ordering::SeqCst);
-                return Err(PoolError::Pipe(e));
-            }
-        };
-        sys::set_signal_pipe(wr.as_raw_fd());
-        let mut guard = SignalGuard {
-            rx,
-            _wr: wr,
-            saved: Vec::new(),
-        };
-        let old = sys::ignore_signal(Signal::SIGPIPE).map_err(PoolError::Signal)?;
-        guard.saved.push((Signal::SIGPIPE, old));
-        let mut sigs = vec![Signal::SIGCHLD];
-        if handle_signals {
-            sigs.extend([Signal::SIGINT, Signal::SIGTERM, Signal::SIGUSR1]);
-        }
-        for sig in sigs {
-            let old = sys::install_parent_handler(sig).map_err(PoolError::Signal)?;
-            guard.saved.push((sig, old));
-        }
-        Ok(guard)
-    }
-
-    fn raw_fds(&self) -> [RawFd; 2] {
-        [self.rx.as_raw_fd(), self._wr.as_raw_fd()]
-    }
-
-    /// Signal numbers received since the last call.
-    fn drain(&self, into: &mut Vec<Signal>) {
-        let mut buf = [0u8; 64];
-        loop {
-            match nix::unistd::read(self.rx.as_fd(), &mut buf) {
-                Ok(0) => break,
-                Ok(n) => into.extend(
-                    buf[..n]
-                        .iter()
-                        .filter_map(|&b| Signal::try_from(i32::from(b)).ok()),
-                ),
-                Err(Errno::EINTR) => {}
-                Err(_) => break,
-            }
-        }
-    }
-}
-
-impl Drop for SignalGuard {
-    fn drop(&mut self) {
-        for (sig, old) in self.saved.iter().rev() {
-            sys::restore_action(*sig, old);
-        }
-        sys::set_signal_pipe(-1);
-        RUN_ACTIVE.store(false, Ordering::SeqCst);
-    }
-}
-
-// -------------------------------------------------------------------------------------
-// One run.
 
 #[derive(Debug, Clone, Copy)]
 struct Pending {
@@ -369,6 +87,7 @@ where
         cost_hint: Option<&[f64]>,
         track_finished: bool,
     ) -> Result<Self, PoolError> {
+        cfg.validate()?;
         let n = items.len();
         let mut order: Vec<usize> = (0..n).collect();
         if let Some(cost) = cost_hint {
@@ -487,12 +206,24 @@ where
         if self.complete {
             return Ok(true);
         }
+        if self.sigchld {
+            // A worker may have died since the last look (between runs, say): settle it
+            // before handing out work.
+            self.reap(emit);
+        }
         self.dispatch(emit)?;
         if self.check_complete() {
             return Ok(true);
         }
-        self.build_pollfds();
-        let timeout = self.poll_timeout_ms();
+        // Short tasks with deep queues everywhere: rather than waking for every response,
+        // sleep a little and collect them in bulk (every response is still written as soon
+        // as its task ends, so nothing is lost if a worker dies meanwhile).
+        let batch = self.batch_wait();
+        self.build_pollfds(batch.is_none());
+        let mut timeout = self.poll_timeout();
+        if let Some(b) = batch {
+            timeout = Some(timeout.map_or(b, |t| t.min(b)));
+        }
         match sys::poll(&mut self.pollfds, timeout) {
             Ok(_) | Err(Errno::EINTR) => {}
             Err(e) => return Err(PoolError::Poll(e)),
@@ -509,6 +240,11 @@ where
                 Watch::Write(s) => self.flush(s),
             }
         }
+        if batch.is_some() {
+            for s in 0..self.workers.slots.len() {
+                self.read_slot(s, emit);
+            }
+        }
         self.check_deadlines();
         self.reap(emit);
         self.tick(emit);
@@ -517,7 +253,35 @@ where
 
     // ---- waiting
 
-    fn build_pollfds(&mut self) {
+    /// How long to sleep before collecting responses in bulk, when every busy worker still
+    /// has at least half its pipeline queued (`None`: wake on each response).
+    fn batch_wait(&self) -> Option<Duration> {
+        let depth = self.depth();
+        if depth <= 2 || self.interrupted.is_some() {
+            return None;
+        }
+        let mut busy = 0;
+        for slot in self.workers.slots.iter().flatten() {
+            if slot.resp_rx.is_none() || slot.kill.is_some() {
+                return None;
+            }
+            if !slot.in_flight.is_empty() {
+                if slot.in_flight.len() < depth / 2 && !self.pending.is_empty() {
+                    return None;
+                }
+                busy += 1;
+            }
+        }
+        if busy == 0 {
+            return None;
+        }
+        // Time for a worker to get through a quarter of its queue (plus per-task overhead).
+        let per_task_ns = self.ewma_ns + 2_000.0;
+        let ns = (per_task_ns * (depth / 4) as f64).clamp(10_000.0, 1_000_000.0);
+        Some(Duration::from_nanos(ns as u64))
+    }
+
+    fn build_pollfds(&mut self, watch_reads: bool) {
         self.pollfds.clear();
         self.watches.clear();
         let mut push = |fd: RawFd, events: libc::c_short, w: Watch, v: &mut Vec<libc::pollfd>| {
@@ -536,7 +300,7 @@ where
         );
         for (i, slot) in self.workers.slots.iter().enumerate() {
             let Some(slot) = slot else { continue };
-            if let Some(rx) = &slot.resp_rx {
+            if let Some(rx) = slot.resp_rx.as_ref().filter(|_| watch_reads) {
                 push(
                     rx.as_raw_fd(),
                     libc::POLLIN,
@@ -557,7 +321,7 @@ where
         }
     }
 
-    fn poll_timeout_ms(&self) -> i32 {
+    fn poll_timeout(&self) -> Option<Duration> {
         let now = Instant::now();
         let mut next: Option<Instant> = self.kill_at;
         let mut consider = |t: Instant| next = Some(next.map_or(t, |n| n.min(t)));
@@ -570,18 +334,16 @@ where
             {
                 consider(slot.head_since + limit);
             }
-            if slot.eof || slot.kill.is_some() || slot.task_tx.is_none() {
+            // Expected to die soon: look with waitpid now and then, should SIGCHLD not come
+            // (a handler not ours, a grandchild keeping the pipe open).
+            if slot.eof
+                || slot.kill.is_some()
+                || (slot.task_tx.is_none() && slot.in_flight.is_empty())
+            {
                 consider(now + REAP_INTERVAL);
             }
         }
-        match next {
-            None => -1,
-            Some(t) => {
-                let d = t.saturating_duration_since(now);
-                // Round up so a deadline is never polled a hair too early.
-                d.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32
-            }
-        }
+        next.map(|t| t.saturating_duration_since(now))
     }
 
     // ---- signals
@@ -641,8 +403,10 @@ where
                 return;
             };
             let fill = slot.inbuf.fill_from(rx);
+            let mut drained = false;
             match fill {
-                Ok(Fill::Data(_)) => {}
+                // A read that did not fill the room it had emptied the pipe.
+                Ok(Fill::Data(_)) => drained = slot.inbuf.room() > 0,
                 Ok(Fill::WouldBlock) => return,
                 Ok(Fill::Eof) | Err(_) => {
                     slot.resp_rx = None;
@@ -664,12 +428,12 @@ where
                 match msg {
                     Ok(resp) => self.on_response(s, resp, emit),
                     Err(e) => {
-                        self.protocol_error(s, &e.to_string(), emit);
+                        self.protocol_error(s, &e.chain(), emit);
                         return;
                     }
                 }
             }
-            if self.workers.slots[s].as_ref().is_none_or(|slot| slot.eof) {
+            if drained || self.workers.slots[s].as_ref().is_none_or(|slot| slot.eof) {
                 return;
             }
         }
@@ -957,9 +721,17 @@ where
         }
         self.top_up_workers(emit)?;
         let depth = self.depth();
-        // First one task to each idle worker, then fill the pipelines.
+        // First one task to each idle worker, then fill the pipelines (those at most half
+        // full, so refills come in batches).
         for pass_depth in [1, depth] {
             for s in 0..self.workers.slots.len() {
+                if pass_depth > 1
+                    && self.workers.slots[s]
+                        .as_ref()
+                        .is_some_and(|slot| slot.in_flight.len() > pass_depth / 2)
+                {
+                    continue;
+                }
                 loop {
                     if self.pending.is_empty() {
                         break;
@@ -1022,7 +794,10 @@ where
         };
         if let Err(e) = wire::encode_frame(&req, &mut slot.out, max) {
             self.finish(
-                never_started(p, Outcome::Failed(format!("cannot send the task: {e}"))),
+                never_started(
+                    p,
+                    Outcome::Failed(format!("cannot send the task: {}", e.chain())),
+                ),
                 emit,
             );
             return;
@@ -1065,28 +840,5 @@ fn never_started<R>(p: Pending, outcome: Outcome<R>) -> TaskResult<R> {
         attempt: p.attempt - 1,
         wall: Duration::ZERO,
         peak_rss_bytes: None,
-    }
-}
-
-/// Writes as much of the slot's outgoing bytes as the pipe takes.
-fn flush_slot(slot: &mut Slot) {
-    if let Some(tx) = slot.task_tx.as_ref() {
-        while slot.out_pos < slot.out.len() {
-            match nix::unistd::write(tx, &slot.out[slot.out_pos..]) {
-                Ok(n) => slot.out_pos += n,
-                Err(Errno::EINTR) => {}
-                Err(Errno::EAGAIN) => return,
-                Err(_) => {
-                    // The worker is gone; its death is handled when it is reaped.
-                    slot.task_tx = None;
-                    break;
-                }
-            }
-        }
-    }
-    slot.out.clear();
-    slot.out_pos = 0;
-    if slot.close_after_flush {
-        slot.task_tx = None;
     }
 }

@@ -5,7 +5,7 @@
 
 use std::ffi::c_void;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
 
 use nix::errno::Errno;
 use nix::sys::signal::{self, SaFlags, SigAction, SigHandler, SigSet, Signal};
@@ -55,11 +55,30 @@ pub(crate) fn close_inherited(fds: &[RawFd]) {
     }
 }
 
-/// `poll(2)` over a caller-owned array.
-pub(crate) fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) -> nix::Result<usize> {
-    // SAFETY: the pointer and length come from a live mutable slice of `pollfd`, which poll
-    // only reads and writes within those bounds for the duration of the call.
-    let r = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+/// `ppoll(2)` over a caller-owned array, with a nanosecond timeout (`None`: wait forever)
+/// and the signal mask left as it is.
+pub(crate) fn poll(
+    fds: &mut [libc::pollfd],
+    timeout: Option<std::time::Duration>,
+) -> nix::Result<usize> {
+    let ts = timeout.map(|d| libc::timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+        tv_nsec: d.subsec_nanos() as libc::c_long,
+    });
+    let ts_ptr = ts
+        .as_ref()
+        .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: the pointer and length come from a live mutable slice of `pollfd`, which ppoll
+    // only reads and writes within those bounds for the duration of the call; `ts_ptr` is
+    // null or points to `ts`, alive on this frame; a null sigmask leaves the mask alone.
+    let r = unsafe {
+        libc::ppoll(
+            fds.as_mut_ptr(),
+            fds.len() as libc::nfds_t,
+            ts_ptr,
+            std::ptr::null(),
+        )
+    };
     Errno::result(r).map(|n| n as usize)
 }
 
@@ -134,11 +153,61 @@ extern "C" fn on_worker_hup(_: libc::c_int) {
     RETIRE.store(true, Ordering::SeqCst);
 }
 
+static MEM_LIMIT: AtomicU64 = AtomicU64::new(0);
+static PAGE_SIZE: AtomicU64 = AtomicU64::new(4096);
+
+/// Whether this process's virtual size is within 10 % of the memory limit: reads
+/// `/proc/self/statm` with raw calls only, so it may run in a signal handler.
+fn vm_size_near_limit() -> bool {
+    let limit = MEM_LIMIT.load(Ordering::Relaxed);
+    if limit == 0 {
+        return false;
+    }
+    let mut buf = [0u8; 64];
+    // SAFETY: open(2), read(2) and close(2) are async-signal-safe; the path is a
+    // NUL-terminated literal and `buf` a live stack array whose length bounds the read.
+    let n = unsafe {
+        let fd = libc::open(
+            c"/proc/self/statm".as_ptr(),
+            libc::O_RDONLY | libc::O_CLOEXEC,
+        );
+        if fd < 0 {
+            return false;
+        }
+        let n = libc::read(fd, buf.as_mut_ptr().cast::<c_void>(), buf.len());
+        libc::close(fd);
+        n
+    };
+    if n <= 0 {
+        return false;
+    }
+    let mut pages: u64 = 0;
+    for &b in buf.iter().take(n as usize) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        pages = pages.saturating_mul(10).saturating_add(u64::from(b - b'0'));
+    }
+    pages.saturating_mul(PAGE_SIZE.load(Ordering::Relaxed)) >= limit - limit / 10
+}
+
+/// Tells the SIGABRT handler the worker's memory limit in bytes.
+pub(crate) fn set_mem_limit(limit: u64) {
+    // SAFETY: sysconf has no preconditions; it only reads a system value.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if page > 0 {
+        PAGE_SIZE.store(page as u64, Ordering::Relaxed);
+    }
+    MEM_LIMIT.store(limit, Ordering::SeqCst);
+}
+
 extern "C" fn on_worker_abort(_: libc::c_int) {
     // An allocation failure reaches abort() with errno still ENOMEM from mmap/brk (the
-    // message write and abort's own calls succeed and leave it alone). Anything else: return,
-    // and abort() restores the default action and raises SIGABRT again.
-    if Errno::last_raw() != libc::ENOMEM {
+    // message write and abort's own calls succeed and leave it alone), unless something
+    // in between (a backtrace print) clobbered it: then a virtual size at the memory limit
+    // tells it. Anything else: return, and abort() restores the default action and raises
+    // SIGABRT again.
+    if Errno::last_raw() != libc::ENOMEM && !vm_size_near_limit() {
         return;
     }
     let fd = OOM_FD.load(Ordering::Relaxed);
@@ -149,8 +218,8 @@ extern "C" fn on_worker_abort(_: libc::c_int) {
             *b = a.load(Ordering::Relaxed);
         }
         // SAFETY: write(2) is async-signal-safe; `frame` is a live stack array of at least
-        // `len` (<= 16) bytes. A short write only tears the frame, which the parent reports
-        // as a crash with the exit code below.
+        // `len` (<= 16) bytes. A short write only tears the frame; the exit code below still
+        // says out of memory.
         unsafe {
             libc::write(fd, frame.as_ptr().cast::<c_void>(), len);
         }
@@ -174,7 +243,7 @@ pub(crate) fn set_oom_frame(fd: RawFd, frame: &[u8]) {
 }
 
 /// The worker's dispositions: every catchable signal to its default, then SIGINT ignored
-/// (Ctrl-C belongs to the parent), SIGHUP sets the retire flag, SIGABRT reports an
+/// (Ctrl-C belongs to the parent), SIGUSR1 ignored, SIGHUP sets the retire flag, SIGABRT reports an
 /// allocation failure; the signal mask emptied.
 pub(crate) fn reset_worker_signals() -> nix::Result<()> {
     let dfl = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
@@ -188,6 +257,9 @@ pub(crate) fn reset_worker_signals() -> nix::Result<()> {
         }
     }
     ignore_signal(Signal::SIGINT)?;
+    // SIGUSR1 asks the parent for its status; `pkill -USR1 fitpool` also reaches the workers
+    // (same command name), which must not die of it.
+    ignore_signal(Signal::SIGUSR1)?;
     let hup = SigAction::new(
         SigHandler::Handler(on_worker_hup),
         SaFlags::SA_RESTART,
@@ -200,8 +272,8 @@ pub(crate) fn reset_worker_signals() -> nix::Result<()> {
         SaFlags::empty(),
         SigSet::empty(),
     );
-    // SAFETY: the handler reads errno and atomics, calls write(2) and _exit(2), all
-    // async-signal-safe, and otherwise returns so abort() proceeds as usual.
+    // SAFETY: the handler reads errno and atomics, calls open/read/close/write(2) and
+    // _exit(2), all async-signal-safe, and otherwise returns so abort() proceeds as usual.
     unsafe { signal::sigaction(Signal::SIGABRT, &abrt)? };
     signal::sigprocmask(
         signal::SigmaskHow::SIG_SETMASK,

@@ -66,6 +66,20 @@ pub enum WireError {
     Io(#[source] io::Error),
 }
 
+impl WireError {
+    /// The message with its causes, `"cannot decode frame: <bincode's reason>"`.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(e) = source {
+            text.push_str(": ");
+            text.push_str(&e.to_string());
+            source = e.source();
+        }
+        text
+    }
+}
+
 /// Decoding runs with a byte limit, so a garbage length inside a payload (a string claiming
 /// 2^60 bytes) is refused instead of allocated. bincode's limit is a constant: the smallest
 /// of these brackets at or above the frame limit is used.
@@ -165,11 +179,13 @@ fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> Result<usize, WireError> {
 }
 
 /// A receive buffer for a non-blocking pipe: bytes are read in large chunks and whole
-/// frames are cut out of it, so one `read` can bring many frames.
+/// frames are cut out of it, so one `read` can bring many frames. The storage is zeroed
+/// once when it grows, not on every read.
 #[derive(Debug, Default)]
 pub struct FrameBuf {
     buf: Vec<u8>,
     start: usize,
+    end: usize,
 }
 
 /// What [`FrameBuf::fill_from`] saw.
@@ -183,7 +199,8 @@ pub enum Fill {
     Eof,
 }
 
-const READ_CHUNK: usize = 64 << 10;
+/// Bytes asked for by one read of [`FrameBuf::fill_from`] (at least).
+pub const READ_CHUNK: usize = 64 << 10;
 
 impl FrameBuf {
     /// An empty buffer.
@@ -193,18 +210,39 @@ impl FrameBuf {
 
     /// Bytes received and not yet cut into frames.
     pub fn pending(&self) -> usize {
-        self.buf.len() - self.start
+        self.end - self.start
     }
 
     /// Appends bytes (for tests and in-memory streams).
     pub fn extend(&mut self, bytes: &[u8]) {
-        self.buf.extend_from_slice(bytes);
+        self.make_room(bytes.len());
+        self.buf[self.end..self.end + bytes.len()].copy_from_slice(bytes);
+        self.end += bytes.len();
+    }
+
+    /// Ensures `want` free bytes after `end`, compacting or growing.
+    fn make_room(&mut self, want: usize) {
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+        }
+        if self.buf.len() - self.end >= want {
+            return;
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.buf.len() - self.end < want {
+            self.buf.resize(self.end + want, 0);
+        }
     }
 
     /// The payload of the next whole frame, if one is buffered. A length over `max` is an
     /// error before anything is allocated for it.
     pub fn next_frame(&mut self, max: u32) -> Result<Option<&[u8]>, WireError> {
-        let avail = &self.buf[self.start..];
+        let avail = &self.buf[self.start..self.end];
         if avail.len() < HEADER_BYTES {
             return Ok(None);
         }
@@ -215,18 +253,20 @@ impl FrameBuf {
                 max,
             });
         }
-        let end = HEADER_BYTES + len as usize;
-        if avail.len() < end {
+        let total = HEADER_BYTES + len as usize;
+        if avail.len() < total {
+            // Make sure the rest of this frame fits in one go (bounded by `max`).
+            self.make_room(total - avail.len());
             return Ok(None);
         }
         let from = self.start + HEADER_BYTES;
-        self.start += end;
+        self.start += total;
         Ok(Some(&self.buf[from..from + len as usize]))
     }
 
     /// The error for a stream that ended now: `None` when it ended between frames.
     pub fn torn_at_eof(&self) -> Option<WireError> {
-        let avail = &self.buf[self.start..];
+        let avail = &self.buf[self.start..self.end];
         if avail.is_empty() {
             return None;
         }
@@ -243,36 +283,26 @@ impl FrameBuf {
 
     /// One `read(2)` from a non-blocking descriptor into the buffer.
     pub fn fill_from<Fd: AsFd>(&mut self, fd: Fd) -> Result<Fill, WireError> {
-        if self.start == self.buf.len() {
-            self.buf.clear();
-            self.start = 0;
-        } else if self.start > 0 && self.start >= self.buf.len() / 2 {
-            self.buf.drain(..self.start);
-            self.start = 0;
+        if self.buf.len() - self.end < READ_CHUNK / 4 {
+            self.make_room(READ_CHUNK);
         }
-        let old = self.buf.len();
-        self.buf.resize(old + READ_CHUNK, 0);
         loop {
-            match nix::unistd::read(fd.as_fd(), &mut self.buf[old..]) {
-                Ok(0) => {
-                    self.buf.truncate(old);
-                    return Ok(Fill::Eof);
-                }
+            match nix::unistd::read(fd.as_fd(), &mut self.buf[self.end..]) {
+                Ok(0) => return Ok(Fill::Eof),
                 Ok(n) => {
-                    self.buf.truncate(old + n);
+                    self.end += n;
                     return Ok(Fill::Data(n));
                 }
                 Err(nix::errno::Errno::EINTR) => continue,
-                Err(nix::errno::Errno::EAGAIN) => {
-                    self.buf.truncate(old);
-                    return Ok(Fill::WouldBlock);
-                }
-                Err(e) => {
-                    self.buf.truncate(old);
-                    return Err(WireError::Io(e.into()));
-                }
+                Err(nix::errno::Errno::EAGAIN) => return Ok(Fill::WouldBlock),
+                Err(e) => return Err(WireError::Io(e.into())),
             }
         }
+    }
+
+    /// Free bytes the next read may fill.
+    pub fn room(&self) -> usize {
+        self.buf.len() - self.end
     }
 }
 
@@ -368,6 +398,23 @@ mod tests {
     }
 
     #[test]
+    fn limits_above_the_default_use_the_large_bracket() {
+        let big_max = 200 << 20;
+        let msg = Response::<String>::Done {
+            index: 9,
+            reply: Reply::Err("x".repeat(1000)),
+            wall_ns: 3,
+            peak_rss_bytes: Some(4),
+        };
+        let mut bytes = Vec::new();
+        encode_frame(&msg, &mut bytes, big_max).unwrap();
+        let got: Resp = read_frame(&mut Cursor::new(bytes), big_max)
+            .unwrap()
+            .unwrap();
+        assert_eq!(got, msg);
+    }
+
+    #[test]
     fn trailing_bytes_are_an_error() {
         let mut bytes = frame(&Response::<String>::Bye);
         bytes[0] += 1;
@@ -413,6 +460,51 @@ mod tests {
                 expected: 4
             })
         ));
+    }
+
+    #[test]
+    fn frame_buf_reads_frames_larger_than_a_read_from_a_pipe() {
+        let (r, w) = nix::unistd::pipe2(nix::fcntl::OFlag::O_NONBLOCK).unwrap();
+        let msgs: Vec<Response<Vec<u8>>> = (0..5u8)
+            .map(|i| Response::Done {
+                index: i.into(),
+                reply: Reply::Ok(vec![i; 100_000 * usize::from(i % 3) + 7]),
+                wall_ns: 1,
+                peak_rss_bytes: Some(2),
+            })
+            .collect();
+        let mut stream = Vec::new();
+        for m in &msgs {
+            encode_frame(m, &mut stream, 1 << 20).unwrap();
+        }
+        let writer = std::thread::spawn(move || {
+            let w = std::fs::File::from(w);
+            nix::fcntl::fcntl(
+                &w,
+                nix::fcntl::FcntlArg::F_SETFL(nix::fcntl::OFlag::empty()),
+            )
+            .unwrap();
+            let mut w = w;
+            for chunk in stream.chunks(33_333) {
+                w.write_all(chunk).unwrap();
+            }
+        });
+        let mut fb = FrameBuf::new();
+        let mut got = Vec::new();
+        loop {
+            while let Some(p) = fb.next_frame(1 << 20).unwrap() {
+                let p = p.to_vec();
+                got.push(decode_payload::<Response<Vec<u8>>>(&p, 1 << 20).unwrap());
+            }
+            match fb.fill_from(&r).unwrap() {
+                Fill::Data(_) => {}
+                Fill::WouldBlock => std::thread::sleep(std::time::Duration::from_millis(1)),
+                Fill::Eof => break,
+            }
+        }
+        writer.join().unwrap();
+        assert!(fb.torn_at_eof().is_none());
+        assert_eq!(got, msgs);
     }
 
     #[test]
@@ -482,6 +574,34 @@ mod tests {
                     let p = fb.next_frame(1 << 20).unwrap().unwrap().to_vec();
                     prop_assert_eq!(&decode_payload::<Response<Vec<i64>>>(&p, 1 << 20).unwrap(), m);
                 }
+            }
+
+            #[test]
+            fn frame_buf_reassembles_any_chunking(
+                msgs in proptest::collection::vec(response(), 1..30),
+                cuts in proptest::collection::vec(1usize..300, 1..60),
+            ) {
+                let mut stream = Vec::new();
+                for m in &msgs {
+                    encode_frame(m, &mut stream, 1 << 20).unwrap();
+                }
+                let mut fb = FrameBuf::new();
+                let mut got = Vec::new();
+                let mut pos = 0;
+                let mut i = 0;
+                while pos < stream.len() {
+                    let n = cuts[i % cuts.len()].min(stream.len() - pos);
+                    i += 1;
+                    fb.extend(&stream[pos..pos + n]);
+                    pos += n;
+                    while let Some(p) = fb.next_frame(1 << 20).unwrap() {
+                        let p = p.to_vec();
+                        got.push(decode_payload::<Response<Vec<i64>>>(&p, 1 << 20).unwrap());
+                    }
+                }
+                prop_assert_eq!(&got, &msgs);
+                prop_assert_eq!(fb.pending(), 0);
+                prop_assert!(fb.torn_at_eof().is_none());
             }
 
             #[test]

@@ -14,7 +14,7 @@ use std::time::Instant;
 use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::poll::{PollFd, PollFlags};
-use nix::sys::resource::{getrusage, setrlimit, Resource, UsageWho};
+use nix::sys::resource::{getrlimit, getrusage, setrlimit, Resource, UsageWho};
 use nix::sys::signal::{sigprocmask, SigSet, SigmaskHow, Signal};
 use nix::unistd::Pid;
 use serde::de::DeserializeOwned;
@@ -64,7 +64,8 @@ where
     E: Display,
     F: Fn(T) -> Result<R, E>,
 {
-    // Die with the parent; if it died before the line above took effect, leave now.
+    // Die with the parent; if it died before prctl took effect, nobody will send that
+    // signal: leave now.
     if nix::sys::prctl::set_pdeathsig(Some(Signal::SIGKILL)).is_err()
         || nix::unistd::getppid() != setup.parent
     {
@@ -101,9 +102,14 @@ where
     let mut inbuf = FrameBuf::new();
     let mut out: Vec<u8> = Vec::with_capacity(4096);
     if let Some(limit) = setup.mem_limit {
-        if setrlimit(Resource::RLIMIT_AS, limit, limit).is_err() {
+        // Lower the soft limit only: the hard one may be below `limit` already, and an
+        // unprivileged process cannot raise it.
+        let applied = getrlimit(Resource::RLIMIT_AS)
+            .and_then(|(_, hard)| setrlimit(Resource::RLIMIT_AS, limit.min(hard), hard));
+        if applied.is_err() {
             return EXIT_WORKER_BUG;
         }
+        sys::set_mem_limit(limit);
     }
     let max = setup.max_frame_bytes;
     let mut results_file = File::from(results);
@@ -131,7 +137,8 @@ where
         let started = Instant::now();
         let reply = match panic::catch_unwind(AssertUnwindSafe(|| job(item))) {
             Ok(Ok(r)) => Reply::Ok(r),
-            Ok(Err(e)) => Reply::Err(e.to_string()),
+            // `{:#}`: the whole chain for error types that print one that way (anyhow).
+            Ok(Err(e)) => Reply::Err(format!("{e:#}")),
             Err(payload) => {
                 let msg = panic_message(&*payload);
                 drop(payload);
@@ -143,7 +150,7 @@ where
         };
         let wall_ns = started.elapsed().as_nanos() as u64;
         let peak_rss_bytes = if reset_ok {
-            getrusage(UsageWho::RUSAGE_SELF)
+            getrusage(UsageWho::RUSAGE_THREAD)
                 .ok()
                 .map(|u| (u.max_rss().max(0) as u64) * 1024)
         } else {
@@ -159,7 +166,7 @@ where
         if let Err(e) = wire::encode_frame(&resp, &mut out, max) {
             resp = Response::Done {
                 index,
-                reply: Reply::Err(format!("cannot send the result: {e}")),
+                reply: Reply::Err(format!("cannot send the result: {}", e.chain())),
                 wall_ns,
                 peak_rss_bytes,
             };

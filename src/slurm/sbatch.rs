@@ -130,6 +130,24 @@ pub struct SubmitInfo {
     pub merge_script: PathBuf,
 }
 
+impl std::fmt::Display for SubmitInfo {
+    /// What `fitpool slurm --submit` tells the user: the job ids, and where results will be.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let dir = self.merge_script.parent().unwrap_or(Path::new("."));
+        write!(
+            f,
+            "submitted job array {a} ({array}) and merge job {m} ({merge}, after the array)\n\
+             results: {dir}/results.txt and results.json; journals: {dir}/journal-{a}-*.jsonl\n\
+             watch: squeue -j {a},{m}",
+            a = self.array_job,
+            m = self.merge_job,
+            array = self.array_script.display(),
+            merge = self.merge_script.display(),
+            dir = dir.display(),
+        )
+    }
+}
+
 /// Quotes `s` for a POSIX shell (as is when it needs no quoting).
 pub fn shell_quote(s: &str) -> String {
     let plain = !s.is_empty()
@@ -578,6 +596,13 @@ mod tests {
         assert!(std::fs::read_to_string(&info.merge_script)
             .unwrap()
             .contains("results.txt"));
+        let shown = info.to_string();
+        assert!(shown.starts_with("submitted job array 101 ("), "{shown}");
+        assert!(
+            shown.contains(&format!("{}/results.txt", out.display())),
+            "{shown}"
+        );
+        assert!(shown.contains("squeue -j 101,102"), "{shown}");
 
         // a failing sbatch: its stderr comes back
         executable(

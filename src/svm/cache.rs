@@ -1,7 +1,10 @@
-//! Size-limited LRU cache of kernel rows `K(i, .)` (full length n, indexed by sample), backed by
-//! one preallocated slab so that lookups and evictions never allocate.
+//! Size-limited LRU cache of kernel rows `K(i, .)` (full length n, indexed by sample). Rows live
+//! in fixed-size chunks allocated as the cache fills (never reallocated or copied), so lookups
+//! and evictions never allocate and memory grows only as far as it is used.
 
 const NONE: u32 = u32::MAX;
+/// Rows per storage chunk.
+const CHUNK_ROWS: usize = 32;
 
 /// LRU cache of kernel rows.
 #[derive(Debug)]
@@ -19,8 +22,8 @@ pub struct RowCache {
     tail: u32,
     /// Slots in use so far (slots are filled in order before any eviction).
     used: usize,
-    /// Row storage, `slots * n`.
-    slab: Vec<f64>,
+    /// Row storage: chunk `s / CHUNK_ROWS` holds slot `s` at offset `(s % CHUNK_ROWS) * n`.
+    chunks: Vec<Vec<f64>>,
     /// Statistics.
     pub hits: u64,
     /// Statistics.
@@ -43,7 +46,7 @@ impl RowCache {
             head: NONE,
             tail: NONE,
             used: 0,
-            slab: Vec::new(),
+            chunks: Vec::new(),
             hits: 0,
             misses: 0,
         }
@@ -77,7 +80,8 @@ impl RowCache {
     /// The row held in `slot` (as returned by [`RowCache::get`]).
     #[inline]
     pub fn row(&self, slot: usize) -> &[f64] {
-        &self.slab[slot * self.n..(slot + 1) * self.n]
+        let off = (slot % CHUNK_ROWS) * self.n;
+        &self.chunks[slot / CHUNK_ROWS][off..off + self.n]
     }
 
     /// Slot of row `i`, computed with `fill` on a miss (which receives an n-long slice to
@@ -97,10 +101,9 @@ impl RowCache {
         let s = if self.used < self.owner.len() {
             let s = self.used;
             self.used += 1;
-            if self.slab.len() < self.used * n {
-                // grow the slab geometrically up to its limit, so small problems stay small
-                let want = (self.used * 2).min(self.owner.len()) * n;
-                self.slab.resize(want, 0.0);
+            if s / CHUNK_ROWS == self.chunks.len() {
+                let rows = CHUNK_ROWS.min(self.owner.len() - s);
+                self.chunks.push(vec![0.0; rows * n]);
             }
             s as u32
         } else {
@@ -113,7 +116,8 @@ impl RowCache {
         self.slot_of[i] = s;
         self.push_back(s);
         let s = s as usize;
-        fill(&mut self.slab[s * n..(s + 1) * n]);
+        let off = (s % CHUNK_ROWS) * n;
+        fill(&mut self.chunks[s / CHUNK_ROWS][off..off + n]);
         s
     }
 }

@@ -7,6 +7,6 @@ mod params;
 mod solver;
 mod svr;
 
-pub use kernel::{dot, exp_in_place, kernel_row, KernelFn, Samples};
+pub use kernel::{dot, dot_seq, exp_in_place, kernel_row, KernelFn, Samples, PANEL};
 pub use params::{Gamma, Kernel, SvmError, SvmParams, SvrKind};
 pub use svr::{fit, SvrModel};

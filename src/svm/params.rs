@@ -137,6 +137,9 @@ pub enum SvmError {
     /// coef0 is not finite.
     #[error("coef0 must be finite, got {0}")]
     InvalidCoef0(f64),
+    /// The solver produced a non-finite solution (values far outside floating-point range).
+    #[error("the solver produced a non-finite solution; scale the data or reduce c")]
+    NumericalFailure,
     /// max_iter is neither -1 nor > 0.
     #[error("max_iter must be -1 (no limit) or > 0, got {0}")]
     InvalidMaxIter(i64),

@@ -59,6 +59,8 @@ pub struct Solution {
     pub r: f64,
     /// Iterations done.
     pub iterations: u64,
+    /// Whether the stopping criterion was met (false: stopped at the iteration limit).
+    pub converged: bool,
     /// Dual objective value.
     pub objective: f64,
     /// Kernel rows computed (cache misses).
@@ -113,8 +115,17 @@ struct Solver<'a> {
     low_p: Vec<f64>,
     up_n: Vec<f64>,
     low_n: Vec<f64>,
-    /// Second-order objective of each variable (2s: alpha, 2s+1: alpha*), +inf if no candidate.
+    /// Pass 2 scratch: the minimal second-order objective of each block of [`BLOCK`] scanned
+    /// samples (+inf where no variable is a candidate).
     obj: Vec<f64>,
+    /// Samples with at least one active variable, ascending.
+    act: Vec<u32>,
+    /// Maxima of pass 1 computed by the last update, if the sets have not changed since.
+    pass1_max: Option<(f64, f64)>,
+    /// Pass 1 scratch: maxima of `-yG` over I_up per block of [`BLOCK`] scanned samples, for
+    /// alpha and alpha*.
+    p1_bp: Vec<f64>,
+    p1_bn: Vec<f64>,
     unshrink: bool,
 }
 
@@ -125,12 +136,6 @@ const LANES: usize = 4;
 fn hmax(v: &[f64; LANES]) -> f64 {
     v.iter()
         .fold(f64::NEG_INFINITY, |a, &b| if b > a { b } else { a })
-}
-
-#[inline]
-fn hmin(v: &[f64; LANES]) -> f64 {
-    v.iter()
-        .fold(f64::INFINITY, |a, &b| if b < a { b } else { a })
 }
 
 impl Solver<'_> {
@@ -192,40 +197,55 @@ impl Solver<'_> {
 
     /// Pass 1: maximal `-yG` over I_up (last variable wins ties, as libsvm's `>=`): a
     /// vectorised max reduction, then a backward scan for the last variable attaining it.
-    fn pass1(&self) -> Pass1 {
-        let e = self.e;
-        let n = self.n;
+    fn pass1(&mut self) -> Pass1 {
+        let (e, n) = (self.e, self.n);
         let (r, up_p, up_n) = (&self.r[..n], &self.up_p[..n], &self.up_n[..n]);
-        let mut mp = [f64::NEG_INFINITY; LANES];
-        let mut mn = [f64::NEG_INFINITY; LANES];
-        let chunks = n / LANES * LANES;
-        for ((rc, upc), unc) in r[..chunks]
-            .chunks_exact(LANES)
-            .zip(up_p[..chunks].chunks_exact(LANES))
-            .zip(up_n[..chunks].chunks_exact(LANES))
-        {
-            for k in 0..LANES {
-                let vp = -(rc[k] + e) + upc[k];
-                let vn = (e - rc[k]) + unc[k];
-                mp[k] = if vp > mp[k] { vp } else { mp[k] };
-                mn[k] = if vn > mn[k] { vn } else { mn[k] };
-            }
-        }
-        let mut gp = hmax(&mp);
-        let mut gn = hmax(&mn);
-        for s in chunks..n {
-            gp = gp.max(-(r[s] + e) + up_p[s]);
-            gn = gn.max((e - r[s]) + up_n[s]);
-        }
+        // maxima, and whether the block maxima refer to positions in the active list
+        let ((gp, gn), gather) = if let Some(v) = self.pass1_max.take() {
+            (v, false)
+        } else if self.use_act() {
+            (
+                scan_pass1::<true>(
+                    &self.act,
+                    r,
+                    up_p,
+                    up_n,
+                    e,
+                    &mut self.p1_bp,
+                    &mut self.p1_bn,
+                ),
+                true,
+            )
+        } else {
+            (
+                scan_pass1::<false>(&[], r, up_p, up_n, e, &mut self.p1_bp, &mut self.p1_bn),
+                false,
+            )
+        };
+        // the last variable attaining the maximum (alpha* follows alpha within a sample): the
+        // last block whose maximum attains it, then a backward scan of that block
+        let act = &self.act[..];
+        let m = if gather { act.len() } else { n };
+        let nb = m.div_ceil(BLOCK);
+        let (bp, bn) = (&self.p1_bp[..nb], &self.p1_bn[..nb]);
+        let at = |k: usize| if gather { act[k] as usize } else { k };
+        let block = |b: usize| (b * BLOCK..m.min((b + 1) * BLOCK)).rev().map(at);
         let vp = |s: usize| -(r[s] + e) + up_p[s];
         let vn = |s: usize| (e - r[s]) + up_n[s];
+        let none = f64::NEG_INFINITY;
         if self.nu {
-            let ap = (gp > f64::NEG_INFINITY)
-                .then(|| (0..n).rev().find(|&s| vp(s) == gp))
-                .flatten();
-            let an = (gn > f64::NEG_INFINITY)
-                .then(|| (0..n).rev().find(|&s| vn(s) == gn))
-                .flatten();
+            let ap = if gp > none {
+                let b = bp.iter().rposition(|&v| v == gp);
+                b.and_then(|b| block(b).find(|&s| vp(s) == gp))
+            } else {
+                None
+            };
+            let an = if gn > none {
+                let b = bn.iter().rposition(|&v| v == gn);
+                b.and_then(|b| block(b).find(|&s| vn(s) == gn))
+            } else {
+                None
+            };
             Pass1 {
                 gmax: [gp, gn],
                 arg: [
@@ -236,8 +256,9 @@ impl Solver<'_> {
         } else {
             let g = gp.max(gn);
             let mut arg = None;
-            if g > f64::NEG_INFINITY {
-                for s in (0..n).rev() {
+            if g > none {
+                let b = (0..nb).rev().find(|&b| bp[b] == g || bn[b] == g);
+                for s in b.into_iter().flat_map(block) {
                     if vn(s) == g {
                         arg = Some(Var { s, pos: false });
                         break;
@@ -251,6 +272,24 @@ impl Solver<'_> {
             Pass1 {
                 gmax: [g, g],
                 arg: [arg, arg],
+            }
+        }
+    }
+
+    /// Whether the selection loops should run over the active-sample list (gathering) rather
+    /// than over all samples (contiguous).
+    #[inline]
+    fn use_act(&self) -> bool {
+        self.act.len() * 4 < self.n * 3
+    }
+
+    /// Rebuilds the sorted list of samples with at least one active variable.
+    fn rebuild_act(&mut self) {
+        self.pass1_max = None;
+        self.act.clear();
+        for (s, &f) in self.flags.iter().enumerate() {
+            if f & (P_ACT | N_ACT) != 0 {
+                self.act.push(s as u32);
             }
         }
     }
@@ -285,55 +324,28 @@ impl Solver<'_> {
         }
         let kp = &self.cache.row(slots[0])[..n];
         let kn = &self.cache.row(slots[1])[..n];
-        let (r, qd, low_p, low_n) = (
-            &self.r[..n],
-            &self.qd[..n],
-            &self.low_p[..n],
-            &self.low_n[..n],
-        );
-        let obj = &mut self.obj[..2 * n];
-        let (gmp, gmn) = (p1.gmax[0], p1.gmax[1]);
-        let (qdp, qdn) = (qdi[0], qdi[1]);
-        let mut m2p = [f64::NEG_INFINITY; LANES];
-        let mut m2n = [f64::NEG_INFINITY; LANES];
-        let mut best = [f64::INFINITY; LANES];
-        let step = |s: usize| {
-            let ygp = r[s] + e + low_p[s];
-            let ygn = r[s] - e + low_n[s];
-            let gdp = gmp + ygp;
-            let gdn = gmn + ygn;
-            let mut qp = qdp + qd[s] - 2.0 * kp[s];
-            let mut qn = qdn + qd[s] - 2.0 * kn[s];
-            qp = if qp > 0.0 { qp } else { TAU };
-            qn = if qn > 0.0 { qn } else { TAU };
-            let op = -(gdp * gdp) / qp;
-            let on = -(gdn * gdn) / qn;
-            let op = if gdp > 0.0 { op } else { f64::INFINITY };
-            let on = if gdn > 0.0 { on } else { f64::INFINITY };
-            (ygp, ygn, op, on)
+        let ctx = Pass2 {
+            r: &self.r[..n],
+            qd: &self.qd[..n],
+            low_p: &self.low_p[..n],
+            low_n: &self.low_n[..n],
+            kp,
+            kn,
+            e,
+            gmax: p1.gmax,
+            qdi,
         };
-        let chunks = n / LANES * LANES;
-        for base in (0..chunks).step_by(LANES) {
-            for k in 0..LANES {
-                let s = base + k;
-                let (ygp, ygn, op, on) = step(s);
-                m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
-                m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
-                let o = if on < op { on } else { op };
-                best[k] = if o < best[k] { o } else { best[k] };
-                obj[2 * s] = op;
-                obj[2 * s + 1] = on;
-            }
-        }
-        let (mut g2p, mut g2n, mut bst) = (hmax(&m2p), hmax(&m2n), hmin(&best));
-        for s in chunks..n {
-            let (ygp, ygn, op, on) = step(s);
-            g2p = g2p.max(ygp);
-            g2n = g2n.max(ygn);
-            bst = bst.min(op).min(on);
-            obj[2 * s] = op;
-            obj[2 * s + 1] = on;
-        }
+        let gather = self.use_act();
+        let act = &self.act[..];
+        let m = if gather { act.len() } else { n };
+        let blocks = &mut self.obj[..m.div_ceil(BLOCK)];
+        let (g2p, g2n, bst) = match (self.nu, gather) {
+            (true, true) => ctx.scan::<true, true>(act, m, blocks),
+            (true, false) => ctx.scan::<true, false>(act, m, blocks),
+            (false, true) => ctx.scan::<false, true>(act, m, blocks),
+            (false, false) => ctx.scan::<false, false>(act, m, blocks),
+        };
+        let (gmp, gmn) = (p1.gmax[0], p1.gmax[1]);
         let gap = if self.nu {
             f64::max(gmp + g2p, gmn + g2n)
         } else {
@@ -342,20 +354,39 @@ impl Solver<'_> {
         if gap < self.eps || bst == f64::INFINITY {
             return None;
         }
-        let t = obj
-            .iter()
-            .rposition(|&o| o == bst)
-            .expect("the minimum is attained");
-        let j = Var {
-            s: t / 2,
-            pos: t % 2 == 0,
+        // the last minimiser: the last block holding it, then the last sample in that block;
+        // alpha* follows alpha within a sample
+        // (the searches cannot fail with finite values; with non-finite ones, stop)
+        let b = blocks.iter().rposition(|&o| o == bst)?;
+        let at = |k: usize| if gather { act[k] as usize } else { k };
+        let k = (b * BLOCK..m.min((b + 1) * BLOCK)).rev().find(|&k| {
+            let s = at(k);
+            if self.nu {
+                ctx.step::<true>(s).2 == bst
+            } else {
+                ctx.step::<false>(s).2 == bst
+            }
+        })?;
+        let s = at(k);
+        let (_, _, op, on) = pass2_terms(
+            ctx.r[s],
+            ctx.qd[s],
+            ctx.low_p[s],
+            ctx.low_n[s],
+            kp[s],
+            kn[s],
+            e,
+            p1.gmax,
+            qdi,
+        );
+        let j = if on == bst {
+            Var { s, pos: false }
+        } else {
+            debug_assert_eq!(op, bst);
+            Var { s, pos: true }
         };
         let c = if self.nu && !j.pos { 1 } else { 0 };
-        Some((
-            p1.arg[c].expect("a pass-1 variable exists when j was found"),
-            j,
-            slots[c],
-        ))
+        Some((p1.arg[c]?, j, slots[c]))
     }
 
     /// libsvm's shrinking rules: maxima over each class, un-shrink once near convergence,
@@ -429,6 +460,7 @@ impl Solver<'_> {
                 self.refresh_flags(s);
             }
         }
+        self.rebuild_act();
     }
 
     fn activate_all(&mut self) {
@@ -436,6 +468,7 @@ impl Solver<'_> {
             self.flags[s] |= P_ACT | N_ACT;
             self.refresh_flags(s);
         }
+        self.rebuild_act();
     }
 
     fn all_active(&self) -> bool {
@@ -524,7 +557,19 @@ impl Solver<'_> {
         let di = i.y() * (ai - old_ai);
         let dj = j.y() * (aj - old_aj);
         let (ki, kj) = (self.cache.row(slot_i), self.cache.row(slot_j));
-        axpy2(&mut self.r, di, ki, dj, kj);
+        // fused with pass 1 of the next selection (valid unless shrinking changes the sets)
+        self.pass1_max = Some(axpy2_max(
+            &mut self.r,
+            di,
+            ki,
+            dj,
+            kj,
+            &self.up_p,
+            &self.up_n,
+            self.e,
+            &mut self.p1_bp,
+            &mut self.p1_bn,
+        ));
     }
 
     fn calculate_rho_standard(&self) -> f64 {
@@ -594,13 +639,277 @@ impl Solver<'_> {
     }
 }
 
-/// `r += a * x + b * y` (vectorised).
-#[inline]
-fn axpy2(r: &mut [f64], a: f64, x: &[f64], b: f64, y: &[f64]) {
-    let n = r.len().min(x.len()).min(y.len());
-    for ((rv, &xv), &yv) in r[..n].iter_mut().zip(&x[..n]).zip(&y[..n]) {
-        *rv += a * xv + b * yv;
+/// Candidate values of sample `s` in pass 2: `(yG alpha, yG alpha*, obj alpha, obj alpha*)`
+/// (masked values are -inf / +inf).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn pass2_terms(
+    r: f64,
+    qd: f64,
+    low_p: f64,
+    low_n: f64,
+    kp: f64,
+    kn: f64,
+    e: f64,
+    gmax: [f64; 2],
+    qdi: [f64; 2],
+) -> (f64, f64, f64, f64) {
+    let ygp = r + e + low_p;
+    let ygn = r - e + low_n;
+    let gdp = gmax[0] + ygp;
+    let gdn = gmax[1] + ygn;
+    let mut qp = qdi[0] + qd - 2.0 * kp;
+    let mut qn = qdi[1] + qd - 2.0 * kn;
+    qp = if qp > 0.0 { qp } else { TAU };
+    qn = if qn > 0.0 { qn } else { TAU };
+    let op = if gdp > 0.0 {
+        -(gdp * gdp) / qp
+    } else {
+        f64::INFINITY
+    };
+    let on = if gdn > 0.0 {
+        -(gdn * gdn) / qn
+    } else {
+        f64::INFINITY
+    };
+    (ygp, ygn, op, on)
+}
+
+/// Samples per block of pass 2: the scan records each block's minimum, so finding the last
+/// minimiser afterwards rescans one block only.
+const BLOCK: usize = 64;
+
+/// The inputs of pass 2 (second-order selection of j).
+struct Pass2<'a> {
+    r: &'a [f64],
+    qd: &'a [f64],
+    low_p: &'a [f64],
+    low_n: &'a [f64],
+    kp: &'a [f64],
+    kn: &'a [f64],
+    e: f64,
+    gmax: [f64; 2],
+    qdi: [f64; 2],
+}
+
+impl Pass2<'_> {
+    /// `(yG alpha, yG alpha*, best objective of the sample's two variables)`, masked values
+    /// being -inf / +inf. For epsilon-SVR (`NU = false`) both variables share gmax and the
+    /// kernel row, so the better is the one with the larger `gmax + yG`: one division.
+    /// Branch-free on purpose (divide, then select) so that LLVM vectorises the scan.
+    #[inline(always)]
+    fn step<const NU: bool>(&self, s: usize) -> (f64, f64, f64) {
+        self.step_values::<NU>(
+            self.r[s],
+            self.qd[s],
+            self.low_p[s],
+            self.low_n[s],
+            self.kp[s],
+            self.kn[s],
+        )
     }
+
+    /// [`Pass2::step`] on the sample's values.
+    #[inline(always)]
+    fn step_values<const NU: bool>(
+        &self,
+        r: f64,
+        qd: f64,
+        lp: f64,
+        ln: f64,
+        kp: f64,
+        kn: f64,
+    ) -> (f64, f64, f64) {
+        let ygp = r + self.e + lp;
+        let ygn = r - self.e + ln;
+        if NU {
+            let gdp = self.gmax[0] + ygp;
+            let gdn = self.gmax[1] + ygn;
+            let qp = self.qdi[0] + qd - 2.0 * kp;
+            let qn = self.qdi[1] + qd - 2.0 * kn;
+            let qp = if qp > 0.0 { qp } else { TAU };
+            let qn = if qn > 0.0 { qn } else { TAU };
+            let op = -(gdp * gdp) / qp;
+            let on = -(gdn * gdn) / qn;
+            let op = if gdp > 0.0 { op } else { f64::INFINITY };
+            let on = if gdn > 0.0 { on } else { f64::INFINITY };
+            (ygp, ygn, if on < op { on } else { op })
+        } else {
+            let gp = self.gmax[0] + ygp;
+            let gn = self.gmax[0] + ygn;
+            let g = if gn > gp { gn } else { gp };
+            let q = self.qdi[0] + qd - 2.0 * kp;
+            let q = if q > 0.0 { q } else { TAU };
+            let o = -(g * g) / q;
+            (ygp, ygn, if g > 0.0 { o } else { f64::INFINITY })
+        }
+    }
+
+    /// Scans `m` samples (all, or the active list when `GATHER`): returns the maxima of `yG`
+    /// over I_low for both classes and the minimal objective; writes each block's minimum.
+    #[inline(always)]
+    fn scan<const NU: bool, const GATHER: bool>(
+        &self,
+        act: &[u32],
+        m: usize,
+        blocks: &mut [f64],
+    ) -> (f64, f64, f64) {
+        let at = |k: usize| if GATHER { act[k] as usize } else { k };
+        let mut m2p = [f64::NEG_INFINITY; LANES];
+        let mut m2n = [f64::NEG_INFINITY; LANES];
+        let full = m / BLOCK;
+        for (b, bm) in blocks.iter_mut().enumerate().take(full) {
+            let mut best = [f64::INFINITY; LANES];
+            for base in (b * BLOCK..(b + 1) * BLOCK).step_by(LANES) {
+                if GATHER {
+                    for k in 0..LANES {
+                        let (ygp, ygn, o) = self.step::<NU>(at(base + k));
+                        m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                        m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                        best[k] = if o < best[k] { o } else { best[k] };
+                    }
+                } else {
+                    // contiguous: fixed-size chunks, no per-element bounds checks
+                    let w = base..base + LANES;
+                    let rc: &[f64; LANES] = self.r[w.clone()].try_into().unwrap();
+                    let qc: &[f64; LANES] = self.qd[w.clone()].try_into().unwrap();
+                    let lpc: &[f64; LANES] = self.low_p[w.clone()].try_into().unwrap();
+                    let lnc: &[f64; LANES] = self.low_n[w.clone()].try_into().unwrap();
+                    let kpc: &[f64; LANES] = self.kp[w.clone()].try_into().unwrap();
+                    let knc: &[f64; LANES] = self.kn[w].try_into().unwrap();
+                    for k in 0..LANES {
+                        let (ygp, ygn, o) =
+                            self.step_values::<NU>(rc[k], qc[k], lpc[k], lnc[k], kpc[k], knc[k]);
+                        m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
+                        m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
+                        best[k] = if o < best[k] { o } else { best[k] };
+                    }
+                }
+            }
+            *bm = best
+                .iter()
+                .fold(f64::INFINITY, |a, &v| if v < a { v } else { a });
+        }
+        let (mut g2p, mut g2n) = (hmax(&m2p), hmax(&m2n));
+        if full * BLOCK < m {
+            let mut tail = f64::INFINITY;
+            for k in full * BLOCK..m {
+                let (ygp, ygn, o) = self.step::<NU>(at(k));
+                g2p = g2p.max(ygp);
+                g2n = g2n.max(ygn);
+                tail = tail.min(o);
+            }
+            blocks[full] = tail;
+        }
+        let bst = blocks
+            .iter()
+            .fold(f64::INFINITY, |a, &v| if v < a { v } else { a });
+        (g2p, g2n, bst)
+    }
+}
+
+/// Pass 1 over all samples or the active list: the maxima of `-yG` over I_up for alpha and alpha*.
+fn scan_pass1<const GATHER: bool>(
+    act: &[u32],
+    r: &[f64],
+    up_p: &[f64],
+    up_n: &[f64],
+    e: f64,
+    bp: &mut [f64],
+    bn: &mut [f64],
+) -> (f64, f64) {
+    let n = r.len();
+    let (up_p, up_n) = (&up_p[..n], &up_n[..n]);
+    let m = if GATHER { act.len() } else { n };
+    let at = |k: usize| if GATHER { act[k] as usize } else { k };
+    let full = m / BLOCK;
+    for blk in 0..full {
+        let mut mp = [f64::NEG_INFINITY; LANES];
+        let mut mn = [f64::NEG_INFINITY; LANES];
+        for base in (blk * BLOCK..(blk + 1) * BLOCK).step_by(LANES) {
+            for k in 0..LANES {
+                let s = at(base + k);
+                let vp = -(r[s] + e) + up_p[s];
+                let vn = (e - r[s]) + up_n[s];
+                mp[k] = if vp > mp[k] { vp } else { mp[k] };
+                mn[k] = if vn > mn[k] { vn } else { mn[k] };
+            }
+        }
+        bp[blk] = hmax(&mp);
+        bn[blk] = hmax(&mn);
+    }
+    if full * BLOCK < m {
+        let (mut gp, mut gn) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for k in full * BLOCK..m {
+            let s = at(k);
+            gp = gp.max(-(r[s] + e) + up_p[s]);
+            gn = gn.max((e - r[s]) + up_n[s]);
+        }
+        bp[full] = gp;
+        bn[full] = gn;
+    }
+    let nb = m.div_ceil(BLOCK);
+    (
+        bp[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+        bn[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+    )
+}
+
+/// `r += a * x + b * y`, fused with pass 1 over the updated values: returns the maxima of
+/// `-yG` over I_up for alpha (`-(r + e) + up_p`) and alpha* (`e - r + up_n`). Vectorised.
+#[allow(clippy::too_many_arguments)]
+fn axpy2_max(
+    r: &mut [f64],
+    a: f64,
+    x: &[f64],
+    b: f64,
+    y: &[f64],
+    up_p: &[f64],
+    up_n: &[f64],
+    e: f64,
+    bp: &mut [f64],
+    bn: &mut [f64],
+) -> (f64, f64) {
+    let n = r.len();
+    let (x, y, up_p, up_n) = (&x[..n], &y[..n], &up_p[..n], &up_n[..n]);
+    let full = n / BLOCK;
+    for blk in 0..full {
+        let mut mp = [f64::NEG_INFINITY; LANES];
+        let mut mn = [f64::NEG_INFINITY; LANES];
+        for base in (blk * BLOCK..(blk + 1) * BLOCK).step_by(LANES) {
+            let w = base..base + LANES;
+            let rc: &mut [f64; LANES] = (&mut r[w.clone()]).try_into().unwrap();
+            let xc: &[f64; LANES] = x[w.clone()].try_into().unwrap();
+            let yc: &[f64; LANES] = y[w.clone()].try_into().unwrap();
+            let upc: &[f64; LANES] = up_p[w.clone()].try_into().unwrap();
+            let unc: &[f64; LANES] = up_n[w].try_into().unwrap();
+            for k in 0..LANES {
+                let rv = rc[k] + (a * xc[k] + b * yc[k]);
+                rc[k] = rv;
+                let vp = -(rv + e) + upc[k];
+                let vn = (e - rv) + unc[k];
+                mp[k] = if vp > mp[k] { vp } else { mp[k] };
+                mn[k] = if vn > mn[k] { vn } else { mn[k] };
+            }
+        }
+        bp[blk] = hmax(&mp);
+        bn[blk] = hmax(&mn);
+    }
+    if full * BLOCK < n {
+        let (mut gp, mut gn) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for s in full * BLOCK..n {
+            r[s] += a * x[s] + b * y[s];
+            gp = gp.max(-(r[s] + e) + up_p[s]);
+            gn = gn.max((e - r[s]) + up_n[s]);
+        }
+        bp[full] = gp;
+        bn[full] = gn;
+    }
+    let nb = n.div_ceil(BLOCK);
+    (
+        bp[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+        bn[..nb].iter().fold(f64::NEG_INFINITY, |a, &v| a.max(v)),
+    )
 }
 
 /// Solves the SVR dual. `target` is y, `e` the tube half-width (0 for nu-SVR), `alpha0` a
@@ -618,7 +927,7 @@ pub fn solve(
     let qd: Vec<f64> = (0..n)
         .map(|s| {
             let x = data.row(s);
-            kf.from_dot(super::kernel::dot(x, x), data.sq[s], data.sq[s])
+            kf.from_dot(super::kernel::dot_seq(x, x), data.sq[s], data.sq[s])
         })
         .collect();
     let mut s = Solver {
@@ -640,7 +949,11 @@ pub fn solve(
         low_p: vec![0.0; n],
         up_n: vec![0.0; n],
         low_n: vec![0.0; n],
-        obj: vec![f64::INFINITY; 2 * n],
+        obj: vec![f64::INFINITY; n],
+        act: (0..n as u32).collect(),
+        pass1_max: None,
+        p1_bp: vec![f64::NEG_INFINITY; n.div_ceil(BLOCK)],
+        p1_bn: vec![f64::NEG_INFINITY; n.div_ceil(BLOCK)],
         unshrink: false,
     };
     for t in 0..n {
@@ -657,6 +970,7 @@ pub fn solve(
 
     let l = 2 * n;
     let mut iter: u64 = 0;
+    let mut converged = false;
     let mut counter = l.min(1000) + 1;
     while iter < opt.max_iter {
         counter -= 1;
@@ -671,6 +985,7 @@ pub fn solve(
             Some(v) => v,
             None => {
                 if s.all_active() {
+                    converged = true;
                     break;
                 }
                 s.activate_all();
@@ -680,7 +995,10 @@ pub fn solve(
                         counter = 1; // shrink at the next iteration
                         v
                     }
-                    None => break,
+                    None => {
+                        converged = true;
+                        break;
+                    }
                 }
             }
         };
@@ -705,6 +1023,7 @@ pub fn solve(
         rho,
         r,
         iterations: iter,
+        converged,
         objective,
         rows_computed: s.cache.misses,
     }

@@ -28,6 +28,9 @@ pub struct SvrModel {
     pub epsilon: f64,
     /// SMO iterations.
     pub iterations: u64,
+    /// Whether the solver met its tolerance (false: it stopped at `max_iter`, where
+    /// scikit-learn warns with a `ConvergenceWarning`).
+    pub converged: bool,
     /// Dual objective value at the solution.
     pub objective: f64,
     /// Kernel rows computed during training (kernel-cache misses).
@@ -37,7 +40,16 @@ pub struct SvrModel {
 impl SvrModel {
     /// Predictions for the rows of `x` (same number of columns as the training data).
     pub fn predict(&self, x: ArrayView2<f64>) -> Array1<f64> {
-        let sv = &self.support_vectors;
+        // the panel layout is not serialised: rebuild it for a deserialised model
+        let rebuilt;
+        let sv = if self.support_vectors.has_panels() {
+            &self.support_vectors
+        } else {
+            let mut s = self.support_vectors.clone();
+            s.build_panels();
+            rebuilt = s;
+            &rebuilt
+        };
         assert_eq!(
             x.ncols(),
             sv.d,
@@ -135,6 +147,15 @@ pub fn fit(
     let target: Vec<f64> = y.iter().copied().collect();
     let sol = solver::solve(&data, kf, &target, e, alpha0, opt);
 
+    if !sol.rho.is_finite()
+        || sol
+            .alpha_pos
+            .iter()
+            .chain(&sol.alpha_neg)
+            .any(|a| !a.is_finite())
+    {
+        return Err(SvmError::NumericalFailure);
+    }
     let d = data.d;
     let mut sv_values = Vec::new();
     let mut dual_coef = Vec::new();
@@ -161,6 +182,7 @@ pub fn fit(
         kind,
         epsilon,
         iterations: sol.iterations,
+        converged: sol.converged,
         objective: sol.objective,
         kernel_rows: sol.rows_computed,
     })
