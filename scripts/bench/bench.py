@@ -20,6 +20,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -55,6 +56,25 @@ def grid():
     g += ["DecisionTreeRegressor(max_depth=%d, random_state=0)" % d for d in (2, 4, 6, 8, 10, 12)]
     g += ["RandomForestRegressor(n_estimators=20, max_depth=%d, random_state=0)" % d for d in (2, 4, 6, 8, 10, 12)]
     return g
+
+
+def variant(spec, k):
+    """Copy k of a grid task, with a distinct repr (fitpool runs a repeated repr once) and the
+    same cost: seeded trees get random_state=k, linear models alpha × (1 + k·1e-9), k-NN
+    n_neighbors + 100·k (both sides search by brute force on 20 features)."""
+    if k == 0:
+        return spec
+    if "random_state=" in spec:
+        return re.sub(r"random_state=\d+", "random_state=%d" % k, spec)
+    if "alpha=" in spec:
+        return re.sub(r"alpha=([0-9.e+-]+)", lambda m: "alpha=%r" % (float(m.group(1)) * (1 + k * 1e-9)), spec)
+    if "n_neighbors=" in spec:  # selecting 5 or 105 neighbours by brute force costs the same
+        return re.sub(r"n_neighbors=(\d+)", lambda m: "n_neighbors=%d" % (int(m.group(1)) + 100 * k), spec)
+    raise ValueError("no distinct copy of %s" % spec)
+
+
+def grid_copies(copies):
+    return [variant(s, k) for k in range(copies) for s in grid()]
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -180,6 +200,10 @@ def match(results, specs):
     """Orders fitpool's (ranked) JSON records as the lineup `specs`: by `index` when present,
     else by model string; returns a list with None where a model has no record."""
     out = [None] * len(specs)
+    if len(results) > len(specs) or (results and len({norm(r.get("key", r.get("model", ""))) for r in results}) < len(results)):
+        log("warning: fitpool returned %d records for %d models" % (len(results), len(specs)))
+    if len(results) < len(specs):
+        log("warning: fitpool returned %d records for %d models (merged repeats? failures?)" % (len(results), len(specs)))
     if results and all(isinstance(r.get("index"), int) for r in results):
         for r in results:
             if 0 <= r["index"] < len(specs):
@@ -408,8 +432,13 @@ def criterion_lines(text):
     return out
 
 
+def trivial(n):
+    """n distinct trivial tasks (fitpool runs a repeated repr once): Ridge(alpha=1.000001), ..."""
+    return ["Ridge(alpha=%r)" % (1 + i * 1e-6) for i in range(n)]
+
+
 def round_trip(ctx):
-    """Per-task cost of a trivial task beyond its own work, end to end: N × Ridge() on diabetes
+    """Per-task cost of a trivial task beyond its own work, end to end: N Ridge() tasks on diabetes
     with one worker for two N; (Δ makespan − Δ Σ task time) / Δ N cancels start-up and loading.
     fitpool: makespan from its launch; Python: around Pool(1) + map. Returns Markdown."""
     train, test = ctx.data("diabetes")
@@ -419,10 +448,10 @@ def round_trip(ctx):
     for n in (n1, n2):
         runs_fp, runs_py = [], []
         for _ in range(3):  # medians of 3
-            g = fitpool_grid(ctx, "roundtrip-fitpool-%d" % n, train, test, ["Ridge()"] * n, 1)
+            g = fitpool_grid(ctx, "roundtrip-fitpool-%d" % n, train, test, trivial(n), 1)
             if g and g[1]:
                 runs_fp.append((g[1], sum(ok_times(g[2]))))
-            _, doc = mp_grid(ctx, "roundtrip-python-%d" % n, train, test, ["Ridge()"] * n, 1)
+            _, doc = mp_grid(ctx, "roundtrip-python-%d" % n, train, test, trivial(n), 1)
             if doc:
                 runs_py.append((doc["makespan_seconds"], sum(r["wall_seconds"] for r in doc["results"])))
         for d, runs in ((fp, runs_fp), (py, runs_py)):
@@ -435,31 +464,67 @@ def round_trip(ctx):
                          "%.1f / %.1f" % (1e6 * d[n1][1] / n1, 1e6 * d[n2][1] / n2), "%.1f" % (1e6 * per)])
         else:
             rows.append([name, "n/a", "n/a", "n/a"])
-    return ("End-to-end proxy: %d and %d × Ridge() on diabetes, one worker; per-task overhead = "
+    return ("End-to-end proxy: %d and %d distinct Ridge(alpha=1+i·1e-6) tasks on diabetes, one worker; per-task overhead = "
             "(Δ makespan − Δ Σ task time) / Δ tasks, which cancels start-up and loading the data; medians of 3 runs.\n\n" % (n1, n2)
             + md_table(["runner", "makespan s (%d / %d tasks)" % (n1, n2), "mean task µs", "per-task overhead µs"], rows)
             + "\n")
+
+
+def pool_bench_table(lines):
+    """Side-by-side table of the lines printed by benches/pool.rs and scripts/bench_pool.py."""
+    rt = {}
+    start = {}
+    for l in lines:
+        m = re.match(r"(python )?round_trip tasks=(\d+) workers=(\d+) (prefetch=\d+|chunksize=\d+): "
+                     r"best ([\d.]+) us/task, median ([\d.]+) us/task", l)
+        if m:
+            who = ("multiprocessing.Pool, " if m.group(1) else "fitpool pool, ") + m.group(4)
+            rt[who] = (m.group(3), m.group(6))
+            continue
+        m = re.match(r"(?:python Pool\((\d+)\) start|start workers=(\d+)) matrix=\S+ f64: fork best [\d.]+ ms, "
+                     r"median ([\d.]+) ms; all answered best [\d.]+ ms, median ([\d.]+) ms", l)
+        if m:
+            n = int(m.group(1) or m.group(2))
+            start.setdefault(n, {})["py" if m.group(1) else "fp"] = (m.group(3), m.group(4))
+    if not rt and not start:
+        return ""
+    rows = [["round trip of a trivial task, %s workers: %s" % (w, who), med_ + " µs/task"] for who, (w, med_) in rt.items()]
+    for n in sorted(start):
+        for side, name in (("fp", "fitpool pool"), ("py", "multiprocessing.Pool")):
+            if side in start[n]:
+                f, a = start[n][side]
+                rows.append(["start %d workers with a 100,000 × 20 matrix: %s" % (n, name),
+                             "fork %s ms, all answered %s ms" % (f, a)])
+    return md_table(["measurement", "median"], rows)
 
 
 def piece_orchestration(ctx):
     ctx.check_fitpool()
     parts = ["## Orchestration\n", "### Per-task round trip of a trivial task\n"]
     # (i) the pool engineer's micro-benchmarks, called, not duplicated
+    raw = []
+    quick = ["--quick"] if ctx.quick else []
     if shutil.which("cargo") and os.path.exists(os.path.join(REPO, "benches", "pool.rs")):
         log("cargo bench --bench pool")
-        p = subprocess.run(["cargo", "bench", "--bench", "pool"], cwd=REPO, capture_output=True, text=True)
-        lines = criterion_lines(p.stdout) or p.stdout.strip().splitlines()[-20:]
-        parts.append("`cargo bench --bench pool` (rc %d):\n\n```\n%s\n```\n" % (p.returncode, "\n".join(lines) or p.stderr[-1500:]))
+        p = subprocess.run(["cargo", "bench", "--bench", "pool", "--"] + quick, cwd=REPO, capture_output=True, text=True)
+        raw.append(("cargo bench --bench pool" + " -- --quick" * ctx.quick, p.returncode,
+                    [l for l in p.stdout.splitlines() if l.strip()] or p.stderr.strip().splitlines()[-10:]))
     else:
         parts.append("`cargo bench --bench pool`: not run (no cargo or no benches/pool.rs in this checkout).\n")
     bp = os.path.join(REPO, "scripts", "bench_pool.py")
     if os.path.exists(bp):
         log("scripts/bench_pool.py")
-        p = subprocess.run([PY, bp], cwd=REPO, capture_output=True, text=True)
-        out = p.stdout.strip().splitlines()[-25:]
-        parts.append("`scripts/bench_pool.py` (rc %d):\n\n```\n%s\n```\n" % (p.returncode, "\n".join(out) or p.stderr[-1500:]))
+        p = subprocess.run([PY, bp] + quick, cwd=REPO, capture_output=True, text=True)
+        raw.append(("python3 scripts/bench_pool.py" + " --quick" * ctx.quick, p.returncode,
+                    [l for l in p.stdout.splitlines() if l.strip()] or p.stderr.strip().splitlines()[-10:]))
     else:
         parts.append("`scripts/bench_pool.py`: not present in this checkout.\n")
+    if raw:
+        table = pool_bench_table([l for _, _, lines in raw for l in lines])
+        if table:
+            parts.append("The pool's own micro-benchmarks (`benches/pool.rs`, `scripts/bench_pool.py`), medians:\n\n" + table + "\n")
+        for cmd, rc, lines in raw:
+            parts.append("`%s` (rc %d):\n\n```\n%s\n```\n" % (cmd, rc, "\n".join(lines[-20:])))
     log("round trip: trivial tasks")
     parts.append(round_trip(ctx))
 
@@ -506,7 +571,7 @@ def piece_scaling(ctx):
     # Auto: enough copies of the grid that Σ task / workers stays above the longest task at the
     # top worker count (the 32-task grid alone caps the speedup near 4-5: its 4 k-NN tasks).
     copies = ctx.a.grid_copies or max(1, -(-counts[-1] // 4))
-    specs = grid() * copies
+    specs = grid_copies(copies)
     R = ctx.repeats(1)
     la = loadavg()
     have_py = subprocess.run([PY, "-c", "import numpy, sklearn"], capture_output=True).returncode == 0
