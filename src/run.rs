@@ -169,18 +169,23 @@ pub fn run(
                 expected: dataset,
             });
         }
-        let merged = crate::report::merge([&old]);
-        let wanted: HashMap<&str, ()> = tasks.iter().map(|t| (t.key.as_str(), ())).collect();
-        done = merged
+        // the lineup may have changed since: positions come from this run's lineup
+        let position: HashMap<&str, usize> =
+            tasks.iter().map(|t| (t.key.as_str(), t.index)).collect();
+        done = crate::report::merge([&old])
             .records
             .into_iter()
-            .filter(|r| r.status.is_final() && wanted.contains_key(r.key.as_str()))
+            .filter(|r| r.status.is_final())
+            .filter_map(|mut r| {
+                r.index = *position.get(r.key.as_str())?;
+                Some(r)
+            })
             .collect();
     }
-    let done_keys: HashMap<String, ()> = done.iter().map(|r| (r.key.clone(), ())).collect();
+    let done_keys: HashSet<&str> = done.iter().map(|r| r.key.as_str()).collect();
     let todo: Vec<Task> = tasks
         .iter()
-        .filter(|t| !done_keys.contains_key(&t.key))
+        .filter(|t| !done_keys.contains(t.key.as_str()))
         .cloned()
         .collect();
 
@@ -241,13 +246,14 @@ pub fn run(
         })?
     };
     progress.done();
+    let finished: HashSet<&str> = records
+        .iter()
+        .filter(|r| r.status.is_final())
+        .map(|r| r.key.as_str())
+        .collect();
     let missing = tasks
         .iter()
-        .filter(|t| {
-            !records
-                .iter()
-                .any(|r| r.key == t.key && r.status.is_final())
-        })
+        .filter(|t| !finished.contains(t.key.as_str()))
         .map(|t| t.key.clone())
         .collect();
     records.sort_by_key(|r| r.index);
