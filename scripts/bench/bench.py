@@ -644,8 +644,9 @@ def piece_memory(ctx):
             log("memory: %s, %d worker(s)" % (name, w))
             m, _ = run_measured(ctx, "memory-%s-w%d" % (name.split()[0], w), cmd(w), interval=0.02)
             meas[w] = m if m["rc"] == 0 else None
-            rows.append([name, w] + ([mib(m["peak_pss_bytes"]), mib(m["peak_rss_bytes"]), mib(m["max_single_rss_bytes"]),
-                                      m["max_procs"], secs(m["wall_seconds"])] if meas[w] else ["n/a"] * 5))
+            rows.append([name, w] + ([mib(m["peak_pss_bytes"]), mib(m["peak_uss_bytes"]), mib(m["peak_rss_bytes"]),
+                                      mib(m["max_single_rss_bytes"]),
+                                      m["max_procs"], secs(m["wall_seconds"])] if meas[w] else ["n/a"] * 6))
         if meas[1] and meas[2]:
             notes.append("%s, 2 workers ÷ 1 worker: Σ PSS %s (+%s MiB), Σ RSS %s (+%s MiB)." % (
                 name.split()[0], ratio(meas[2]["peak_pss_bytes"], meas[1]["peak_pss_bytes"]),
@@ -654,11 +655,13 @@ def piece_memory(ctx):
                 mib(meas[2]["peak_rss_bytes"] - meas[1]["peak_rss_bytes"])))
     head = ("## Memory: the process tree with 1 and 2 workers (%s: %d × %d float64 = %.1f MiB of training data; "
             "models: %s)\n\n"
-            "Σ PSS counts each shared page once; Σ RSS counts it once per process that maps it (sampled every 20 ms). "
-            "The k-NN tasks read the shared data in place, so the 2-worker tree should cost the 1-worker tree plus "
-            "one model's scratch, not a second copy of the data. Load average %s.\n\n"
+            "Σ PSS counts each shared page once; Σ USS counts only pages private to one process; Σ RSS counts a "
+            "page once per process that maps it (sampled every 20 ms). The workers read the parent's data in place, "
+            "so a second worker should add its model's scratch (fitpool's k-NN: a 32 MiB block of test × training "
+            "scores, plus centred copies), not a second copy of the data. Load average %s.\n\n"
             % (os.path.basename(train), n_rows, n_feat, n_rows * n_feat * 8 / 2**20, ", ".join(specs), loadavg()))
-    return (head + md_table(["runner", "workers", "peak Σ PSS MiB", "peak Σ RSS MiB", "largest process RSS MiB",
+    return (head + md_table(["runner", "workers", "peak Σ PSS MiB", "peak Σ USS (private) MiB", "peak Σ RSS MiB",
+                             "largest process RSS MiB",
                              "processes", "wall s"], rows) + "\n\n" + "\n".join(notes) + "\n")
 
 

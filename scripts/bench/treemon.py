@@ -6,7 +6,8 @@ and all its descendants alive at that instant:
   - RSS (field 24 of /proc/PID/stat), which counts a page shared by N processes N times;
   - PSS (the `Pss:` line of /proc/PID/smaps_rollup), which charges a shared page 1/N to each
     sharer, so the sum over a tree counts every page once.
-The peaks of both sums are reported. Processes that live less than one interval can be missed;
+  - USS (Private_Clean + Private_Dirty of smaps_rollup), the pages no other process maps.
+The peaks of the sums are reported. Processes that live less than one interval can be missed;
 `max_single_rss_bytes` (the kernel's exact ru_maxrss of the largest process in the tree) is
 reported as a cross-check.
 
@@ -75,15 +76,23 @@ def cpu_stats(ru, wall, busy0):
     return {"cpu_seconds": ours, "others_cpu_share": others / (wall * (os.cpu_count() or ncpu)) if wall else 0.0}
 
 
-def pss_bytes(pid):
+def pss_uss_bytes(pid):
+    """(Pss, Private_Clean + Private_Dirty) of a process, from /proc/PID/smaps_rollup."""
+    pss = uss = 0
     try:
         with open("/proc/%d/smaps_rollup" % pid, "rb") as f:
             for line in f:
                 if line.startswith(b"Pss:"):
-                    return int(line.split()[1]) * 1024
+                    pss = int(line.split()[1]) * 1024
+                elif line.startswith(b"Private_"):
+                    uss += int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    return pss, uss
+
+
+def pss_bytes(pid):
+    return pss_uss_bytes(pid)[0]
 
 
 class Sampler(threading.Thread):
@@ -91,16 +100,18 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.interval = root, interval
         self.stop = threading.Event()
-        self.peak_rss = self.peak_pss = self.max_procs = self.samples = 0
+        self.peak_rss = self.peak_pss = self.peak_uss = self.max_procs = self.samples = 0
 
     def sample(self):
         procs = tree(self.root)
         if not procs:
             return
         rss = sum(r for _, r in procs)
-        pss = sum(pss_bytes(p) for p, _ in procs)
+        pu = [pss_uss_bytes(p) for p, _ in procs]
+        pss, uss = sum(x[0] for x in pu), sum(x[1] for x in pu)
         self.peak_rss = max(self.peak_rss, rss)
         self.peak_pss = max(self.peak_pss, pss)
+        self.peak_uss = max(self.peak_uss, uss)
         self.max_procs = max(self.max_procs, len(procs))
         self.samples += 1
 
@@ -140,6 +151,7 @@ def measure(argv, stdout_path=None, interval=0.05, env=None, cwd=None, stderr_pa
         "wall_seconds": wall,
         "peak_rss_bytes": sampler.peak_rss,
         "peak_pss_bytes": sampler.peak_pss,
+        "peak_uss_bytes": sampler.peak_uss,
         "max_single_rss_bytes": ru.ru_maxrss * 1024,
         "max_procs": sampler.max_procs,
         "samples": sampler.samples,
