@@ -418,8 +418,8 @@ fn fit_svm(
         coef0: svm.coef0,
         c: svm.c,
         tol: svm.tol,
-        // the cache only changes speed: never below the solver's own default
-        cache_size_mb: svm.cache_size.max(SvmParams::default().cache_size_mb),
+        // the cache only changes speed; the user's value is a memory budget and is kept
+        cache_size_mb: svm.cache_size,
         shrinking: svm.shrinking,
         max_iter: svm.max_iter,
     };
