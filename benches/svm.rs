@@ -7,27 +7,19 @@
 
 use std::time::Instant;
 
+use fitpool::data::{read_table, ColumnRef, LoadOptions};
 use fitpool::svm::{fit, SvmParams, SvrKind};
 use ndarray::{Array1, Array2};
 
-/// Tiny CSV reader: no header, id in column 0, features, target last.
+/// A CSV in the article's layout (no header, id in column 0, target last), read by the data
+/// layer.
 fn load(path: &str) -> (Array2<f64>, Array1<f64>) {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let (mut xs, mut ys, mut d) = (Vec::new(), Vec::new(), 0);
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let cells: Vec<f64> = line
-            .split(',')
-            .map(|c| c.trim().parse::<f64>().unwrap())
-            .collect();
-        d = cells.len() - 2;
-        xs.extend_from_slice(&cells[1..cells.len() - 1]);
-        ys.push(cells[cells.len() - 1]);
-    }
-    let n = ys.len();
-    (
-        Array2::from_shape_vec((n, d), xs).unwrap(),
-        Array1::from(ys),
-    )
+    let opts = LoadOptions {
+        id_cols: vec![ColumnRef::Index(0)],
+        ..LoadOptions::default()
+    };
+    let t = read_table(std::path::Path::new(path), &opts).unwrap_or_else(|e| panic!("{e}"));
+    (t.x, t.y)
 }
 
 fn main() {

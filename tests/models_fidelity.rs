@@ -8,22 +8,19 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use fitpool::data::{read_table, ColumnRef, LoadOptions};
 use fitpool::models::{ModelError, ModelSpec};
 use fitpool::spec::parse_model;
 use ndarray::{Array1, Array2};
 
-/// The article's layout: no header, id in column 0, features, target last.
+/// The article's layout (no header, id in column 0, target last), read by the data layer.
 fn load(path: &Path) -> (Array2<f64>, Array1<f64>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let rows: Vec<Vec<f64>> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split(',').map(|v| v.trim().parse().unwrap()).collect())
-        .collect();
-    let f = rows[0].len() - 2;
-    let x = Array2::from_shape_fn((rows.len(), f), |(i, j)| rows[i][j + 1]);
-    let y = rows.iter().map(|r| r[f + 1]).collect();
-    (x, y)
+    let opts = LoadOptions {
+        id_cols: vec![ColumnRef::Index(0)],
+        ..LoadOptions::default()
+    };
+    let t = read_table(path, &opts).unwrap_or_else(|e| panic!("{e}"));
+    (t.x, t.y)
 }
 
 fn rmse(a: &Array1<f64>, b: &Array1<f64>) -> f64 {

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use fitpool::data::{read_table, ColumnRef, LoadOptions};
 use fitpool::svm::{fit, Gamma, Kernel, SvmParams, SvrKind};
 use ndarray::{Array1, Array2};
 use serde_json::Value;
@@ -12,26 +13,16 @@ fn root() -> PathBuf {
 }
 
 /// Tiny CSV reader: no header, id in column 0, features, target last.
+/// A fixture in the article's layout (no header, id in column 0, target last), read by the
+/// data layer.
 fn load(name: &str) -> (Array2<f64>, Array1<f64>) {
     let path = root().join("tests/fixtures/data").join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut xs = Vec::new();
-    let mut ys = Vec::new();
-    let mut d = 0;
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let cells: Vec<f64> = line
-            .split(',')
-            .map(|c| c.trim().parse::<f64>().unwrap())
-            .collect();
-        d = cells.len() - 2;
-        xs.extend_from_slice(&cells[1..cells.len() - 1]);
-        ys.push(cells[cells.len() - 1]);
-    }
-    let n = ys.len();
-    (
-        Array2::from_shape_vec((n, d), xs).unwrap(),
-        Array1::from(ys),
-    )
+    let opts = LoadOptions {
+        id_cols: vec![ColumnRef::Index(0)],
+        ..LoadOptions::default()
+    };
+    let t = read_table(&path, &opts).unwrap_or_else(|e| panic!("{e}"));
+    (t.x, t.y)
 }
 
 fn case(idx: usize) {
