@@ -66,7 +66,7 @@ impl Progress {
     }
 
     /// A run of `total` tasks begins, `resumed` of them already done.
-    pub fn start(&mut self, total: usize, resumed: usize, _todo: Vec<String>) {
+    pub fn start(&mut self, total: usize, resumed: usize) {
         self.total = total;
         self.finished = resumed;
         self.started = Instant::now();
@@ -117,11 +117,10 @@ impl Progress {
                 let msg = format!("{} on pid {pid}: {exit}; retrying", key_of(*index));
                 self.line(&msg);
             }
-            Event::WorkerExited { slot, pid, exit } => {
+            Event::WorkerExited { slot, pid, .. } => {
                 if self.workers.get(slot).is_some_and(|(p, _)| p == pid) {
                     self.workers.remove(slot);
                 }
-                let _ = exit;
             }
             Event::Interrupted(sig) => {
                 self.line(&format!(

@@ -204,11 +204,7 @@ pub fn run(
     }
 
     let resumed = done.len();
-    progress.start(
-        tasks.len(),
-        resumed,
-        todo.iter().map(|t| t.key.clone()).collect(),
-    );
+    progress.start(tasks.len(), resumed);
     let n_rows = data.x_train.nrows();
     let n_features = data.x_train.ncols();
     let costs: Vec<f64> = todo
