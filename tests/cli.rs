@@ -259,35 +259,18 @@ fn merge_of_two_journals_ranks_them_together_and_flags_missing() {
     let dir = tmp("merge");
     let a = dir.join("a.jsonl");
     let b = dir.join("b.jsonl");
-    let ra = run(&diabetes_args(&[
-        "-m",
-        "ridge",
-        "-m",
-        "lasso",
-        "-m",
-        "enet",
-        "--shard",
-        "1/2",
-        "--journal",
-        a.to_str().unwrap(),
-    ]));
-    assert_eq!(ra.status.code(), Some(0), "{}", text(&ra.stderr));
+    let lineup = ["-m", "ridge", "-m", "lasso", "-m", "enet"];
+    let shard = |k: &str, journal: &Path| {
+        let mut args = lineup.to_vec();
+        args.extend(["--shard", k, "--journal", journal.to_str().unwrap()]);
+        let out = run(&diabetes_args(&args));
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    };
+    shard("1/2", &a);
     let one = run(&["merge", "--format", "json", a.to_str().unwrap()]);
     assert_eq!(one.status.code(), Some(1), "shard 2 is missing");
     assert!(!json(&one)["missing"].as_array().unwrap().is_empty());
-    let rb = run(&diabetes_args(&[
-        "-m",
-        "ridge",
-        "-m",
-        "lasso",
-        "-m",
-        "enet",
-        "--shard",
-        "2/2",
-        "--journal",
-        b.to_str().unwrap(),
-    ]));
-    assert_eq!(rb.status.code(), Some(0), "{}", text(&rb.stderr));
+    shard("2/2", &b);
     let both = run(&[
         "merge",
         "--format",
@@ -299,9 +282,7 @@ fn merge_of_two_journals_ranks_them_together_and_flags_missing() {
     let doc = json(&both);
     assert_eq!(doc["results"].as_array().unwrap().len(), 3);
     assert!(doc["missing"].as_array().unwrap().is_empty());
-    let whole = run(&diabetes_args(&[
-        "-m", "ridge", "-m", "lasso", "-m", "enet",
-    ]));
+    let whole = run(&diabetes_args(&lineup));
     let rmse = |d: &Value| -> Vec<(String, f64)> {
         d["results"]
             .as_array()
