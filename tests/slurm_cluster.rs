@@ -381,8 +381,10 @@ const TEST: &str = concat!(
 /// A model that runs for 10-25 s on one CPU on the friedman data (measured on a loaded 2-CPU
 /// machine: fit 9 s, predict 15 s), so that it is running when scancel comes.
 const LONG_MODEL: &str = "RandomForestRegressor(n_estimators=600)";
-/// A longer one (40-100 s), well past the moment the time-limit warning comes.
-const LONGER_MODEL: &str = "RandomForestRegressor(n_estimators=2000)";
+/// A longer one, well past the moment the time-limit warning comes (at most ~60 s in): about
+/// 100 s on a quiet 2-core machine (2,000 trees took 26 s there and finished before the
+/// warning), longer on a loaded one; it is stopped by the warning either way.
+const LONGER_MODEL: &str = "RandomForestRegressor(n_estimators=8000)";
 
 /// Fast models and long ones. fitpool dispatches the costliest first, hence two workers (on the
 /// array task's one CPU): the fast models are in the journal within a second while a long one
