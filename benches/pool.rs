@@ -69,7 +69,7 @@ fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let reps = if quick { 3 } else { 10 };
     let only_pipelined = std::env::args().any(|a| a == "--pipelined-only");
-    let prefetches: &[usize] = if only_pipelined { &[32] } else { &[32, 0] };
+    let prefetches: &[usize] = if only_pipelined { &[256] } else { &[256, 0] };
     for &prefetch in prefetches {
         let (best, med) = round_trip(10_000, 2, reps, prefetch);
         println!(

@@ -39,8 +39,9 @@ pub struct PoolConfig {
     pub tick: Option<Duration>,
     /// Largest frame (a task or a result, encoded) in bytes (default 64 MiB).
     pub max_frame_bytes: u32,
-    /// Tasks queued ahead in a worker's pipe while tasks are short (under 250 µs on
-    /// average); longer tasks are always sent one at a time (default 32).
+    /// At most this many tasks queued ahead in a worker's pipe while tasks are short (under
+    /// 250 µs on average): the pool keeps about half a millisecond of estimated work queued
+    /// per worker, capped by this; longer tasks are always sent one at a time (default 256).
     pub prefetch: usize,
     /// Fork even when the parent has several threads (default `false`: refuse with
     /// [`PoolError::Threaded`]). Forking a multi-threaded process is only safe when the other
@@ -61,7 +62,7 @@ impl Default for PoolConfig {
             handle_signals: true,
             tick: None,
             max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
-            prefetch: 32,
+            prefetch: 256,
             allow_threads: false,
         }
     }

@@ -27,6 +27,13 @@ use super::wire::{self, Fill, Reply, Request, Response};
 /// Tasks shorter than this (moving average of the workers' wall times) are sent ahead, up
 /// to `PoolConfig::prefetch` per worker; longer ones strictly one at a time.
 const PREFETCH_BELOW_NS: f64 = 250_000.0;
+/// How much work (estimated) a worker's pipeline holds while tasks are sent ahead: deep
+/// enough that the parent, woken at most every quarter of it (poll's timer slack is 50 µs),
+/// never lets a worker run dry; shallow enough that the work stranded in one worker's queue
+/// when the others run out is a fraction of a millisecond.
+const PIPELINE_NS: f64 = 500_000.0;
+/// A task's cost to the pool besides its own wall time (framing, pipes, wake-ups), roughly.
+const PER_TASK_OVERHEAD_NS: f64 = 2_000.0;
 /// How often slots are checked with `waitpid` while one is expected to die.
 const REAP_INTERVAL: Duration = Duration::from_millis(20);
 
@@ -276,7 +283,7 @@ where
             return None;
         }
         // Time for a worker to get through a quarter of its queue (plus per-task overhead).
-        let per_task_ns = self.ewma_ns + 2_000.0;
+        let per_task_ns = self.ewma_ns + PER_TASK_OVERHEAD_NS;
         let ns = (per_task_ns * (depth / 4) as f64).clamp(10_000.0, 1_000_000.0);
         Some(Duration::from_nanos(ns as u64))
     }
@@ -701,11 +708,7 @@ where
     // ---- dispatch
 
     fn depth(&self) -> usize {
-        if self.samples >= 4 && self.ewma_ns < PREFETCH_BELOW_NS {
-            1 + self.cfg.prefetch
-        } else {
-            1
-        }
+        pipeline_depth(self.samples, self.ewma_ns, self.cfg.prefetch)
     }
 
     fn can_take(&self, slot: &Slot, depth: usize) -> bool {
@@ -832,6 +835,17 @@ impl<T, R, E, F> Drop for Supervisor<'_, T, R, E, F> {
     }
 }
 
+/// How many tasks a worker may hold (the running one included), given how many tasks have
+/// finished so far and the moving average of their wall times.
+fn pipeline_depth(samples: u64, ewma_ns: f64, prefetch: usize) -> usize {
+    if samples >= 4 && ewma_ns < PREFETCH_BELOW_NS {
+        let ahead = (PIPELINE_NS / (ewma_ns + PER_TASK_OVERHEAD_NS)).ceil() as usize;
+        1 + ahead.min(prefetch)
+    } else {
+        1
+    }
+}
+
 fn never_started<R>(p: Pending, outcome: Outcome<R>) -> TaskResult<R> {
     TaskResult {
         index: p.index,
@@ -840,5 +854,23 @@ fn never_started<R>(p: Pending, outcome: Outcome<R>) -> TaskResult<R> {
         attempt: p.attempt - 1,
         wall: Duration::ZERO,
         peak_rss_bytes: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pipeline_depth;
+
+    #[test]
+    fn pipeline_holds_about_half_a_millisecond_of_short_tasks() {
+        // Trivial tasks: as deep as allowed.
+        assert_eq!(pipeline_depth(100, 100.0, 256), 1 + 239);
+        assert_eq!(pipeline_depth(100, 100.0, 32), 33);
+        // 100 µs tasks: a handful, not the cap.
+        assert_eq!(pipeline_depth(100, 100_000.0, 256), 1 + 5);
+        // Long tasks, too few samples, or no prefetch: one at a time.
+        assert_eq!(pipeline_depth(100, 250_000.0, 256), 1);
+        assert_eq!(pipeline_depth(3, 100.0, 256), 1);
+        assert_eq!(pipeline_depth(100, 100.0, 0), 1);
     }
 }
