@@ -100,6 +100,16 @@ fn cost_orders_heavy_models_first() {
     assert!(cost("rf") > cost("ridge"));
     assert!(cost("nusvr") > cost("ridge"));
     assert!(cost("rf(max_features='sqrt')") < cost("rf"));
+    // A depth grid must be dispatched deepest first: depth-limited trees cost less.
+    for kind in ["rf", "et", "tree"] {
+        let mut last = cost(&format!("{kind}(max_depth=2)"));
+        for d in [4, 8, 12] {
+            let c = cost(&format!("{kind}(max_depth={d})"));
+            assert!(c > last, "{kind}: depth {d}");
+            last = c;
+        }
+        assert!(cost(kind) > last, "{kind}: unlimited");
+    }
     assert!(cost("enet") > 0.0 && cost("knn") > 0.0 && cost("gbr") > 0.0);
 }
 
