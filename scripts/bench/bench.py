@@ -35,13 +35,17 @@ import treemon  # noqa: E402
 PY = sys.executable or "python3"
 ARTICLE_MODELS = ["RandomForestRegressor()", "NuSVR()", "Ridge()", "ElasticNet()"]
 PER_MODEL_MODELS = ["RandomForestRegressor()", "NuSVR()", "SVR()", "Ridge()", "ElasticNet()"]
-MEMORY_MODELS = ["KNeighborsRegressor(n_neighbors=5)", "KNeighborsRegressor(n_neighbors=10)"]
+# Manhattan k-NN reads the training rows where they lie (fitpool's p=1 path keeps only a
+# candidate list, 1.6 MB at 100k rows): a model whose own memory is small next to the data, so
+# that a copy of the data per worker would show. (Euclidean k-NN makes a centred copy of the
+# training set and a 32 MiB score block per worker: model memory, which would hide it.)
+MEMORY_MODELS = ["KNeighborsRegressor(n_neighbors=5, p=1)", "KNeighborsRegressor(n_neighbors=10, p=1)"]
 
 # name: (generator, train rows, test rows)
 DATASETS = {
     "diabetes": ("diabetes", None, None),
     "friedman20k": ("friedman", 20000, 5000),
-    "friedman100k": ("friedman", 100000, 5000),
+    "friedman100k": ("friedman", 100000, 1000),  # memory piece: 1,000 test rows keep p=1 k-NN short
     "friedman2k": ("friedman", 2000, 500),  # --quick stand-in for friedman20k
     "friedman10k": ("friedman", 10000, 1000),  # --quick stand-in for friedman100k
 }
@@ -653,7 +657,9 @@ def piece_memory(ctx):
     train, test = ctx.data("friedman100k")
     specs = ctx.a.memory_models or MEMORY_MODELS
     n_rows = sum(1 for _ in open(train))
+    n_test = sum(1 for _ in open(test))
     n_feat = open(train).readline().count(",") - 1
+    data_mib = (n_rows + n_test) * (n_feat + 1) * 8 / 2**20
     sides = [("fitpool", lambda w: fitpool_cmd(ctx, train, test, specs, w))]
     if subprocess.run([PY, "-c", "import numpy, sklearn"], capture_output=True).returncode == 0:
         sides.append(("multiprocessing.Pool (fork, data loaded once)",
@@ -670,18 +676,21 @@ def piece_memory(ctx):
                                       mib(m["max_single_rss_bytes"]),
                                       m["max_procs"], secs(m["wall_seconds"])] if meas[w] else ["n/a"] * 6))
         if meas[1] and meas[2]:
-            notes.append("%s, 2 workers ÷ 1 worker: Σ PSS %s (+%s MiB), Σ RSS %s (+%s MiB)." % (
+            notes.append("%s, 2 workers ÷ 1 worker: Σ PSS %s (+%s MiB, against %.1f MiB for a copy of the data), "
+                         "Σ RSS %s (+%s MiB)." % (
                 name.split()[0], ratio(meas[2]["peak_pss_bytes"], meas[1]["peak_pss_bytes"]),
-                mib(meas[2]["peak_pss_bytes"] - meas[1]["peak_pss_bytes"]),
+                mib(meas[2]["peak_pss_bytes"] - meas[1]["peak_pss_bytes"]), data_mib,
                 ratio(meas[2]["peak_rss_bytes"], meas[1]["peak_rss_bytes"]),
                 mib(meas[2]["peak_rss_bytes"] - meas[1]["peak_rss_bytes"])))
-    head = ("## Memory: the process tree with 1 and 2 workers (%s: %d × %d float64 = %.1f MiB of training data; "
-            "models: %s)\n\n"
+    head = ("## Memory: the process tree with 1 and 2 workers (%s: %d × %d float64 = %.1f MiB of training data, "
+            "%d test rows; %.1f MiB in all with the targets; models: %s)\n\n"
             "Σ PSS counts each shared page once; Σ USS counts only pages private to one process; Σ RSS counts a "
-            "page once per process that maps it (sampled every 20 ms). The workers read the parent's data in place, "
-            "so a second worker should add its model's scratch (fitpool's k-NN: a 32 MiB block of test × training "
-            "scores, plus centred copies), not a second copy of the data. Load average %s.\n\n"
-            % (os.path.basename(train), n_rows, n_feat, n_rows * n_feat * 8 / 2**20, ", ".join(specs), loadavg()))
+            "page once per process that maps it (sampled every 20 ms). The workers read the parent's data in place "
+            "(copy-on-write pages of one address space, never written), so a second worker should add its own "
+            "stack, heap and model scratch (a Manhattan k-NN keeps a 1.6 MB candidate list), not a second copy of "
+            "the data. Load average %s.\n\n"
+            % (os.path.basename(train), n_rows, n_feat, n_rows * n_feat * 8 / 2**20, n_test, data_mib,
+               ", ".join(specs), loadavg()))
     return (head + md_table(["runner", "workers", "peak Σ PSS MiB", "peak Σ USS (private) MiB", "peak Σ RSS MiB",
                              "largest process RSS MiB",
                              "processes", "wall s"], rows) + "\n\n" + "\n".join(notes) + "\n")
