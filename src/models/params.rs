@@ -429,8 +429,8 @@ fn svm_params(head: Vec<ParamDef>) -> Vec<ParamDef> {
         p(
             "cache_size",
             POSITIVE,
-            Value::Float(1024.0),
-            "kernel cache in MB (speed only; never changes results; scikit-learn's default is 200)",
+            Value::Float(200.0),
+            "kernel cache in MB (speed only; never changes results)",
         ),
         p(
             "max_iter",

@@ -27,8 +27,7 @@ pub enum Gamma {
     Value(f64),
 }
 
-/// Parameters shared by epsilon-SVR and nu-SVR, with scikit-learn's names and defaults
-/// (except `cache_size_mb`, 1024 rather than 200: the cache only changes speed).
+/// Parameters shared by epsilon-SVR and nu-SVR, with scikit-learn's names and defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SvmParams {
     /// Kernel function (default RBF).
@@ -43,7 +42,8 @@ pub struct SvmParams {
     pub c: f64,
     /// Stopping tolerance on the maximal violating pair (default 1e-3), > 0.
     pub tol: f64,
-    /// Size limit of the kernel-row cache in MiB (default 1024).
+    /// Size limit of the kernel-row cache in MiB (default 200, as scikit-learn; it only
+    /// changes speed: at 20,000 rows 1024 was 7 % faster alone, no faster beside a forest).
     pub cache_size_mb: f64,
     /// Use the shrinking heuristic (default true).
     pub shrinking: bool,
@@ -60,7 +60,7 @@ impl Default for SvmParams {
             coef0: 0.0,
             c: 1.0,
             tol: 1e-3,
-            cache_size_mb: 1024.0,
+            cache_size_mb: 200.0,
             shrinking: true,
             max_iter: -1,
         }
