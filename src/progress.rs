@@ -129,6 +129,8 @@ impl Progress {
             }
             Event::StatusRequested => self.print_status(),
             Event::Tick | Event::TaskFinished(_) => {}
+            // Not a change to show: no redraw.
+            Event::Waiting => return,
         }
         if self.mode == ProgressMode::Live {
             self.redraw();

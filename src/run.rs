@@ -214,12 +214,14 @@ pub fn run(
     let host = hostname();
     let mut records = done;
     let mut journal_error: Option<JournalError> = None;
+    let mut held = Held::default();
     let summary = {
         let job = |spec: ModelSpec| evaluate(data, &spec);
         let mut pool = Pool::new(settings.pool.clone(), job);
         let items: Vec<ModelSpec> = todo.iter().map(|t| t.spec.clone()).collect();
-        pool.run(items, Some(&costs), |event| {
-            if let Event::TaskFinished(result) = &event {
+        let key_of = |i: usize| todo[i].key.as_str();
+        let ran = pool.run(items, Some(&costs), |event| match &event {
+            Event::TaskFinished(result) => {
                 let task = &todo[result.index];
                 let record = record_of(
                     task,
@@ -228,18 +230,24 @@ pub fn run(
                     settings.shard.as_deref(),
                     host.as_deref(),
                 );
-                // Invariant: every outcome is in the journal, durably, before it is shown.
                 if let Some(j) = journal.as_mut() {
-                    if let Err(e) = j.write(&Line::Task(record.clone())) {
-                        journal_error.get_or_insert(e);
+                    match j.write_unsynced(&Line::Task(record.clone())) {
+                        Ok(()) => held.unsynced = true,
+                        Err(e) => {
+                            journal_error.get_or_insert(e);
+                        }
                     }
                 }
-                progress.finished(&record);
-                records.push(record);
-            } else {
-                progress.event(&event, |i| todo[i].key.as_str());
+                records.push(record.clone());
+                held.shown.push(Shown::Finished(Box::new(record)));
             }
-        })?
+            // The pool is about to wait: make this wake-up's lines durable, then show them.
+            Event::Waiting => held.release(&mut journal, &mut journal_error, progress, key_of),
+            other => held.shown.extend(other.detach().map(Shown::Event)),
+        });
+        // Whatever ended the run, what finished is journaled and shown.
+        held.release(&mut journal, &mut journal_error, progress, key_of);
+        ran?
     };
     progress.done();
     let finished: HashSet<&str> = records
@@ -260,6 +268,43 @@ pub fn run(
         resumed,
         journal_error,
     })
+}
+
+/// What the run shows, held back until the journal lines of the same wake-up of the pool
+/// are durable (invariant: an outcome is in the journal before it is shown), in the order it
+/// happened. One `fsync` per wake-up instead of one per task.
+#[derive(Default)]
+struct Held {
+    shown: Vec<Shown>,
+    /// Journal lines written since the last sync.
+    unsynced: bool,
+}
+
+enum Shown {
+    Finished(Box<TaskRecord>),
+    Event(Event<'static, TaskOutput>),
+}
+
+impl Held {
+    fn release<'k>(
+        &mut self,
+        journal: &mut Option<Journal>,
+        journal_error: &mut Option<JournalError>,
+        progress: &mut Progress,
+        key_of: impl Fn(usize) -> &'k str + Copy,
+    ) {
+        if std::mem::take(&mut self.unsynced) {
+            if let Some(Err(e)) = journal.as_mut().map(Journal::sync) {
+                journal_error.get_or_insert(e);
+            }
+        }
+        for s in self.shown.drain(..) {
+            match s {
+                Shown::Finished(r) => progress.finished(&r),
+                Shown::Event(e) => progress.event(&e, key_of),
+            }
+        }
+    }
 }
 
 fn record_of(

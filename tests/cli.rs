@@ -492,3 +492,59 @@ fn pool_settings_that_could_never_finish_are_usage_errors() {
         );
     }
 }
+
+#[test]
+fn every_result_shown_is_in_the_journal_even_after_sigkill() {
+    // Invariant 4: an outcome is durable in the journal before it is shown. The journal is
+    // synced once per wake-up of the pool, not per task; kill -9 right after some results
+    // were shown and check none of them is missing.
+    let dir = tmp("shown-journaled");
+    let journal = dir.join("j.jsonl");
+    let mut args: Vec<String> = ["run", "--workers", "2", "--progress", "plain"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(["--journal".into(), journal.to_str().unwrap().into()]);
+    for seed in 0..200 {
+        args.push("-m".into());
+        args.push(format!(
+            "RandomForestRegressor(n_estimators=200, random_state={seed})"
+        ));
+    }
+    let mut child = bin()
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut shown = Vec::new();
+    let mut line = String::new();
+    while shown.len() < 20 {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "fitpool ended early"
+        );
+        if let Some(rest) = line.split("] ").nth(1).filter(|_| line.contains(" RMSE ")) {
+            shown.push(rest.split(" RMSE ").next().unwrap().to_string());
+        }
+    }
+    unsafe_kill(child.id() as i32, 9);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), None, "killed before it finished");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    let keys: Vec<String> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["type"] == "task")
+        .map(|v| v["key"].as_str().unwrap().to_string())
+        .collect();
+    for key in &shown {
+        assert!(
+            keys.contains(key),
+            "{key} was shown but is not in the journal"
+        );
+    }
+    assert!(keys.len() < 200, "the run was not cut short");
+}

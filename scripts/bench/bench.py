@@ -282,7 +282,7 @@ def parse_rmse_lines(text):
 
 
 def fitpool_grid(ctx, stem, train, test, specs, workers):
-    """Runs fitpool (JSON, no journal: the journal fsyncs every task) and returns
+    """Runs fitpool (JSON, no journal: its fsyncs would time the disk) and returns
     (process wall, makespan, {index: record}) or None. Makespan: the last task's `finished_at`
     minus the moment fitpool was launched, so it includes start-up and loading the data."""
     wall, rc, text = run_timed(ctx, stem, fitpool_cmd(ctx, train, test, specs, workers))

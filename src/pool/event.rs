@@ -136,4 +136,46 @@ pub enum Event<'a, R> {
     Interrupted(Signal),
     /// The parent received SIGUSR1.
     StatusRequested,
+    /// The supervisor is about to wait for its workers: what was reported since the last
+    /// `Waiting` came from one wake-up. A point to flush output gathered meanwhile (a
+    /// journal, say) with one `fsync` instead of one per task.
+    Waiting,
+}
+
+impl<R> Event<'_, R> {
+    /// This event without its borrow, to keep past the callback; `None` for
+    /// [`Event::TaskFinished`], the one variant that borrows.
+    pub fn detach(&self) -> Option<Event<'static, R>> {
+        Some(match *self {
+            Event::WorkerStarted { slot, pid } => Event::WorkerStarted { slot, pid },
+            Event::TaskStarted {
+                index,
+                slot,
+                pid,
+                attempt,
+            } => Event::TaskStarted {
+                index,
+                slot,
+                pid,
+                attempt,
+            },
+            Event::TaskRetry {
+                index,
+                pid,
+                exit,
+                attempt,
+            } => Event::TaskRetry {
+                index,
+                pid,
+                exit,
+                attempt,
+            },
+            Event::TaskFinished(_) => return None,
+            Event::WorkerExited { slot, pid, exit } => Event::WorkerExited { slot, pid, exit },
+            Event::Tick => Event::Tick,
+            Event::Interrupted(sig) => Event::Interrupted(sig),
+            Event::StatusRequested => Event::StatusRequested,
+            Event::Waiting => Event::Waiting,
+        })
+    }
 }

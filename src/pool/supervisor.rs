@@ -231,6 +231,7 @@ where
         if let Some(b) = batch {
             timeout = Some(timeout.map_or(b, |t| t.min(b)));
         }
+        emit(Event::Waiting);
         match sys::poll(&mut self.pollfds, timeout) {
             Ok(_) | Err(Errno::EINTR) => {}
             Err(e) => return Err(PoolError::Poll(e)),

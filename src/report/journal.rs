@@ -1,5 +1,6 @@
-//! The journal: JSON lines, appended and flushed one per finished task, read back by
-//! `--resume` and `fitpool merge`.
+//! The journal: JSON lines, one per finished task, each written whole as the task finishes
+//! and made durable (`fsync`) before the task is shown (the main job syncs once per wake-up
+//! of the pool, not once per line); read back by `--resume` and `fitpool merge`.
 
 use super::record::{Line, PlanRecord, TaskRecord};
 use std::fs::{File, OpenOptions};
@@ -69,16 +70,30 @@ impl Journal {
     /// Writes one line and makes it durable before returning: a run killed right after
     /// loses nothing that was written.
     pub fn write(&mut self, line: &Line) -> Result<(), JournalError> {
+        self.write_unsynced(line)?;
+        self.sync()
+    }
+
+    /// Writes one line whole (one `write` of an append-only file), durable only after the
+    /// next [`Journal::sync`]: a batch of lines then costs one `fsync`.
+    pub fn write_unsynced(&mut self, line: &Line) -> Result<(), JournalError> {
         let mut text = serde_json::to_string(line).expect("journal lines always serialize");
         text.push('\n');
-        let res = self
-            .file
+        self.file
             .write_all(text.as_bytes())
-            .and_then(|()| self.file.sync_data());
-        res.map_err(|source| JournalError::Write {
+            .map_err(|source| self.error(source))
+    }
+
+    /// Makes every line written so far durable.
+    pub fn sync(&mut self) -> Result<(), JournalError> {
+        self.file.sync_data().map_err(|source| self.error(source))
+    }
+
+    fn error(&self, source: std::io::Error) -> JournalError {
+        JournalError::Write {
             path: self.path.clone(),
             source,
-        })
+        }
     }
 }
 
@@ -173,6 +188,21 @@ mod tests {
         assert_eq!(c.tasks.len(), 2);
         assert_eq!(c.tasks[1].status, Status::Crashed);
         assert!(c.torn_tail);
+    }
+
+    #[test]
+    fn lines_written_unsynced_read_back_in_order() {
+        let path = temp("batch");
+        let mut j = Journal::append(&path).unwrap();
+        for (i, key) in ["A", "B", "C"].into_iter().enumerate() {
+            j.write_unsynced(&Line::Task(sample(i, key, Status::Ok, Some(1.0))))
+                .unwrap();
+        }
+        j.sync().unwrap();
+        let c = read_journal(&path, false).unwrap();
+        let keys: Vec<&str> = c.tasks.iter().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["A", "B", "C"]);
+        assert!(!c.torn_tail);
     }
 
     #[test]

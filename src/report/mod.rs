@@ -1,4 +1,4 @@
-//! Results as records: the journal (JSON lines, one per finished task, flushed), the ranked
+//! Results as records: the journal (JSON lines, one per finished task, durable), the ranked
 //! table and its exporters (table, JSON, CSV), and merging of shard journals.
 //!
 //! This layer knows nothing of processes or models: it sees [`TaskRecord`]s.
