@@ -42,9 +42,8 @@ pub struct SvmParams {
     pub c: f64,
     /// Stopping tolerance on the maximal violating pair (default 1e-3), > 0.
     pub tol: f64,
-    /// Size limit of the kernel-row cache in MiB (default 200, as scikit-learn). Speed only:
-    /// at 20,000 rows, 1024 makes NuSVR 7 % and SVR 16 % faster alone, at 1 GiB peak
-    /// instead of 214 MiB per worker.
+    /// Size limit of the kernel-row cache in MiB (default 200, as scikit-learn; rows are
+    /// kept as `f32`, as libsvm keeps them). Speed only: at 20,000 rows 1024 is no faster.
     pub cache_size_mb: f64,
     /// Use the shrinking heuristic (default true).
     pub shrinking: bool,

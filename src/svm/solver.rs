@@ -96,6 +96,8 @@ struct Solver<'a> {
     data: &'a Samples,
     kf: KernelFn,
     cache: RowCache,
+    /// A kernel row in `f64`, as computed, before it is stored in the cache as `f32`.
+    row_f64: Vec<f64>,
     n: usize,
     target: &'a [f64],
     e: f64,
@@ -190,9 +192,13 @@ impl Solver<'_> {
 
     /// Kernel row of sample `s` (cache slot).
     fn row_slot(&mut self, s: usize) -> usize {
-        let (data, kf) = (self.data, self.kf);
-        self.cache
-            .get(s, |out| kernel_row(&kf, data.row(s), data.sq[s], data, out))
+        let (data, kf, row) = (self.data, self.kf, &mut self.row_f64);
+        self.cache.get(s, |out| {
+            kernel_row(&kf, data.row(s), data.sq[s], data, row);
+            for (o, &v) in out.iter_mut().zip(row.iter()) {
+                *o = v as f32;
+            }
+        })
     }
 
     /// Pass 1: maximal `-yG` over I_up (last variable wins ties, as libsvm's `>=`): a
@@ -373,8 +379,8 @@ impl Solver<'_> {
             ctx.qd[s],
             ctx.low_p[s],
             ctx.low_n[s],
-            kp[s],
-            kn[s],
+            f64::from(kp[s]),
+            f64::from(kn[s]),
             e,
             p1.gmax,
             qdi,
@@ -483,7 +489,7 @@ impl Solver<'_> {
         let slot_j = self.row_slot(j.s);
         debug_assert!(i.s == j.s || slot_i != slot_j);
         let c = self.c;
-        let kij = self.cache.row(slot_i)[j.s];
+        let kij = f64::from(self.cache.row(slot_i)[j.s]);
         let qij = i.y() * j.y() * kij;
         let (gi, gj) = (self.grad(i), self.grad(j));
         let (old_ai, old_aj) = (self.alpha(i), self.alpha(j));
@@ -685,8 +691,8 @@ struct Pass2<'a> {
     qd: &'a [f64],
     low_p: &'a [f64],
     low_n: &'a [f64],
-    kp: &'a [f64],
-    kn: &'a [f64],
+    kp: &'a [f32],
+    kn: &'a [f32],
     e: f64,
     gmax: [f64; 2],
     qdi: [f64; 2],
@@ -704,8 +710,8 @@ impl Pass2<'_> {
             self.qd[s],
             self.low_p[s],
             self.low_n[s],
-            self.kp[s],
-            self.kn[s],
+            f64::from(self.kp[s]),
+            f64::from(self.kn[s]),
         )
     }
 
@@ -775,11 +781,17 @@ impl Pass2<'_> {
                     let qc: &[f64; LANES] = self.qd[w.clone()].try_into().unwrap();
                     let lpc: &[f64; LANES] = self.low_p[w.clone()].try_into().unwrap();
                     let lnc: &[f64; LANES] = self.low_n[w.clone()].try_into().unwrap();
-                    let kpc: &[f64; LANES] = self.kp[w.clone()].try_into().unwrap();
-                    let knc: &[f64; LANES] = self.kn[w].try_into().unwrap();
+                    let kpc: &[f32; LANES] = self.kp[w.clone()].try_into().unwrap();
+                    let knc: &[f32; LANES] = self.kn[w].try_into().unwrap();
                     for k in 0..LANES {
-                        let (ygp, ygn, o) =
-                            self.step_values::<NU>(rc[k], qc[k], lpc[k], lnc[k], kpc[k], knc[k]);
+                        let (ygp, ygn, o) = self.step_values::<NU>(
+                            rc[k],
+                            qc[k],
+                            lpc[k],
+                            lnc[k],
+                            f64::from(kpc[k]),
+                            f64::from(knc[k]),
+                        );
                         m2p[k] = if ygp > m2p[k] { ygp } else { m2p[k] };
                         m2n[k] = if ygn > m2n[k] { ygn } else { m2n[k] };
                         best[k] = if o < best[k] { o } else { best[k] };
@@ -861,9 +873,9 @@ fn scan_pass1<const GATHER: bool>(
 fn axpy2_max(
     r: &mut [f64],
     a: f64,
-    x: &[f64],
+    x: &[f32],
     b: f64,
-    y: &[f64],
+    y: &[f32],
     up_p: &[f64],
     up_n: &[f64],
     e: f64,
@@ -879,12 +891,12 @@ fn axpy2_max(
         for base in (blk * BLOCK..(blk + 1) * BLOCK).step_by(LANES) {
             let w = base..base + LANES;
             let rc: &mut [f64; LANES] = (&mut r[w.clone()]).try_into().unwrap();
-            let xc: &[f64; LANES] = x[w.clone()].try_into().unwrap();
-            let yc: &[f64; LANES] = y[w.clone()].try_into().unwrap();
+            let xc: &[f32; LANES] = x[w.clone()].try_into().unwrap();
+            let yc: &[f32; LANES] = y[w.clone()].try_into().unwrap();
             let upc: &[f64; LANES] = up_p[w.clone()].try_into().unwrap();
             let unc: &[f64; LANES] = up_n[w].try_into().unwrap();
             for k in 0..LANES {
-                let rv = rc[k] + (a * xc[k] + b * yc[k]);
+                let rv = rc[k] + (a * f64::from(xc[k]) + b * f64::from(yc[k]));
                 rc[k] = rv;
                 let vp = -(rv + e) + upc[k];
                 let vn = (e - rv) + unc[k];
@@ -898,7 +910,7 @@ fn axpy2_max(
     if full * BLOCK < n {
         let (mut gp, mut gn) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
         for s in full * BLOCK..n {
-            r[s] += a * x[s] + b * y[s];
+            r[s] += a * f64::from(x[s]) + b * f64::from(y[s]);
             gp = gp.max(-(r[s] + e) + up_p[s]);
             gn = gn.max((e - r[s]) + up_n[s]);
         }
@@ -934,6 +946,7 @@ pub fn solve(
         data,
         kf,
         cache: RowCache::new(n, opt.cache_mb),
+        row_f64: vec![0.0; n],
         n,
         target,
         e,
@@ -963,7 +976,7 @@ pub fn solve(
             let slot = s.row_slot(t);
             let row = s.cache.row(slot);
             for (rv, &k) in s.r.iter_mut().zip(row) {
-                *rv += beta * k;
+                *rv += beta * f64::from(k);
             }
         }
     }
