@@ -18,4 +18,7 @@ else
   export FITPOOL_SLURM=1
 fi
 
+# nextest does not run doc tests: the examples in the API docs run here, first, so that
+# nextest's summary is the last word.
+cargo test --release --doc --quiet
 cargo nextest run --release --no-fail-fast "$@"
