@@ -505,10 +505,12 @@ fn every_result_shown_is_in_the_journal_even_after_sigkill() {
         .map(|s| s.to_string())
         .collect();
     args.extend(["--journal".into(), journal.to_str().unwrap().into()]);
-    for seed in 0..200 {
+    // 400 tasks of ~30 ms: their progress lines (~80 KB) outgrow the stderr pipe, so fitpool
+    // cannot finish the lineup before the kill however slowly this test reads.
+    for seed in 0..400 {
         args.push("-m".into());
         args.push(format!(
-            "RandomForestRegressor(n_estimators=200, random_state={seed})"
+            "RandomForestRegressor(n_estimators=300, random_state={seed})"
         ));
     }
     let mut child = bin()
@@ -546,5 +548,5 @@ fn every_result_shown_is_in_the_journal_even_after_sigkill() {
             "{key} was shown but is not in the journal"
         );
     }
-    assert!(keys.len() < 200, "the run was not cut short");
+    assert!(keys.len() < 400, "the run was not cut short");
 }
