@@ -204,10 +204,6 @@ impl ModelSpec {
             kind,
             message: e.to_string(),
         };
-        let predict_err = move |e: smartcore::error::Failed| ModelError::Predict {
-            kind,
-            message: e.to_string(),
-        };
         let x = || dense(x_train);
         let y = || y_train.to_vec();
         let predict: Predictor<'a> = match self {
@@ -222,12 +218,7 @@ impl ModelSpec {
                     seed: p.random_state.unwrap_or(DEFAULT_SEED),
                 };
                 let model = RandomForestRegressor::fit(&x(), &y(), params).map_err(fit_err)?;
-                Box::new(move |t| {
-                    model
-                        .predict(&dense(t))
-                        .map(Array1::from)
-                        .map_err(predict_err)
-                })
+                smartcore_predictor(kind, move |t| model.predict(t))
             }
             ModelSpec::ExtraTrees(p) => {
                 let params = ExtraTreesRegressorParameters {
@@ -240,12 +231,7 @@ impl ModelSpec {
                     seed: p.random_state.unwrap_or(DEFAULT_SEED),
                 };
                 let model = ExtraTreesRegressor::fit(&x(), &y(), params).map_err(fit_err)?;
-                Box::new(move |t| {
-                    model
-                        .predict(&dense(t))
-                        .map(Array1::from)
-                        .map_err(predict_err)
-                })
+                smartcore_predictor(kind, move |t| model.predict(t))
             }
             ModelSpec::DecisionTree(p) => {
                 let params = DecisionTreeRegressorParameters {
@@ -255,12 +241,7 @@ impl ModelSpec {
                     seed: Some(p.random_state.unwrap_or(DEFAULT_SEED)),
                 };
                 let model = DecisionTreeRegressor::fit(&x(), &y(), params).map_err(fit_err)?;
-                Box::new(move |t| {
-                    model
-                        .predict(&dense(t))
-                        .map(Array1::from)
-                        .map_err(predict_err)
-                })
+                smartcore_predictor(kind, move |t| model.predict(t))
             }
             ModelSpec::GradientBoosting(p) => {
                 // scikit-learn's squared-error boosting is XGBoost's exact greedy algorithm with
@@ -280,12 +261,7 @@ impl ModelSpec {
                     objective: Objective::MeanSquaredError,
                 };
                 let model = XGRegressor::fit(&x(), &y(), params).map_err(fit_err)?;
-                Box::new(move |t| {
-                    model
-                        .predict(&dense(t))
-                        .map(Array1::from)
-                        .map_err(predict_err)
-                })
+                smartcore_predictor(kind, move |t| model.predict(t))
             }
             ModelSpec::NuSvr { svm, .. } | ModelSpec::Svr { svm, .. } => {
                 fit_svm(self, svm, x_train, y_train)?
@@ -401,6 +377,22 @@ impl std::fmt::Debug for FittedModel<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "FittedModel({})", self.kind)
     }
+}
+
+/// A fitted smartcore model's `predict` as a [`Predictor`]: our test matrix in, smartcore's
+/// errors as [`ModelError::Predict`].
+fn smartcore_predictor<'a>(
+    kind: &'static str,
+    predict: impl Fn(&DenseMatrix<f64>) -> Result<Vec<f64>, smartcore::error::Failed> + 'a,
+) -> Predictor<'a> {
+    Box::new(move |t| {
+        predict(&dense(t))
+            .map(Array1::from)
+            .map_err(|e| ModelError::Predict {
+                kind,
+                message: e.to_string(),
+            })
+    })
 }
 
 fn linear_predictor<'a>(model: linear::LinearFit) -> Predictor<'a> {
