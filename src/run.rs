@@ -238,15 +238,17 @@ pub fn run(
                         }
                     }
                 }
-                records.push(record.clone());
-                held.shown.push(Shown::Finished(Box::new(record)));
+                held.shown.push(Shown::Finished(records.len()));
+                records.push(record);
             }
             // The pool is about to wait: make this wake-up's lines durable, then show them.
-            Event::Waiting => held.release(&mut journal, &mut journal_error, progress, key_of),
+            Event::Waiting => {
+                held.release(&mut journal, &mut journal_error, progress, &records, key_of)
+            }
             other => held.shown.extend(other.detach().map(Shown::Event)),
         });
         // Whatever ended the run, what finished is journaled and shown.
-        held.release(&mut journal, &mut journal_error, progress, key_of);
+        held.release(&mut journal, &mut journal_error, progress, &records, key_of);
         ran?
     };
     progress.done();
@@ -281,7 +283,8 @@ struct Held {
 }
 
 enum Shown {
-    Finished(Box<TaskRecord>),
+    /// A finished task: its position in the run's records.
+    Finished(usize),
     Event(Event<'static, TaskOutput>),
 }
 
@@ -291,6 +294,7 @@ impl Held {
         journal: &mut Option<Journal>,
         journal_error: &mut Option<JournalError>,
         progress: &mut Progress,
+        records: &[TaskRecord],
         key_of: impl Fn(usize) -> &'k str + Copy,
     ) {
         if std::mem::take(&mut self.unsynced) {
@@ -300,7 +304,7 @@ impl Held {
         }
         for s in self.shown.drain(..) {
             match s {
-                Shown::Finished(r) => progress.finished(&r),
+                Shown::Finished(i) => progress.finished(&records[i]),
                 Shown::Event(e) => progress.event(&e, key_of),
             }
         }
