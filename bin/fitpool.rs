@@ -325,6 +325,7 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
     let settings = RunSettings {
         pool: PoolConfig {
             workers: args.workers,
+            cpu_cap: slurm::cpus_per_task(&|k| std::env::var(k).ok()),
             task_timeout: args.timeout,
             retries: args.retries,
             max_tasks_per_worker: args.max_tasks_per_worker,

@@ -1,11 +1,12 @@
 //! The default number of workers: the CPUs this process may run on (`sched_getaffinity`),
 //! capped by the cgroup v2 CPU quota (`cpu.max` of this process's cgroup and its ancestors)
-//! and by `SLURM_CPUS_PER_TASK`. The parsing pieces are pure functions.
+//! and by a cap the caller passes (a batch scheduler's CPUs per task: the pool knows no
+//! scheduler). The parsing pieces are pure functions.
 
 use std::path::{Path, PathBuf};
 
-/// Default worker count for this process, at least 1.
-pub fn default_workers() -> usize {
+/// Default worker count for this process, at least 1: the usable CPUs, at most `cap`.
+pub fn default_workers(cap: Option<usize>) -> usize {
     let affinity = affinity_cpus().unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -15,21 +16,21 @@ pub fn default_workers() -> usize {
         .ok()
         .and_then(|c| cgroup_v2_path(&c).map(str::to_owned))
         .and_then(|p| cgroup_quota(Path::new("/sys/fs/cgroup"), &p));
-    let slurm = std::env::var("SLURM_CPUS_PER_TASK")
-        .ok()
-        .and_then(|v| parse_slurm_cpus(&v));
-    combine(affinity, quota, slurm)
+    combine(affinity, quota, cap)
 }
 
 /// Workers for a run of `tasks` tasks: `configured` (or the default), never more than the
 /// tasks, at least 1.
-pub fn workers_for(configured: Option<usize>, tasks: usize) -> usize {
-    configured.unwrap_or_else(default_workers).min(tasks).max(1)
+pub fn workers_for(configured: Option<usize>, cap: Option<usize>, tasks: usize) -> usize {
+    configured
+        .unwrap_or_else(|| default_workers(cap))
+        .min(tasks)
+        .max(1)
 }
 
 /// The smallest of the known limits, at least 1.
-pub fn combine(affinity: usize, cgroup_quota: Option<usize>, slurm: Option<usize>) -> usize {
-    [Some(affinity), cgroup_quota, slurm]
+pub fn combine(affinity: usize, cgroup_quota: Option<usize>, cap: Option<usize>) -> usize {
+    [Some(affinity), cgroup_quota, cap]
         .into_iter()
         .flatten()
         .min()
@@ -68,11 +69,6 @@ pub fn parse_cpu_max(content: &str) -> Option<usize> {
         return None;
     }
     Some(quota.div_ceil(period).max(1) as usize)
-}
-
-/// `SLURM_CPUS_PER_TASK` as a positive count.
-pub fn parse_slurm_cpus(value: &str) -> Option<usize> {
-    value.trim().parse::<usize>().ok().filter(|&n| n > 0)
 }
 
 /// The tightest `cpu.max` from the cgroup at `path` (under the cgroup2 mount `root`) up to
@@ -119,14 +115,6 @@ mod tests {
         let hybrid = "12:cpu,cpuacct:/x\n0::/y\n";
         assert_eq!(cgroup_v2_path(hybrid), Some("/y"));
         assert_eq!(cgroup_v2_path("4:memory:/x\n"), None);
-    }
-
-    #[test]
-    fn slurm_parsing() {
-        assert_eq!(parse_slurm_cpus("4"), Some(4));
-        assert_eq!(parse_slurm_cpus(" 8\n"), Some(8));
-        assert_eq!(parse_slurm_cpus("0"), None);
-        assert_eq!(parse_slurm_cpus("four"), None);
     }
 
     #[test]

@@ -28,6 +28,7 @@
 //! code), [`cpus`] (default worker count).
 
 mod api;
+mod config;
 pub mod cpus;
 mod event;
 pub mod exit;
@@ -38,7 +39,8 @@ mod sys;
 pub mod wire;
 mod worker;
 
-pub use api::{ImapUnordered, Pool, PoolConfig, PoolError, RunSummary};
+pub use api::{ImapUnordered, Pool};
+pub use config::{PoolConfig, PoolError, RunSummary};
 pub use event::{CancelReason, Event, Outcome, TaskResult};
 pub use exit::WorkerExit;
 pub use nix::sys::signal::Signal;

@@ -9,7 +9,7 @@ use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::sys::signal::{SigAction, Signal};
 
-use super::api::PoolError;
+use super::config::PoolError;
 use super::sys;
 
 static RUN_ACTIVE: AtomicBool = AtomicBool::new(false);

@@ -15,7 +15,7 @@ use nix::unistd::{ForkResult, Pid};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::api::{PoolConfig, PoolError};
+use super::config::{PoolConfig, PoolError};
 use super::exit::WorkerExit;
 use super::sys;
 use super::wire::FrameBuf;

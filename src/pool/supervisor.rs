@@ -15,7 +15,7 @@ use nix::sys::wait::{waitpid, WaitPidFlag};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::api::{PoolConfig, PoolError, RunSummary};
+use super::config::{PoolConfig, PoolError, RunSummary};
 use super::cpus;
 use super::event::{CancelReason, Event, Outcome, TaskResult};
 use super::exit::{WorkerExit, EXIT_OUT_OF_MEMORY};
@@ -136,7 +136,7 @@ where
             next_sweep: now + REAP_INTERVAL,
             ewma_ns: 0.0,
             samples: 0,
-            target: cpus::workers_for(cfg.workers, n),
+            target: cpus::workers_for(cfg.workers, cfg.cpu_cap, n),
             sigchld: true,
             complete: false,
             pollfds: Vec::new(),

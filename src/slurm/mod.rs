@@ -9,4 +9,4 @@ mod shard;
 pub use assign::assign;
 pub use error::SlurmError;
 pub use sbatch::{sbatch_scripts, shell_quote, submit, write_scripts, SbatchOptions, SubmitInfo};
-pub use shard::{detect_shard, expand_journal_name, job_id, Shard, ShardSource};
+pub use shard::{cpus_per_task, detect_shard, expand_journal_name, job_id, Shard, ShardSource};

@@ -241,8 +241,27 @@ pub fn expand_journal_name(template: &str, shard: Option<&Shard>, job: Option<&s
     template.replace("{shard}", &shard).replace("{job}", job)
 }
 
+/// `SLURM_CPUS_PER_TASK` as a positive count: the CPUs SLURM gave this task, a cap on the
+/// pool's default worker count.
+pub fn cpus_per_task(env: &dyn Fn(&str) -> Option<String>) -> Option<usize> {
+    parse_cpus(&env("SLURM_CPUS_PER_TASK")?)
+}
+
+fn parse_cpus(value: &str) -> Option<usize> {
+    value.trim().parse::<usize>().ok().filter(|&n| n > 0)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cpus_per_task_parsing() {
+        use super::parse_cpus;
+        assert_eq!(parse_cpus("4"), Some(4));
+        assert_eq!(parse_cpus(" 8\n"), Some(8));
+        assert_eq!(parse_cpus("0"), None);
+        assert_eq!(parse_cpus("four"), None);
+    }
+
     use super::*;
     use std::collections::HashMap;
 
