@@ -128,10 +128,13 @@ mod tests {
 
     #[test]
     fn workers_never_exceed_tasks() {
-        assert_eq!(workers_for(Some(8), 3), 3);
-        assert_eq!(workers_for(Some(2), 100), 2);
-        assert_eq!(workers_for(Some(4), 0), 1);
-        assert!(workers_for(None, 1000) >= 1);
+        assert_eq!(workers_for(Some(8), None, 3), 3);
+        assert_eq!(workers_for(Some(2), None, 100), 2);
+        assert_eq!(workers_for(Some(4), None, 0), 1);
+        assert!(workers_for(None, None, 1000) >= 1);
+        // the caller's cap (SLURM's CPUs per task) bounds the default, not an explicit count
+        assert_eq!(workers_for(None, Some(1), 1000), 1);
+        assert_eq!(workers_for(Some(3), Some(1), 1000), 3);
     }
 
     #[test]
@@ -150,7 +153,7 @@ mod tests {
 
     #[test]
     fn default_is_positive_and_within_affinity() {
-        let d = default_workers();
+        let d = default_workers(None);
         assert!(d >= 1);
         if let Some(a) = affinity_cpus() {
             assert!(d <= a);

@@ -1,0 +1,175 @@
+//! [`DataError`]: everything that can be wrong with the input data.
+
+use super::ColumnRef;
+use std::io;
+
+/// Everything that can be wrong with the input data. Every variant is an input error (exit
+/// code 2 in the CLI); messages are lowercase and start with `path:line:column` where a
+/// position applies (1-based line counting the header, 1-based field number).
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// The file cannot be opened or read.
+    #[error("cannot read {path}: {}", lowercase_first(source))]
+    Io {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    /// The CSV reader failed in the middle of the file.
+    #[error("{path}:{line}: malformed csv: {source}")]
+    Csv {
+        path: String,
+        line: u64,
+        #[source]
+        source: csv::Error,
+    },
+    /// No data rows at all, or only a header.
+    #[error("{path}: no data rows ({detail})")]
+    Empty { path: String, detail: &'static str },
+    /// A record with a different number of fields from the first one.
+    #[error("{path}:{line}: expected {expected} fields (as on line {first_line}), found {found}")]
+    Ragged {
+        path: String,
+        line: u64,
+        first_line: u64,
+        expected: usize,
+        found: usize,
+    },
+    /// A cell that is not a number.
+    #[error("{path}:{line}:{column}: expected a number in column {name:?}, found {text:?}")]
+    NotANumber {
+        path: String,
+        line: u64,
+        column: usize,
+        name: String,
+        text: String,
+    },
+    /// An empty cell.
+    #[error("{path}:{line}:{column}: empty cell in column {name:?}, expected a number")]
+    EmptyCell {
+        path: String,
+        line: u64,
+        column: usize,
+        name: String,
+    },
+    /// NaN or an infinity (including a literal that overflows, such as `1e999`).
+    #[error(
+        "{path}:{line}:{column}: non-finite value {text:?} in column {name:?}, \
+         expected a finite number"
+    )]
+    NonFinite {
+        path: String,
+        line: u64,
+        column: usize,
+        name: String,
+        text: String,
+    },
+    /// A target or id column that does not exist.
+    #[error("{path}: {role} column {reference} does not exist: {detail}")]
+    NoSuchColumn {
+        path: String,
+        role: &'static str,
+        reference: ColumnRef,
+        n_columns: usize,
+        detail: String,
+    },
+    /// A column name that appears more than once in the header.
+    #[error(
+        "{path}: {role} column {name:?} is ambiguous: the header has it in columns {}",
+        join_numbers(columns)
+    )]
+    AmbiguousColumn {
+        path: String,
+        role: &'static str,
+        name: String,
+        /// 1-based.
+        columns: Vec<usize>,
+    },
+    /// The target is also listed as an id column.
+    #[error("{path}: column {column} ({name:?}) is both the target and an id column")]
+    TargetIsId {
+        path: String,
+        /// 1-based.
+        column: usize,
+        name: String,
+    },
+    /// Nothing left after dropping the target and the id columns.
+    #[error("{path}: no feature columns left: {detail}")]
+    NoFeatures {
+        path: String,
+        n_columns: usize,
+        detail: String,
+    },
+    /// The test file's columns differ from the training file's.
+    #[error("{test}:{line}: columns differ from {train}: {detail}")]
+    ColumnMismatch {
+        train: String,
+        test: String,
+        line: u64,
+        detail: String,
+    },
+    /// Not enough rows to train, or a split that leaves one side empty.
+    #[error("{}too few rows: {detail}", path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default())]
+    TooFewRows {
+        /// The file, when the rows came from one.
+        path: Option<String>,
+        detail: String,
+    },
+    /// A delimiter that cannot separate fields.
+    #[error("invalid delimiter {delimiter:?}: expected one ascii character other than a quote or a line end")]
+    InvalidDelimiter { delimiter: char },
+    /// A test size that is neither a fraction in (0, 1) nor a whole count >= 1.
+    #[error(
+        "invalid test size {value}: expected a fraction in (0, 1) or a whole number of rows >= 1"
+    )]
+    InvalidTestSize { value: f64 },
+}
+
+impl DataError {
+    /// True for every error that comes from the user's input (files, options): the CLI maps
+    /// these to exit code 2. Currently every variant is one.
+    pub fn is_input_error(&self) -> bool {
+        true
+    }
+
+    /// The 1-based line the error points at, where there is one.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            DataError::Csv { line, .. }
+            | DataError::Ragged { line, .. }
+            | DataError::NotANumber { line, .. }
+            | DataError::EmptyCell { line, .. }
+            | DataError::NonFinite { line, .. }
+            | DataError::ColumnMismatch { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// The 1-based column (field number) the error points at, where there is one.
+    pub fn column(&self) -> Option<usize> {
+        match self {
+            DataError::NotANumber { column, .. }
+            | DataError::EmptyCell { column, .. }
+            | DataError::NonFinite { column, .. }
+            | DataError::TargetIsId { column, .. } => Some(*column),
+            _ => None,
+        }
+    }
+}
+
+/// An OS error's text with a lowercase first letter ("no such file or directory (os error 2)").
+pub(super) fn lowercase_first(e: &io::Error) -> String {
+    let text = e.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+pub(super) fn join_numbers(v: &[usize]) -> String {
+    v.iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
