@@ -2,28 +2,19 @@
 //! is in the library.
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use fitpool::data::{self, ColumnRef, HeaderMode, LoadOptions};
+use fitpool::exit_code as exit;
 use fitpool::models::{self, ModelSpec};
+use fitpool::plan::Plan;
 use fitpool::pool::PoolConfig;
-use fitpool::progress::{Progress, ProgressMode};
+use fitpool::progress::{Progress, ProgressChoice, ProgressMode};
 use fitpool::report::{self, read_journal, Format};
 use fitpool::run::{self, RunSettings};
 use fitpool::slurm::{self, SbatchOptions, Shard};
 use fitpool::{spec, units};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Exit codes (documented in the README).
-mod exit {
-    pub const OK: u8 = 0;
-    /// Some task failed, crashed or timed out (all others are reported).
-    pub const TASK_FAILED: u8 = 1;
-    /// Usage or input error.
-    pub const USAGE: u8 = 2;
-    pub const SIGINT: u8 = 130;
-    pub const SIGTERM: u8 = 143;
-}
 
 /// Fit many regression models at once, one forked worker process per model, ranked by test RMSE.
 #[derive(Parser)]
@@ -81,8 +72,8 @@ struct RunArgs {
     #[arg(long, value_parser = units::parse_size, value_name = "SIZE")]
     mem_limit: Option<u64>,
     /// Output format of the ranked results on stdout.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
     /// Append every finished task to this JSON-lines file, durably. May contain {shard} and {job}.
     #[arg(long, value_name = "FILE")]
     journal: Option<String>,
@@ -95,8 +86,8 @@ struct RunArgs {
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
     /// Progress on stderr: a live view on a terminal, plain lines otherwise.
-    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
-    progress: ProgressArg,
+    #[arg(long, value_enum, default_value_t = ProgressChoice::Auto)]
+    progress: ProgressChoice,
 }
 
 #[derive(Args, Clone)]
@@ -140,8 +131,8 @@ struct MergeArgs {
     /// Journals to merge (JSON lines written by `fitpool run --journal`).
     #[arg(required = true, value_name = "JOURNAL")]
     journals: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 #[derive(Args)]
@@ -176,31 +167,6 @@ struct SlurmArgs {
     run_args: Vec<String>,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Table,
-    Json,
-    Csv,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Table => Format::Table,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, ValueEnum)]
-enum ProgressArg {
-    Auto,
-    Live,
-    Plain,
-    None,
-}
-
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if n >= 1 => Ok(n),
@@ -227,8 +193,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(exit::USAGE)
+            eprintln!("error: {}", exit::error_line(e.chain()));
+            ExitCode::from(exit::of_error(e.chain()))
         }
     }
 }
@@ -282,50 +248,55 @@ fn lineup(args: &RunArgs) -> Result<Vec<ModelSpec>> {
 fn cmd_run(args: RunArgs) -> Result<u8> {
     let specs = lineup(&args)?;
     let data = load_data(&args.data)?;
-    let n_train = data.x_train.nrows();
-    if let Some(s) = specs.iter().find(|s| s.min_rows() > n_train) {
-        anyhow::bail!(
-            "{} needs at least {} training rows; the data has {n_train}",
-            s.display(),
-            s.min_rows()
-        );
+    let plan = Plan::new(
+        specs,
+        data.x_train.nrows(),
+        data.x_train.ncols(),
+        shard(&args)?,
+    )?;
+    let settings = run_settings(&args, &plan);
+    let mode = args.progress.mode();
+    if mode != ProgressMode::Quiet {
+        announce(&plan, &data);
     }
-    let (all, dropped) = run::tasks_of(specs);
-    if dropped > 0 && args.progress != ProgressArg::None {
-        eprintln!("fitpool: {dropped} repeated model(s) in the lineup dropped: each runs once");
+    let outcome = run::execute(&plan, &data, &settings, &mut Progress::new(mode))?;
+    emit(&report::exporter(args.format).render(&report::rank(&outcome.records), &outcome.missing));
+    if let Some(e) = &outcome.journal_error {
+        eprintln!("error: {e}; the results above are complete, the journal is not");
+        return Ok(exit::journal_code(e));
     }
-    let all_keys: Vec<String> = all.iter().map(|t| t.key.clone()).collect();
-    let shard = match args.shard {
+    Ok(exit::of_results(
+        &outcome.records,
+        outcome.missing.len(),
+        outcome.interrupted,
+    ))
+}
+
+/// `--shard`, or the shard SLURM's job-array or srun variables give.
+fn shard(args: &RunArgs) -> Result<Option<Shard>> {
+    Ok(match args.shard {
         Some(s) => Some(s),
-        None => slurm::detect_shard(&|k| std::env::var(k).ok())?.map(|(s, _)| s),
-    };
-    let tasks = match &shard {
-        None => all,
-        Some(s) => {
-            let (n, f) = (data.x_train.nrows(), data.x_train.ncols());
-            let costs: Vec<f64> = all.iter().map(|t| t.spec.expected_cost(n, f)).collect();
-            let owner = slurm::assign(&costs, s.count);
-            all.into_iter()
-                .zip(owner)
-                .filter(|(_, o)| *o == s.index)
-                .map(|(t, _)| t)
-                .collect()
-        }
-    };
-    let job = std::env::var("SLURM_ARRAY_JOB_ID")
-        .or_else(|_| std::env::var("SLURM_JOB_ID"))
-        .ok();
+        None => slurm::detect_shard(&env)?.map(|(s, _)| s),
+    })
+}
+
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok()
+}
+
+fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
+    let job = slurm::job_id(&env);
     let journal = args.journal.as_deref().map(|t| {
         PathBuf::from(slurm::expand_journal_name(
             t,
-            shard.as_ref(),
+            plan.shard.as_ref(),
             job.as_deref(),
         ))
     });
-    let settings = RunSettings {
+    RunSettings {
         pool: PoolConfig {
             workers: args.workers,
-            cpu_cap: slurm::cpus_per_task(&|k| std::env::var(k).ok()),
+            cpu_cap: slurm::cpus_per_task(&env),
             task_timeout: args.timeout,
             retries: args.retries,
             max_tasks_per_worker: args.max_tasks_per_worker,
@@ -335,45 +306,26 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         },
         journal,
         resume: args.resume,
-        shard: shard.as_ref().map(|s| s.to_string()),
-    };
-    let mode = match args.progress {
-        ProgressArg::Auto => ProgressMode::auto(),
-        ProgressArg::Live => ProgressMode::Live,
-        ProgressArg::Plain => ProgressMode::Plain,
-        ProgressArg::None => ProgressMode::Quiet,
-    };
-    let mut progress = Progress::new(mode);
-    if mode != ProgressMode::Quiet {
+    }
+}
+
+/// The run's first words on stderr: what runs, on what.
+fn announce(plan: &Plan, data: &data::Dataset) {
+    if plan.repeated > 0 {
         eprintln!(
-            "fitpool: {} task(s){} on {}",
-            tasks.len(),
-            shard
-                .as_ref()
-                .map(|s| format!(" (shard {s} of a lineup of {})", all_keys.len()))
-                .unwrap_or_default(),
-            data.description
+            "fitpool: {} repeated model(s) in the lineup dropped: each runs once",
+            plan.repeated
         );
     }
-    let outcome = run::run(&data, &all_keys, tasks, &settings, &mut progress)?;
-    let ranked = report::rank(&outcome.records);
-    emit(&report::exporter(args.format.into()).render(&ranked, &outcome.missing));
-    if let Some(e) = &outcome.journal_error {
-        eprintln!("error: {e}; the results above are complete, the journal is not");
-        return Ok(exit::USAGE);
-    }
-    Ok(match outcome.interrupted {
-        Some(nix::sys::signal::Signal::SIGINT) => exit::SIGINT,
-        Some(_) => exit::SIGTERM,
-        None if outcome
-            .records
-            .iter()
-            .any(|r| r.status != report::Status::Ok) =>
-        {
-            exit::TASK_FAILED
-        }
-        None => exit::OK,
-    })
+    eprintln!(
+        "fitpool: {} task(s){} on {}",
+        plan.tasks.len(),
+        plan.shard
+            .as_ref()
+            .map(|s| format!(" (shard {s} of a lineup of {})", plan.lineup.len()))
+            .unwrap_or_default(),
+        data.description
+    );
 }
 
 fn cmd_models() -> Result<u8> {
@@ -415,22 +367,15 @@ fn cmd_merge(args: MergeArgs) -> Result<u8> {
         );
     }
     let ranked = report::rank(&merged.records);
-    emit(&report::exporter(args.format.into()).render(&ranked, &merged.missing));
+    emit(&report::exporter(args.format).render(&ranked, &merged.missing));
     if !merged.missing.is_empty() {
         eprintln!("error: {} task(s) have no result", merged.missing.len());
-        return Ok(exit::TASK_FAILED);
     }
-    Ok(
-        if merged
-            .records
-            .iter()
-            .any(|r| r.status != report::Status::Ok)
-        {
-            exit::TASK_FAILED
-        } else {
-            exit::OK
-        },
-    )
+    Ok(exit::of_results(
+        &merged.records,
+        merged.missing.len(),
+        None,
+    ))
 }
 
 fn cmd_slurm(args: SlurmArgs) -> Result<u8> {

@@ -8,7 +8,10 @@
 
 pub mod data;
 pub mod eval;
+pub mod events;
+pub mod exit_code;
 pub mod models;
+pub mod plan;
 pub mod pool;
 pub mod progress;
 pub mod report;

@@ -1,12 +1,33 @@
 //! Progress on stderr: on a terminal, a live view of each worker (pid, model, elapsed time)
-//! redrawn from the pool's event loop (no thread); otherwise plain lines, one per event, as a
-//! batch job's log wants them.
+//! redrawn from the run's events (no thread); otherwise plain lines, one per event, as a
+//! batch job's log wants them. A [`RunObserver`].
 
-use crate::pool::Event;
+use crate::events::{RunEvent, RunObserver};
 use crate::report::{Status, TaskRecord};
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
+
+/// How progress is shown, as a user chooses it (`--progress`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProgressChoice {
+    /// Live on a terminal, plain lines otherwise.
+    Auto,
+    Live,
+    Plain,
+    None,
+}
+
+impl ProgressChoice {
+    pub fn mode(self) -> ProgressMode {
+        match self {
+            ProgressChoice::Auto => ProgressMode::auto(),
+            ProgressChoice::Live => ProgressMode::Live,
+            ProgressChoice::Plain => ProgressMode::Plain,
+            ProgressChoice::None => ProgressMode::Quiet,
+        }
+    }
+}
 
 /// How progress is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +73,41 @@ pub struct Progress {
 
 const MODEL_WIDTH: usize = 56;
 
+impl RunObserver for Progress {
+    fn on_event(&mut self, event: &RunEvent<'_>) {
+        match event {
+            RunEvent::Started { tasks, resumed } => return self.start(*tasks, *resumed),
+            RunEvent::TaskFinished(r) => return self.finished(r),
+            RunEvent::Finished => return self.done(),
+            RunEvent::WorkerStarted { worker, pid } => {
+                self.workers.insert(*worker, (*pid, None));
+            }
+            RunEvent::TaskStarted {
+                task,
+                worker,
+                pid,
+                attempt,
+            } => self.task_started(task.to_string(), *worker, *pid, *attempt),
+            RunEvent::TaskRetry {
+                task, pid, exit, ..
+            } => self.line(&format!("{task} on pid {pid}: {exit}; retrying")),
+            RunEvent::WorkerExited { worker, pid } => {
+                if self.workers.get(worker).is_some_and(|(p, _)| p == pid) {
+                    self.workers.remove(worker);
+                }
+            }
+            RunEvent::Interrupted(sig) => self.line(&format!(
+                "{sig} received: stopping; finished results are kept (again to kill at once)"
+            )),
+            RunEvent::StatusRequested => self.print_status(),
+            RunEvent::Tick => {}
+        }
+        if self.mode == ProgressMode::Live {
+            self.redraw();
+        }
+    }
+}
+
 impl Progress {
     pub fn new(mode: ProgressMode) -> Progress {
         Progress {
@@ -66,7 +122,7 @@ impl Progress {
     }
 
     /// A run of `total` tasks begins, `resumed` of them already done.
-    pub fn start(&mut self, total: usize, resumed: usize) {
+    fn start(&mut self, total: usize, resumed: usize) {
         self.total = total;
         self.finished = resumed;
         self.started = Instant::now();
@@ -77,68 +133,26 @@ impl Progress {
         }
     }
 
-    /// A pool event other than a finished task.
-    pub fn event<'a, R>(&mut self, event: &Event<'_, R>, key_of: impl Fn(usize) -> &'a str) {
-        match event {
-            Event::WorkerStarted { slot, pid } => {
-                self.workers.insert(*slot, (*pid, None));
-            }
-            Event::TaskStarted {
-                index,
-                slot,
-                pid,
-                attempt,
-            } => {
-                let key = key_of(*index).to_string();
-                if self.mode == ProgressMode::Plain {
-                    let again = if *attempt > 1 {
-                        format!(", attempt {attempt}")
-                    } else {
-                        String::new()
-                    };
-                    self.line(&format!("started {key} (pid {pid}{again})"));
-                }
-                self.workers.insert(
-                    *slot,
-                    (
-                        *pid,
-                        Some(Busy {
-                            pid: *pid,
-                            key,
-                            attempt: *attempt,
-                            since: Instant::now(),
-                        }),
-                    ),
-                );
-            }
-            Event::TaskRetry {
-                index, pid, exit, ..
-            } => {
-                let msg = format!("{} on pid {pid}: {exit}; retrying", key_of(*index));
-                self.line(&msg);
-            }
-            Event::WorkerExited { slot, pid, .. } => {
-                if self.workers.get(slot).is_some_and(|(p, _)| p == pid) {
-                    self.workers.remove(slot);
-                }
-            }
-            Event::Interrupted(sig) => {
-                self.line(&format!(
-                    "{sig} received: stopping; finished results are kept (again to kill at once)"
-                ));
-            }
-            Event::StatusRequested => self.print_status(),
-            Event::Tick | Event::TaskFinished(_) => {}
-            // Not a change to show: no redraw.
-            Event::Waiting => return,
+    fn task_started(&mut self, key: String, worker: usize, pid: i32, attempt: u32) {
+        if self.mode == ProgressMode::Plain {
+            let again = if attempt > 1 {
+                format!(", attempt {attempt}")
+            } else {
+                String::new()
+            };
+            self.line(&format!("started {key} (pid {pid}{again})"));
         }
-        if self.mode == ProgressMode::Live {
-            self.redraw();
-        }
+        let busy = Busy {
+            pid,
+            key,
+            attempt,
+            since: Instant::now(),
+        };
+        self.workers.insert(worker, (pid, Some(busy)));
     }
 
     /// A task finished (already journaled).
-    pub fn finished(&mut self, r: &TaskRecord) {
+    fn finished(&mut self, r: &TaskRecord) {
         self.finished += 1;
         if r.status != Status::Ok {
             self.failed += 1;
@@ -173,7 +187,7 @@ impl Progress {
     }
 
     /// The run is over: clear the live view.
-    pub fn done(&mut self) {
+    fn done(&mut self) {
         if self.mode == ProgressMode::Live {
             self.clear();
         }

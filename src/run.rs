@@ -1,49 +1,22 @@
-//! The main job: a lineup of model specs over one dataset, run through the process pool,
-//! each finished task journaled (durably) before it is shown, and the records returned.
+//! The main job: a [`Plan`]'s tasks over one dataset, run through the process pool, each
+//! finished task journaled (durably) before it is shown, events to a [`RunObserver`], and the
+//! records returned.
 //!
 //! This is the glue between the layers: it knows the pool's API and the model layer's, but
-//! neither knows the other.
+//! neither knows the other; it never prints (observers do).
 
 use crate::data::{fingerprint, Dataset};
 use crate::eval::{metrics, Metrics};
+use crate::events::{RunEvent, RunObserver};
 use crate::models::{ModelError, ModelSpec};
+use crate::plan::{Plan, Task};
 use crate::pool::{Event, Outcome, Pool, PoolConfig, PoolError, TaskResult};
-use crate::progress::Progress;
 use crate::report::{read_journal, Journal, JournalError, Line, PlanRecord, Status, TaskRecord};
 use nix::sys::signal::Signal;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
-
-/// One task of the lineup.
-#[derive(Clone, Debug)]
-pub struct Task {
-    /// Stable identity: the model's repr (journals, `--resume` and `merge` match on it).
-    pub key: String,
-    /// Position in the whole expanded lineup (all shards).
-    pub index: usize,
-    pub spec: ModelSpec,
-}
-
-/// The tasks of a lineup, one per distinct model: a spec that repeats an earlier one (same
-/// repr, so the same parameters and seed, so the same result) is dropped. Returns the tasks
-/// and the number dropped.
-pub fn tasks_of(specs: Vec<ModelSpec>) -> (Vec<Task>, usize) {
-    let total = specs.len();
-    let mut seen: HashSet<String> = HashSet::new();
-    let tasks: Vec<Task> = specs
-        .into_iter()
-        .filter_map(|spec| {
-            let key = spec.display();
-            seen.insert(key.clone()).then_some((key, spec))
-        })
-        .enumerate()
-        .map(|(index, (key, spec))| Task { key, index, spec })
-        .collect();
-    let dropped = total - tasks.len();
-    (tasks, dropped)
-}
 
 /// What a worker sends back for one task.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -77,7 +50,6 @@ pub struct RunSettings {
     pub pool: PoolConfig,
     pub journal: Option<PathBuf>,
     pub resume: bool,
-    pub shard: Option<String>,
 }
 
 /// How a run ended.
@@ -115,15 +87,17 @@ pub fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Runs `tasks` (this shard's share of `all_keys`) over `data`.
-pub fn run(
+/// Runs `plan`'s tasks over `data`: with `settings.resume`, only those the journal has not
+/// finished. Events go to `observer`; a finished task is journaled (and synced) before the
+/// observer hears of it.
+pub fn execute(
+    plan: &Plan,
     data: &Dataset,
-    all_keys: &[String],
-    tasks: Vec<Task>,
     settings: &RunSettings,
-    progress: &mut Progress,
+    observer: &mut dyn RunObserver,
 ) -> Result<RunOutcome, RunError> {
     let dataset = fingerprint(data);
+    let shard = plan.shard.as_ref().map(|s| s.to_string());
     let mut done: Vec<TaskRecord> = Vec::new();
     if let (true, Some(path)) = (settings.resume, &settings.journal) {
         let old = read_journal(path, true)?;
@@ -140,25 +114,9 @@ pub fn run(
                 expected: dataset,
             });
         }
-        // the lineup may have changed since: positions come from this run's lineup
-        let position: HashMap<&str, usize> =
-            tasks.iter().map(|t| (t.key.as_str(), t.index)).collect();
-        done = crate::report::merge([&old])
-            .records
-            .into_iter()
-            .filter(|r| r.status.is_final())
-            .filter_map(|mut r| {
-                r.index = *position.get(r.key.as_str())?;
-                Some(r)
-            })
-            .collect();
+        done = plan.finished_in(&old);
     }
-    let done_keys: HashSet<&str> = done.iter().map(|r| r.key.as_str()).collect();
-    let todo: Vec<Task> = tasks
-        .iter()
-        .filter(|t| !done_keys.contains(t.key.as_str()))
-        .cloned()
-        .collect();
+    let todo: Vec<&Task> = plan.todo(&done);
 
     let mut journal = match &settings.journal {
         Some(path) => Some(Journal::append(path)?),
@@ -166,22 +124,20 @@ pub fn run(
     };
     if let Some(j) = journal.as_mut() {
         j.write(&Line::Plan(PlanRecord {
-            tasks: all_keys.to_vec(),
-            shard_tasks: tasks.iter().map(|t| t.key.clone()).collect(),
-            shard: settings.shard.clone(),
+            tasks: plan.lineup_keys(),
+            shard_tasks: plan.tasks.iter().map(|t| t.id.key()).collect(),
+            shard: shard.clone(),
             dataset: dataset.clone(),
             started_at: now(),
         }))?;
     }
 
     let resumed = done.len();
-    progress.start(tasks.len(), resumed);
-    let n_rows = data.x_train.nrows();
-    let n_features = data.x_train.ncols();
-    let costs: Vec<f64> = todo
-        .iter()
-        .map(|t| t.spec.expected_cost(n_rows, n_features))
-        .collect();
+    observer.on_event(&RunEvent::Started {
+        tasks: plan.tasks.len(),
+        resumed,
+    });
+    let costs: Vec<f64> = todo.iter().map(|t| t.cost).collect();
     let host = hostname();
     let mut records = done;
     let mut journal_error: Option<JournalError> = None;
@@ -190,15 +146,17 @@ pub fn run(
         let job = |spec: ModelSpec| evaluate(data, &spec);
         let mut pool = Pool::new(settings.pool.clone(), job);
         let items: Vec<ModelSpec> = todo.iter().map(|t| t.spec.clone()).collect();
-        let key_of = |i: usize| todo[i].key.as_str();
+        let mut shown = Shown {
+            observer: &mut *observer,
+            todo: &todo,
+        };
         let ran = pool.run(items, Some(&costs), |event| match &event {
             Event::TaskFinished(result) => {
-                let task = &todo[result.index];
                 let record = record_of(
-                    task,
+                    todo[result.index],
                     result,
                     &dataset,
-                    settings.shard.as_deref(),
+                    shard.as_deref(),
                     host.as_deref(),
                 );
                 if let Some(j) = journal.as_mut() {
@@ -209,29 +167,28 @@ pub fn run(
                         }
                     }
                 }
-                held.shown.push(Shown::Finished(records.len()));
+                held.events.push(HeldEvent::Finished(records.len()));
                 records.push(record);
             }
             // The pool is about to wait: make this wake-up's lines durable, then show them.
-            Event::Waiting => {
-                held.release(&mut journal, &mut journal_error, progress, &records, key_of)
-            }
-            other => held.shown.extend(other.detach().map(Shown::Event)),
+            Event::Waiting => held.release(&mut journal, &mut journal_error, &mut shown, &records),
+            other => held.events.extend(other.detach().map(HeldEvent::Pool)),
         });
         // Whatever ended the run, what finished is journaled and shown.
-        held.release(&mut journal, &mut journal_error, progress, &records, key_of);
+        held.release(&mut journal, &mut journal_error, &mut shown, &records);
         ran?
     };
-    progress.done();
+    observer.on_event(&RunEvent::Finished);
     let finished: HashSet<&str> = records
         .iter()
         .filter(|r| r.status.is_final())
         .map(|r| r.key.as_str())
         .collect();
-    let missing = tasks
+    let missing = plan
+        .tasks
         .iter()
-        .filter(|t| !finished.contains(t.key.as_str()))
-        .map(|t| t.key.clone())
+        .map(|t| t.id.key())
+        .filter(|k| !finished.contains(k.as_str()))
         .collect();
     records.sort_by_key(|r| r.index);
     Ok(RunOutcome {
@@ -248,35 +205,81 @@ pub fn run(
 /// happened. One `fsync` per wake-up instead of one per task.
 #[derive(Default)]
 struct Held {
-    shown: Vec<Shown>,
+    events: Vec<HeldEvent>,
     /// Journal lines written since the last sync.
     unsynced: bool,
 }
 
-enum Shown {
+enum HeldEvent {
     /// A finished task: its position in the run's records.
     Finished(usize),
-    Event(Event<'static, TaskOutput>),
+    Pool(Event<'static, TaskOutput>),
+}
+
+/// The observer, with what it takes to turn the pool's events (task positions in the to-do
+/// list) into [`RunEvent`]s (task ids).
+struct Shown<'o, 't> {
+    observer: &'o mut dyn RunObserver,
+    todo: &'t [&'t Task],
+}
+
+impl Shown<'_, '_> {
+    fn pool_event(&mut self, event: &Event<'_, TaskOutput>) {
+        let id = |i: usize| &self.todo[i].id;
+        let e = match *event {
+            Event::WorkerStarted { slot, pid } => RunEvent::WorkerStarted { worker: slot, pid },
+            Event::TaskStarted {
+                index,
+                slot,
+                pid,
+                attempt,
+            } => RunEvent::TaskStarted {
+                task: id(index),
+                worker: slot,
+                pid,
+                attempt,
+            },
+            Event::TaskRetry {
+                index,
+                pid,
+                exit,
+                attempt,
+            } => RunEvent::TaskRetry {
+                task: id(index),
+                pid,
+                exit,
+                attempt,
+            },
+            Event::WorkerExited { slot, pid, .. } => RunEvent::WorkerExited { worker: slot, pid },
+            Event::Tick => RunEvent::Tick,
+            Event::Interrupted(sig) => RunEvent::Interrupted(sig),
+            Event::StatusRequested => RunEvent::StatusRequested,
+            // finished tasks arrive as records; waiting is the run's own business
+            Event::TaskFinished(_) | Event::Waiting => return,
+        };
+        self.observer.on_event(&e);
+    }
 }
 
 impl Held {
-    fn release<'k>(
+    fn release(
         &mut self,
         journal: &mut Option<Journal>,
         journal_error: &mut Option<JournalError>,
-        progress: &mut Progress,
+        shown: &mut Shown<'_, '_>,
         records: &[TaskRecord],
-        key_of: impl Fn(usize) -> &'k str + Copy,
     ) {
         if std::mem::take(&mut self.unsynced) {
             if let Some(Err(e)) = journal.as_mut().map(Journal::sync) {
                 journal_error.get_or_insert(e);
             }
         }
-        for s in self.shown.drain(..) {
-            match s {
-                Shown::Finished(i) => progress.finished(&records[i]),
-                Shown::Event(e) => progress.event(&e, key_of),
+        for e in self.events.drain(..) {
+            match e {
+                HeldEvent::Finished(i) => shown
+                    .observer
+                    .on_event(&RunEvent::TaskFinished(&records[i])),
+                HeldEvent::Pool(e) => shown.pool_event(&e),
             }
         }
     }
@@ -302,9 +305,10 @@ fn record_of(
         Outcome::Cancelled(reason) => (Status::Cancelled, Some(reason.to_string()), None),
     };
     TaskRecord {
-        key: task.key.clone(),
+        key: task.id.key(),
         index: task.index,
-        model: task.spec.display(),
+        model: task.id.model.clone(),
+        fold: task.id.fold,
         status,
         message,
         rmse: out.map(|o| o.metrics.rmse),
@@ -325,30 +329,4 @@ fn record_of(
 
 fn hostname() -> Option<String> {
     sysinfo::System::host_name()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::spec::parse_model;
-
-    #[test]
-    fn repeated_models_run_once() {
-        let specs = [
-            "rf",
-            "Ridge()",
-            "RandomForestRegressor(n_estimators=100)",
-            "ridge(alpha=2)",
-        ]
-        .map(|s| parse_model(s).unwrap())
-        .to_vec();
-        let (tasks, dropped) = tasks_of(specs);
-        let keys: Vec<&str> = tasks.iter().map(|t| t.key.as_str()).collect();
-        assert_eq!(
-            keys,
-            ["RandomForestRegressor()", "Ridge()", "Ridge(alpha=2.0)"]
-        );
-        assert_eq!(tasks.iter().map(|t| t.index).collect::<Vec<_>>(), [0, 1, 2]);
-        assert_eq!(dropped, 1);
-    }
 }

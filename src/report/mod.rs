@@ -14,11 +14,13 @@ pub use csv_export::CsvExporter;
 pub use journal::{read_journal, Journal, JournalContents, JournalError};
 pub use json_export::JsonExporter;
 pub use merge::{merge, Merged};
+#[cfg(test)]
+pub(crate) use record::sample as sample_record;
 pub use record::{rank, Line, PlanRecord, Status, TaskRecord};
 pub use table::{bytes as format_bytes, sig as format_sig, TableExporter};
 
 /// An output format of the ranked results.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
     Json,

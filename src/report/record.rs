@@ -46,6 +46,10 @@ pub struct TaskRecord {
     pub index: usize,
     /// The model as scikit-learn would print it.
     pub model: String,
+    /// The fold scored (0-based); absent for the train/test split (journals before folds
+    /// have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fold: Option<u32>,
     pub status: Status,
     /// Why it did not succeed (error, panic message, signal).
     #[serde(default)]
@@ -125,6 +129,7 @@ pub(crate) fn sample(index: usize, model: &str, status: Status, rmse: Option<f64
         key: model.to_string(),
         index,
         model: model.to_string(),
+        fold: None,
         status,
         message: (status != Status::Ok).then(|| "killed by SIGKILL".to_string()),
         rmse,

@@ -1,0 +1,253 @@
+//! The plan of a run: the lineup of model specs turned, once, into the tasks this process
+//! runs. Repeated models are dropped, every model is checked against the data's size, each
+//! task gets its identity ([`TaskId`]) and its expected cost (longest-first dispatch, shard
+//! balance), and a shard keeps its share. `--resume` asks the plan which of its tasks a
+//! journal already finished.
+//!
+//! One index space: a task's `index` is its position in the whole lineup (all shards), which
+//! is also the order of the journal's plan line and of ties in the ranking.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::models::ModelSpec;
+use crate::report::{JournalContents, TaskRecord};
+use crate::slurm::{self, Shard};
+
+/// A task's identity: the model (its scikit-learn repr, which names the kind and every
+/// non-default parameter) and the part of the data it is scored on. Journals, `--resume` and
+/// `merge` match tasks by it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TaskId {
+    /// The model's repr, e.g. `RandomForestRegressor(n_estimators=300)`.
+    pub model: String,
+    /// The fold scored (0-based); `None`: the one train/test split.
+    pub fold: Option<u32>,
+}
+
+impl TaskId {
+    /// The task scored on the train/test split.
+    pub fn holdout(model: impl Into<String>) -> TaskId {
+        TaskId {
+            model: model.into(),
+            fold: None,
+        }
+    }
+
+    /// The journal's `key` of the task: the model's repr alone for the train/test split
+    /// (as journals have always written it), with the fold after it otherwise.
+    pub fn key(&self) -> String {
+        self.to_string()
+    }
+
+    /// The identity of a journaled task.
+    pub fn of_record(r: &TaskRecord) -> TaskId {
+        TaskId {
+            // a holdout task's key is its repr, in journals of every version
+            model: match r.fold {
+                None => r.key.clone(),
+                Some(_) => r.model.clone(),
+            },
+            fold: r.fold,
+        }
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.fold {
+            None => f.write_str(&self.model),
+            Some(k) => write!(f, "{} fold {}", self.model, k + 1),
+        }
+    }
+}
+
+/// One task of the plan.
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub id: TaskId,
+    /// Position in the whole lineup (all shards).
+    pub index: usize,
+    pub spec: ModelSpec,
+    /// Relative expected cost on this data (see [`ModelSpec::expected_cost`]).
+    pub cost: f64,
+}
+
+/// Why a lineup cannot be planned on this data.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{model} needs at least {min} training rows; the data has {rows}")]
+    TooFewRows {
+        model: String,
+        min: usize,
+        rows: usize,
+    },
+}
+
+/// The tasks of a run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// Every task of the lineup, all shards, in lineup order.
+    pub lineup: Vec<TaskId>,
+    /// The tasks this process runs: the whole lineup, or a shard's share of it.
+    pub tasks: Vec<Task>,
+    pub shard: Option<Shard>,
+    /// Specs dropped because they repeat an earlier one (same repr: same parameters, same
+    /// seed, same result).
+    pub repeated: usize,
+}
+
+impl Plan {
+    /// Plans `specs` on training data of `n_rows` x `n_features`; with `shard`, keeps that
+    /// shard's cost-balanced share (see [`slurm::assign`]).
+    pub fn new(
+        specs: Vec<ModelSpec>,
+        n_rows: usize,
+        n_features: usize,
+        shard: Option<Shard>,
+    ) -> Result<Plan, PlanError> {
+        if let Some(s) = specs.iter().find(|s| s.min_rows() > n_rows) {
+            return Err(PlanError::TooFewRows {
+                model: s.display(),
+                min: s.min_rows(),
+                rows: n_rows,
+            });
+        }
+        let total = specs.len();
+        let mut seen: HashSet<String> = HashSet::new();
+        let all: Vec<Task> = specs
+            .into_iter()
+            .filter_map(|spec| {
+                let model = spec.display();
+                seen.insert(model.clone()).then_some((model, spec))
+            })
+            .enumerate()
+            .map(|(index, (model, spec))| Task {
+                id: TaskId::holdout(model),
+                index,
+                cost: spec.expected_cost(n_rows, n_features),
+                spec,
+            })
+            .collect();
+        let repeated = total - all.len();
+        let lineup = all.iter().map(|t| t.id.clone()).collect();
+        let tasks = match &shard {
+            None => all,
+            Some(s) => {
+                let costs: Vec<f64> = all.iter().map(|t| t.cost).collect();
+                let owner = slurm::assign(&costs, s.count);
+                all.into_iter()
+                    .zip(owner)
+                    .filter(|(_, o)| *o == s.index)
+                    .map(|(t, _)| t)
+                    .collect()
+            }
+        };
+        Ok(Plan {
+            lineup,
+            tasks,
+            shard,
+            repeated,
+        })
+    }
+
+    /// The journal's finished records of this plan's tasks (any outcome but cancelled), with
+    /// this lineup's positions: the lineup may have changed since the journal was written.
+    pub fn finished_in(&self, journal: &JournalContents) -> Vec<TaskRecord> {
+        let position: HashMap<&TaskId, usize> =
+            self.tasks.iter().map(|t| (&t.id, t.index)).collect();
+        crate::report::merge([journal])
+            .records
+            .into_iter()
+            .filter(|r| r.status.is_final())
+            .filter_map(|mut r| {
+                r.index = *position.get(&TaskId::of_record(&r))?;
+                Some(r)
+            })
+            .collect()
+    }
+
+    /// This plan's tasks that `done` does not hold, in plan order.
+    pub fn todo<'p>(&'p self, done: &[TaskRecord]) -> Vec<&'p Task> {
+        let done: HashSet<TaskId> = done.iter().map(TaskId::of_record).collect();
+        self.tasks
+            .iter()
+            .filter(|t| !done.contains(&t.id))
+            .collect()
+    }
+
+    /// The journal keys of every task of the lineup.
+    pub fn lineup_keys(&self) -> Vec<String> {
+        self.lineup.iter().map(TaskId::key).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::parse_model;
+
+    fn specs(texts: &[&str]) -> Vec<ModelSpec> {
+        texts.iter().map(|s| parse_model(s).unwrap()).collect()
+    }
+
+    #[test]
+    fn repeated_models_run_once() {
+        let plan = Plan::new(
+            specs(&[
+                "rf",
+                "Ridge()",
+                "RandomForestRegressor(n_estimators=100)",
+                "ridge(alpha=2)",
+            ]),
+            100,
+            5,
+            None,
+        )
+        .unwrap();
+        let keys: Vec<String> = plan.tasks.iter().map(|t| t.id.key()).collect();
+        assert_eq!(
+            keys,
+            ["RandomForestRegressor()", "Ridge()", "Ridge(alpha=2.0)"]
+        );
+        assert_eq!(
+            plan.tasks.iter().map(|t| t.index).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
+        assert_eq!(plan.repeated, 1);
+    }
+
+    #[test]
+    fn a_model_needing_more_rows_than_the_data_has_is_refused() {
+        let e = Plan::new(specs(&["knn(n_neighbors=10)"]), 9, 3, None).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "KNeighborsRegressor(n_neighbors=10) needs at least 10 training rows; the data has 9"
+        );
+    }
+
+    #[test]
+    fn shards_partition_the_lineup_and_keep_lineup_positions() {
+        let lineup = specs(&["rf", "nusvr", "ridge", "enet", "knn", "tree", "lasso"]);
+        let mut seen = Vec::new();
+        for k in 0..3 {
+            let plan = Plan::new(lineup.clone(), 500, 10, Shard::new(k, 3)).unwrap();
+            assert_eq!(plan.lineup.len(), 7);
+            seen.extend(plan.tasks.iter().map(|t| t.index));
+        }
+        seen.sort_unstable();
+        assert_eq!(seen, (0..7).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn task_keys_are_the_repr_alone_for_the_holdout_split() {
+        assert_eq!(TaskId::holdout("Ridge()").key(), "Ridge()");
+        let fold = TaskId {
+            model: "Ridge()".into(),
+            fold: Some(2),
+        };
+        assert_eq!(fold.key(), "Ridge() fold 3");
+    }
+}
