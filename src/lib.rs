@@ -15,5 +15,6 @@ pub mod report;
 pub mod run;
 pub mod slurm;
 pub mod spec;
+pub mod split;
 pub mod svm;
 pub mod units;
