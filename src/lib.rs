@@ -10,6 +10,7 @@ pub mod data;
 pub mod eval;
 pub mod models;
 pub mod pool;
+pub mod prep;
 pub mod progress;
 pub mod report;
 pub mod run;
