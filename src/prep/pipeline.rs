@@ -293,65 +293,113 @@ impl FittedPipeline {
         if width == 0 {
             return Ok(out);
         }
-        let data = out
-            .as_slice_mut()
-            .expect("a fresh Array2 is contiguous in standard order");
+        // One prepared operation per output block, applied block of rows by block of rows so
+        // that each block of the (row-major) output stays in cache.
+        let mut ops: Vec<Op<'_>> = Vec::with_capacity(self.numeric.len() + self.categorical.len());
         let mut offset = 0;
         for s in &self.numeric {
-            let Values::Numeric(values) = &columns[s.column].values else {
-                unreachable!("kinds checked above")
-            };
-            let fill = (s.impute - s.center) / s.scale;
-            for (out_row, &r) in data.chunks_exact_mut(width).zip(rows) {
-                let v = values[r];
-                out_row[offset] = if v.is_nan() {
-                    fill
-                } else if v.is_infinite() {
-                    return Err(infinite(&s.name, r, v));
-                } else {
-                    (v - s.center) / s.scale
-                };
+            if let Values::Numeric(values) = &columns[s.column].values {
+                ops.push(Op::Numeric {
+                    step: s,
+                    values,
+                    offset,
+                });
             }
             offset += 1;
         }
         for s in &self.categorical {
-            let Values::Categorical(c) = &columns[s.column].values else {
-                unreachable!("kinds checked above")
+            if let Values::Categorical(c) = &columns[s.column].values {
+                // position of each of the column's levels among the fitted ones, -1 if unseen
+                let fitted: HashMap<&str, i64> = s
+                    .levels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (l.as_str(), i as i64))
+                    .collect();
+                let pos = |l: &str| fitted.get(l).copied().unwrap_or(-1);
+                ops.push(Op::Categorical {
+                    onehot: s.encoding == Encoding::OneHot,
+                    codes: c.codes(),
+                    lut: c.levels().iter().map(|l| pos(l)).collect(),
+                    missing: pos(MISSING_LEVEL),
+                    offset,
+                });
+            }
+            offset += match s.encoding {
+                Encoding::OneHot => s.levels.len(),
+                Encoding::Ordinal => 1,
             };
-            // position of each of the column's levels among the fitted levels, -1 if unseen
-            let fitted: HashMap<&str, i64> = s
-                .levels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.as_str(), i as i64))
-                .collect();
-            let pos = |l: &str| fitted.get(l).copied().unwrap_or(-1);
-            let lut: Vec<i64> = c.levels().iter().map(|l| pos(l)).collect();
-            let missing = pos(MISSING_LEVEL);
-            let codes = c.codes();
-            let at = |r: usize| match codes[r] {
-                Categorical::MISSING => missing,
-                code => lut[code as usize],
-            };
-            match s.encoding {
-                Encoding::OneHot => {
-                    for (out_row, &r) in data.chunks_exact_mut(width).zip(rows) {
-                        let p = at(r);
-                        if p >= 0 {
-                            out_row[offset + p as usize] = 1.0;
-                        }
-                    }
-                    offset += s.levels.len();
+        }
+        let Some(data) = out.as_slice_mut() else {
+            return Ok(out); // unreachable: a fresh Array2 is contiguous
+        };
+        const BLOCK: usize = 2048;
+        for (block, block_rows) in data.chunks_mut(BLOCK * width).zip(rows.chunks(BLOCK)) {
+            for op in &ops {
+                op.apply(block, block_rows, width)?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One output block of [`FittedPipeline::transform`], ready to fill rows.
+enum Op<'a> {
+    Numeric {
+        step: &'a NumericStep,
+        values: &'a [f64],
+        offset: usize,
+    },
+    Categorical {
+        onehot: bool,
+        codes: &'a [u32],
+        /// code -> fitted level position, -1: unseen
+        lut: Vec<i64>,
+        missing: i64,
+        offset: usize,
+    },
+}
+
+impl Op<'_> {
+    fn apply(&self, out: &mut [f64], rows: &[usize], width: usize) -> Result<(), PrepError> {
+        match self {
+            Op::Numeric {
+                step,
+                values,
+                offset,
+            } => {
+                let fill = (step.impute - step.center) / step.scale;
+                for (out_row, &r) in out.chunks_exact_mut(width).zip(rows) {
+                    let v = values[r];
+                    out_row[*offset] = if v.is_nan() {
+                        fill
+                    } else if v.is_infinite() {
+                        return Err(infinite(&step.name, r, v));
+                    } else {
+                        (v - step.center) / step.scale
+                    };
                 }
-                Encoding::Ordinal => {
-                    for (out_row, &r) in data.chunks_exact_mut(width).zip(rows) {
-                        out_row[offset] = at(r) as f64;
+            }
+            Op::Categorical {
+                onehot,
+                codes,
+                lut,
+                missing,
+                offset,
+            } => {
+                for (out_row, &r) in out.chunks_exact_mut(width).zip(rows) {
+                    let p = match codes[r] {
+                        Categorical::MISSING => *missing,
+                        code => lut[code as usize],
+                    };
+                    if !*onehot {
+                        out_row[*offset] = p as f64;
+                    } else if p >= 0 {
+                        out_row[*offset + p as usize] = 1.0;
                     }
-                    offset += 1;
                 }
             }
         }
-        debug_assert_eq!(offset, width);
-        Ok(out)
+        Ok(())
     }
 }
