@@ -1,0 +1,176 @@
+//! numpy's legacy `np.random.RandomState`: the MT19937 generator seeded from one integer,
+//! and the legacy `permutation` / `shuffle`, reproduced draw for draw.
+//!
+//! What numpy does, and we do:
+//! - `RandomState(seed)` with an integer seed in `0..=2**32 - 1` runs Matsumoto and
+//!   Nishimura's `init_genrand(seed)`; any other integer raises
+//!   `ValueError("Seed must be between 0 and 2**32 - 1")`, here [`SeedError`].
+//! - `shuffle(x)` is Fisher–Yates from the end: for `i` in `n-1, n-2, ..., 1` it draws
+//!   `j = random_interval(i)` and swaps `x[i]` and `x[j]`.
+//! - `random_interval(max)` draws a uniform integer in `0..=max` by masked rejection: the
+//!   mask is the smallest `2**b - 1 >= max`; it draws 32-bit outputs (64-bit ones, two draws
+//!   high word first, when `max > 2**32 - 1`), masks them and rejects values above `max`.
+//!   `random_interval(0)` draws nothing.
+//! - `permutation(n)` is `shuffle(arange(n))`.
+
+use thiserror::Error;
+
+const N: usize = 624;
+const M: usize = 397;
+const MATRIX_A: u32 = 0x9908_b0df;
+const UPPER_MASK: u32 = 0x8000_0000;
+const LOWER_MASK: u32 = 0x7fff_ffff;
+
+/// A seed numpy's `RandomState` refuses.
+#[derive(Clone, Copy, Debug, Error, PartialEq, Eq)]
+#[error("seed {seed} is out of range: numpy's RandomState needs a seed between 0 and 2**32 - 1")]
+pub struct SeedError {
+    pub seed: i128,
+}
+
+/// numpy's legacy `RandomState` (MT19937), for the draws scikit-learn's splitters make.
+#[derive(Clone)]
+pub struct RandomState {
+    key: [u32; N],
+    pos: usize,
+}
+
+impl std::fmt::Debug for RandomState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RandomState")
+            .field("pos", &self.pos)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RandomState {
+    /// `np.random.RandomState(seed)`: any integer type; out of `0..=2**32 - 1` is an error,
+    /// as in numpy.
+    pub fn new(seed: impl Into<i128>) -> Result<Self, SeedError> {
+        let seed = seed.into();
+        u32::try_from(seed)
+            .map(Self::from_u32)
+            .map_err(|_| SeedError { seed })
+    }
+
+    /// `RandomState(seed)` for a seed that is always valid.
+    pub fn from_u32(seed: u32) -> Self {
+        let mut key = [0u32; N];
+        let mut s = seed;
+        for (pos, k) in key.iter_mut().enumerate() {
+            *k = s;
+            s = 1_812_433_253u32
+                .wrapping_mul(s ^ (s >> 30))
+                .wrapping_add(pos as u32 + 1);
+        }
+        RandomState { key, pos: N }
+    }
+
+    fn generate(&mut self) {
+        let twist = |a: u32, b: u32, c: u32| {
+            let y = (a & UPPER_MASK) | (b & LOWER_MASK);
+            c ^ (y >> 1) ^ (if y & 1 == 1 { MATRIX_A } else { 0 })
+        };
+        for i in 0..N {
+            let next = self.key[(i + 1) % N];
+            let far = self.key[(i + M) % N];
+            self.key[i] = twist(self.key[i], next, far);
+        }
+        self.pos = 0;
+    }
+
+    /// The next 32-bit output (numpy's `next_uint32`).
+    pub fn next_u32(&mut self) -> u32 {
+        if self.pos == N {
+            self.generate();
+        }
+        let mut y = self.key[self.pos];
+        self.pos += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    /// The next 64-bit output (numpy's `next_uint64` for MT19937: two draws, high word first).
+    pub fn next_u64(&mut self) -> u64 {
+        let hi = u64::from(self.next_u32());
+        let lo = u64::from(self.next_u32());
+        (hi << 32) | lo
+    }
+
+    /// numpy's legacy `random_interval(max)`: uniform in `0..=max`.
+    pub fn random_interval(&mut self, max: u64) -> u64 {
+        if max == 0 {
+            return 0;
+        }
+        let mask = u64::MAX >> max.leading_zeros();
+        if max <= u64::from(u32::MAX) {
+            loop {
+                let v = u64::from(self.next_u32()) & mask;
+                if v <= max {
+                    return v;
+                }
+            }
+        } else {
+            loop {
+                let v = self.next_u64() & mask;
+                if v <= max {
+                    return v;
+                }
+            }
+        }
+    }
+
+    /// `RandomState.shuffle(x)` for a 1-d array (or list): in place.
+    pub fn shuffle<T>(&mut self, x: &mut [T]) {
+        for i in (1..x.len()).rev() {
+            let j = self.random_interval(i as u64) as usize;
+            x.swap(i, j);
+        }
+    }
+
+    /// `RandomState.permutation(n)`.
+    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..n).collect();
+        self.shuffle(&mut v);
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_mt19937_reference_outputs() {
+        // Matsumoto & Nishimura's mt19937ar.c, init_genrand(5489): first outputs.
+        let mut r = RandomState::from_u32(5489);
+        assert_eq!(r.next_u32(), 3_499_211_612);
+        assert_eq!(r.next_u32(), 581_869_302);
+        // numpy: np.random.RandomState(0).randint(2**32, dtype=np.uint64)... first raw output
+        let mut r = RandomState::from_u32(0);
+        assert_eq!(r.next_u32(), 2_357_136_044);
+    }
+
+    #[test]
+    fn split_seed_range() {
+        assert!(RandomState::new(0).is_ok());
+        assert!(RandomState::new(u32::MAX).is_ok());
+        assert_eq!(
+            RandomState::new(1i64 << 32).unwrap_err(),
+            SeedError { seed: 1 << 32 }
+        );
+        assert!(RandomState::new(-1).is_err());
+    }
+
+    #[test]
+    fn split_random_interval_bounds() {
+        let mut r = RandomState::from_u32(7);
+        for max in [0u64, 1, 2, 3, 5, 1000, u64::from(u32::MAX), 1 << 40] {
+            for _ in 0..50 {
+                assert!(r.random_interval(max) <= max);
+            }
+        }
+    }
+}
