@@ -19,7 +19,7 @@ fn load(path: &str) -> (Array2<f64>, Array1<f64>) {
         ..LoadOptions::default()
     };
     let t = read_table(std::path::Path::new(path), &opts).unwrap_or_else(|e| panic!("{e}"));
-    (t.x, t.y)
+    (t.numeric_x().expect("a numeric fixture"), t.target())
 }
 
 fn main() {

@@ -30,6 +30,8 @@ enum Command {
     Run(RunArgs),
     /// List every model kind with its parameters and defaults.
     Models,
+    /// Show how each column of a table is read and encoded, before a long run.
+    Inspect(InspectArgs),
     /// Rank the results of several journals (e.g. the shards of a SLURM job array) together.
     Merge(MergeArgs),
     /// Write (or submit) an sbatch script: a job array of `fitpool run` shards plus a merge job.
@@ -115,15 +117,62 @@ struct DataArgs {
     /// The target column (0-based index, -1 for the last, or a header name) [default: the last].
     #[arg(long, value_name = "COL", allow_hyphen_values = true)]
     target: Option<ColumnRef>,
-    /// Fraction of rows held out for testing when there is no --test.
-    #[arg(long, default_value_t = 0.2)]
-    test_size: f64,
-    /// Seed of the train/test split (and of the built-in dataset's split).
+    /// Fraction of rows held out for testing when there is no --test, as scikit-learn's
+    /// train_test_split(test_size=F, random_state=SEED) picks them [default: 0.2].
+    #[arg(long, value_name = "F", conflicts_with = "test")]
+    test_size: Option<f64>,
+    /// Seed of the train/test split (numpy's RandomState: 0 to 4294967295).
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Field delimiter of the CSV files.
     #[arg(long, default_value = ",")]
     delimiter: char,
+    /// More cells that mean "missing", besides pandas' defaults (NA, NaN, null, empty, ...).
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    na_values: Vec<String>,
+    /// Read these columns as categories, whatever they hold (comma-separated or repeated).
+    #[arg(
+        long,
+        value_name = "COL",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    categorical: Vec<ColumnRef>,
+    /// These columns must be numeric: text in one is an error with its line and column.
+    #[arg(
+        long,
+        value_name = "COL",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    numeric: Vec<ColumnRef>,
+    /// Keep a column that looks like an id, a row number or a constant.
+    #[arg(
+        long,
+        value_name = "COL",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    keep: Vec<ColumnRef>,
+    /// Drop the rows whose target is missing (otherwise they are an error).
+    #[arg(long)]
+    drop_missing_target: bool,
+    /// Standardize the numeric features (StandardScaler, learned on the training rows).
+    #[arg(long)]
+    scale: bool,
+    /// Categorical columns with at most this many levels are one-hot encoded, the others
+    /// ordinal encoded.
+    #[arg(long, value_name = "N", default_value_t = fitpool::prep::DEFAULT_MAX_ONEHOT)]
+    max_onehot: usize,
+}
+
+#[derive(Args)]
+struct InspectArgs {
+    /// The table (CSV); the same data options as `fitpool run`.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Args)]
@@ -187,6 +236,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => cmd_run(args),
         Command::Models => cmd_models(),
+        Command::Inspect(args) => cmd_inspect(args),
         Command::Merge(args) => cmd_merge(args),
         Command::Slurm(args) => cmd_slurm(args),
     };
@@ -208,8 +258,12 @@ fn emit(text: &str) {
 }
 
 fn load_data(d: &DataArgs) -> Result<data::Dataset> {
+    let split = data::SplitOptions {
+        test_size: d.test_size.unwrap_or(0.2),
+        seed: d.seed,
+    };
     let Some(train) = &d.train else {
-        return Ok(data::builtin_diabetes(d.test_size, d.seed)?);
+        return Ok(data::builtin_diabetes(split.test_size, split.seed)?);
     };
     let opts = LoadOptions {
         header: match (d.header, d.no_header) {
@@ -221,14 +275,17 @@ fn load_data(d: &DataArgs) -> Result<data::Dataset> {
         target: d.target.clone(),
         delimiter: u8::try_from(d.delimiter)
             .context("the delimiter must be one ASCII character")?,
+        na_values: d.na_values.clone(),
+        categorical: d.categorical.clone(),
+        numeric: d.numeric.clone(),
+        keep: d.keep.clone(),
+        drop_missing_target: d.drop_missing_target,
+        prep: fitpool::prep::PrepOptions {
+            scale: d.scale,
+            max_onehot: d.max_onehot,
+        },
     };
-    Ok(data::load(
-        train,
-        d.test.as_deref(),
-        &opts,
-        d.test_size,
-        d.seed,
-    )?)
+    Ok(data::load(train, d.test.as_deref(), &opts, &split)?)
 }
 
 fn lineup(args: &RunArgs) -> Result<Vec<ModelSpec>> {
@@ -257,6 +314,9 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
     let settings = run_settings(&args, &plan);
     let mode = args.progress.mode();
     if mode != ProgressMode::Quiet {
+        for note in &data.notes {
+            eprintln!("fitpool: {note}");
+        }
         announce(&plan, &data);
     }
     let outcome = run::execute(&plan, &data, &settings, &mut Progress::new(mode))?;
@@ -326,6 +386,18 @@ fn announce(plan: &Plan, data: &data::Dataset) {
             .unwrap_or_default(),
         data.description
     );
+}
+
+fn cmd_inspect(mut args: InspectArgs) -> Result<u8> {
+    if args.file.is_some() {
+        args.data.train = args.file.take();
+    }
+    let data = load_data(&args.data)?;
+    for note in &data.notes {
+        eprintln!("fitpool: {note}");
+    }
+    emit(&report::inspect_table(&data));
+    Ok(exit::OK)
 }
 
 fn cmd_models() -> Result<u8> {

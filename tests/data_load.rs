@@ -60,8 +60,10 @@ fn article_layout_diabetes_fixtures() {
         &real("diabetes_train.csv"),
         Some(&real("diabetes_test.csv")),
         &ids0(),
-        0.2,
-        0,
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
     )
     .unwrap();
     assert_eq!(ds.x_train.dim(), (354, 10));
@@ -86,8 +88,10 @@ fn article_layout_friedman_fixtures() {
         &real("friedman_train.csv"),
         Some(&real("friedman_test.csv")),
         &ids0(),
-        0.2,
-        0,
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
     )
     .unwrap();
     assert_eq!(ds.x_train.dim(), (5000, 20));
@@ -110,7 +114,16 @@ fn article_layout_without_id_flag_keeps_id_as_feature() {
 
 #[test]
 fn single_file_is_split() {
-    let ds = load(&real("diabetes_train.csv"), None, &ids0(), 0.25, 7).unwrap();
+    let ds = load(
+        &real("diabetes_train.csv"),
+        None,
+        &ids0(),
+        &SplitOptions {
+            test_size: 0.25,
+            seed: 7,
+        },
+    )
+    .unwrap();
     assert_eq!(ds.y_train.len() + ds.y_test.len(), 354);
     assert_eq!(ds.y_test.len(), 89); // ceil(0.25 * 354) = 89
     assert!(ds.description.contains("split with seed 7"));
@@ -669,8 +682,10 @@ fn train_test_column_count_mismatch() {
         &bad("five_columns.csv"),
         Some(&bad("nan.csv")),
         &ids0(),
-        0.2,
-        0,
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
     )
     .expect_err("mismatch");
     let msg = e.to_string();
@@ -695,7 +710,16 @@ fn train_test_column_count_mismatch() {
 fn train_test_column_name_mismatch() {
     let train = temp_csv("train.csv", "id,a,b,y\n0,1,2,3\n1,4,5,6\n2,7,8,9\n");
     let test = temp_csv("test.csv", "id,a,c,y\n0,1,2,3\n");
-    let e = load(&train, Some(&test), &ids0(), 0.2, 0).expect_err("mismatch");
+    let e = load(
+        &train,
+        Some(&test),
+        &ids0(),
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
+    )
+    .expect_err("mismatch");
     let msg = e.to_string();
     assert!(matches!(e, DataError::ColumnMismatch { .. }), "{msg}");
     assert!(
@@ -709,7 +733,16 @@ fn train_test_column_name_mismatch() {
         target: Some(ColumnRef::Name("a".into())),
         ..ids0()
     };
-    let ds = load(&train, Some(&test), &opts, 0.2, 0).unwrap();
+    let ds = load(
+        &train,
+        Some(&test),
+        &opts,
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
+    )
+    .unwrap();
     assert_eq!(ds.y_test, array![1.0, 4.0]);
     assert_eq!(ds.x_test, array![[2.0, 3.0], [5.0, 6.0]]);
     assert_eq!(ds.feature_names, vec!["b", "y"]);
@@ -718,7 +751,16 @@ fn train_test_column_name_mismatch() {
 #[test]
 fn too_few_rows_to_train() {
     let p = bad("one_row.csv");
-    let e = load(&p, None, &ids0(), 0.2, 0).expect_err("one row");
+    let e = load(
+        &p,
+        None,
+        &ids0(),
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
+    )
+    .expect_err("one row");
     assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
     assert!(
         e.to_string()
@@ -731,7 +773,16 @@ fn too_few_rows_to_train() {
 fn split_leaving_an_empty_side() {
     let p = temp_csv("three.csv", "1,2\n3,4\n5,6\n");
     for ts in [0.99, 3.0, 10.0] {
-        let e = load(&p, None, &LoadOptions::default(), ts, 0).expect_err("no train row");
+        let e = load(
+            &p,
+            None,
+            &LoadOptions::default(),
+            &SplitOptions {
+                test_size: ts,
+                seed: 0,
+            },
+        )
+        .expect_err("no train row");
         assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
         assert!(
             e.to_string()
@@ -741,7 +792,16 @@ fn split_leaving_an_empty_side() {
         assert!(e.to_string().contains("leaves 0 training"), "{e}");
     }
     for ts in [0.0, -1.0, 1.5, f64::NAN] {
-        let e = load(&p, None, &LoadOptions::default(), ts, 0).expect_err("bad size");
+        let e = load(
+            &p,
+            None,
+            &LoadOptions::default(),
+            &SplitOptions {
+                test_size: ts,
+                seed: 0,
+            },
+        )
+        .expect_err("bad size");
         assert!(matches!(e, DataError::InvalidTestSize { .. }), "{e}");
     }
 }
@@ -883,10 +943,28 @@ fn column_ref_and_header_mode_from_str() {
 fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
     let train = bad("nan.csv").with_file_name("five_columns.csv");
     let test = temp_csv("t.csv", "a,b,c,d,e\n");
-    let e = load(&train, Some(&test), &ids0(), 0.2, 0).expect_err("empty test");
+    let e = load(
+        &train,
+        Some(&test),
+        &ids0(),
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
+    )
+    .expect_err("empty test");
     assert!(matches!(e, DataError::Empty { .. }), "{e}");
     let test = temp_csv("t.csv", "0,1,2,3,4\n1,1,2,x,4\n");
-    let e = load(&train, Some(&test), &ids0(), 0.2, 0).expect_err("bad cell");
+    let e = load(
+        &train,
+        Some(&test),
+        &ids0(),
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
+    )
+    .expect_err("bad cell");
     assert!(
         e.to_string()
             .starts_with(&format!("{}:2:4: ", test.display())),

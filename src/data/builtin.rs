@@ -19,12 +19,27 @@ pub fn builtin_diabetes(test_size: f64, seed: u64) -> Result<Dataset, DataError>
         y_test.len(),
         x_train.ncols()
     );
+    let columns = ds
+        .feature_names
+        .iter()
+        .map(|name| super::ColumnInfo {
+            name: name.clone(),
+            kind: "numeric",
+            missing: 0,
+            distinct: 0,
+            action: "as is".into(),
+            warning: None,
+        })
+        .collect();
     Ok(Dataset {
         x_train,
         y_train,
         x_test,
         y_test,
         feature_names: ds.feature_names,
+        columns,
+        notes: Vec::new(),
+        pipeline: None,
         target_name: ds
             .target_names
             .first()

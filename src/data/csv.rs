@@ -1,119 +1,109 @@
-//! The CSV reader: one pass over the file into a row-major matrix, every cell validated,
-//! errors with `path:line:column`.
+//! The CSV reader: one pass over the file into typed columns (numeric or categorical, holes
+//! as pandas reads them), errors with `path:line:column`. A column that looks numeric and
+//! then meets text is read again as categorical (one more pass, only then).
 
 use std::fs::File;
 use std::io::{self, BufRead, Read};
 use std::path::Path;
 
-use ndarray::{Array1, Array2};
+use super::columns::{classify, Cell, Interner, NaTokens};
+use super::{ColumnRef, DataError, HeaderMode, LoadOptions, Table};
+use crate::prep::{Column, Values};
 
-use super::train_test_split;
-use super::{ColumnRef, DataError, Dataset, HeaderMode, LoadOptions, Table};
-
-/// Reads one CSV file into features and target, validating every cell.
+/// Reads one CSV file into typed feature columns and the target (see the module
+/// documentation of [`crate::data`] for the rules).
 pub fn read_table(path: &Path, opts: &LoadOptions) -> Result<Table, DataError> {
-    read_impl(path, opts, None)
+    let wants = forced_types(path, opts)?;
+    read_promoting(path, opts, None, &wants, &mut Vec::new())
 }
 
-/// Loads a training file and either a test file (`test = Some`, which must have the same
-/// columns: the same count, and the same names when both files have a header; its target and
-/// id columns are those resolved on the training file) or a seeded split of the training file
-/// (`test = None`, see [`train_test_split`]; `test_size` and `seed` are ignored otherwise).
-pub fn load(
-    train: &Path,
-    test: Option<&Path>,
+/// Reads `path`, again each time a column turns out to be text after numbers, with that
+/// column categorical; `promoted` collects those columns (file positions).
+pub(super) fn read_promoting(
+    path: &Path,
     opts: &LoadOptions,
-    test_size: f64,
-    seed: u64,
-) -> Result<Dataset, DataError> {
-    let train_table = read_impl(train, opts, None)?;
-    if train_table.y.len() < 2 {
-        return Err(DataError::TooFewRows {
-            path: Some(train_table.path),
-            detail: format!(
-                "need at least 2 data rows to train, found {}",
-                train_table.y.len()
-            ),
+    reference: Option<&Table>,
+    wants: &dyn Fn(usize) -> Want,
+    promoted: &mut Vec<usize>,
+) -> Result<Table, DataError> {
+    loop {
+        let want = |c: usize| {
+            if promoted.contains(&c) {
+                Want::Categorical
+            } else {
+                wants(c)
+            }
+        };
+        match read_typed(path, opts, reference, &want) {
+            Ok(t) => return Ok(t),
+            Err(ReadStop::Data(e)) => return Err(e),
+            Err(ReadStop::Promote(c)) => promoted.push(c),
+        }
+    }
+}
+
+/// The user's `--categorical` and `--numeric` columns, by file position (resolved on the
+/// header, which is read for that).
+pub(super) fn forced_types(
+    path: &Path,
+    opts: &LoadOptions,
+) -> Result<impl Fn(usize) -> Want, DataError> {
+    let mut cat = Vec::new();
+    let mut num = Vec::new();
+    if !opts.categorical.is_empty() || !opts.numeric.is_empty() {
+        let (names, has_header) = header_of(path, opts)?;
+        let shown = path.display().to_string();
+        for r in &opts.categorical {
+            cat.push(resolve_one(&shown, "categorical", r, has_header, &names)?);
+        }
+        for r in &opts.numeric {
+            num.push(resolve_one(&shown, "numeric", r, has_header, &names)?);
+        }
+    }
+    Ok(move |c: usize| {
+        if cat.contains(&c) {
+            Want::Categorical
+        } else if num.contains(&c) {
+            Want::Numeric
+        } else {
+            Want::Infer
+        }
+    })
+}
+
+/// The column names of a file and whether it has a header (its first two records only).
+pub(super) fn header_of(path: &Path, opts: &LoadOptions) -> Result<(Vec<String>, bool), DataError> {
+    let shown_path = path.display().to_string();
+    let file = File::open(path).map_err(|source| DataError::Io {
+        path: shown_path.clone(),
+        source,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(opts.delimiter)
+        .from_reader(file);
+    let mut first = csv::ByteRecord::new();
+    if !next_record(&mut reader, &mut first, path)? {
+        return Err(DataError::Empty {
+            path: shown_path,
+            detail: "the file is empty",
         });
     }
-    match test {
-        Some(test) => {
-            let test_table = read_impl(test, opts, Some(&train_table))?;
-            let description = format!(
-                "{} + {}: {} train / {} test rows, {} features",
-                train_table.path,
-                test_table.path,
-                train_table.y.len(),
-                test_table.y.len(),
-                train_table.x.ncols()
-            );
-            Ok(Dataset {
-                x_train: train_table.x,
-                y_train: train_table.y,
-                x_test: test_table.x,
-                y_test: test_table.y,
-                feature_names: train_table.feature_names,
-                target_name: train_table.target_name,
-                description,
-            })
-        }
-        None => {
-            let (x_train, y_train, x_test, y_test) =
-                train_test_split(&train_table.x, &train_table.y, test_size, seed).map_err(|e| {
-                    match e {
-                        DataError::TooFewRows { path: None, detail } => DataError::TooFewRows {
-                            path: Some(train_table.path.clone()),
-                            detail,
-                        },
-                        e => e,
-                    }
-                })?;
-            let description = format!(
-                "{} split with seed {seed}: {} train / {} test rows, {} features",
-                train_table.path,
-                y_train.len(),
-                y_test.len(),
-                x_train.ncols()
-            );
-            Ok(Dataset {
-                x_train,
-                y_train,
-                x_test,
-                y_test,
-                feature_names: train_table.feature_names,
-                target_name: train_table.target_name,
-                description,
-            })
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Feature,
-    Target,
-    Skip,
-}
-
-/// Why a cell did not parse (the position is added by the caller).
-enum CellError {
-    Empty,
-    NotANumber,
-    NonFinite,
-}
-
-#[inline]
-fn parse_cell(bytes: &[u8]) -> Result<f64, CellError> {
-    let bytes = bytes.trim_ascii();
-    if bytes.is_empty() {
-        return Err(CellError::Empty);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| CellError::NotANumber)?;
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(CellError::NonFinite),
-        Err(_) => Err(CellError::NotANumber),
-    }
+    strip_bom(&mut first);
+    let mut second = csv::ByteRecord::new();
+    let has_second = next_record(&mut reader, &mut second, path)?;
+    let has_header = match opts.header {
+        HeaderMode::Yes => true,
+        HeaderMode::No => false,
+        HeaderMode::Auto => detect_header(&first, has_second.then_some(&second)),
+    };
+    let names = if has_header {
+        header_names(path, &first)?
+    } else {
+        (0..first.len()).map(|c| format!("col{c}")).collect()
+    };
+    Ok((names, has_header))
 }
 
 /// True when a first-record cell says "this is a header" (see the module documentation).
@@ -236,16 +226,56 @@ fn strip_bom(rec: &mut csv::ByteRecord) {
     }
 }
 
-fn read_impl(
+/// What the loader asks of one column of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Want {
+    /// Numeric when every non-missing cell is a number, else categorical.
+    Infer,
+    Categorical,
+    /// Forced numeric (`--numeric`): text is an error.
+    Numeric,
+}
+
+/// Why a read stopped: bad input, or a column that must be read again as categorical (a
+/// number-looking column met text after some numbers).
+pub(super) enum ReadStop {
+    Data(DataError),
+    Promote(usize),
+}
+
+impl From<DataError> for ReadStop {
+    fn from(e: DataError) -> Self {
+        ReadStop::Data(e)
+    }
+}
+
+/// One column being read.
+enum Builder {
+    Skip,
+    Target,
+    Numeric {
+        values: Vec<f64>,
+        forced: bool,
+        /// The first infinite cell: an error if the column stays numeric.
+        infinite: Option<DataError>,
+    },
+    Categorical(Interner),
+}
+
+/// Reads `path` with every column typed; `wants` (by file position) overrides inference,
+/// and `reference` (the training file) fixes the target and id columns of a test file.
+pub(super) fn read_typed(
     path: &Path,
     opts: &LoadOptions,
     reference: Option<&Table>,
-) -> Result<Table, DataError> {
+    wants: &dyn Fn(usize) -> Want,
+) -> Result<Table, ReadStop> {
     let shown_path = path.display().to_string();
     if matches!(opts.delimiter, b'"' | b'\n' | b'\r') || !opts.delimiter.is_ascii() {
         return Err(DataError::InvalidDelimiter {
             delimiter: char::from(opts.delimiter),
-        });
+        }
+        .into());
     }
     let file = File::open(path).map_err(|source| DataError::Io {
         path: shown_path.clone(),
@@ -255,7 +285,8 @@ fn read_impl(
         return Err(DataError::Io {
             path: shown_path,
             source: io::Error::other("is a directory"),
-        });
+        }
+        .into());
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -269,7 +300,8 @@ fn read_impl(
         return Err(DataError::Empty {
             path: shown_path,
             detail: "the file is empty",
-        });
+        }
+        .into());
     }
     strip_bom(&mut first);
     let mut second = csv::ByteRecord::new();
@@ -281,87 +313,122 @@ fn read_impl(
         HeaderMode::Auto => detect_header(&first, has_second.then_some(&second)),
     };
     let n_cols = first.len();
-    let columns: Vec<String> = if has_header {
-        first
-            .iter()
-            .enumerate()
-            .map(|(c, name)| {
-                let name = String::from_utf8_lossy(name.trim_ascii()).into_owned();
-                if name.is_empty() {
-                    format!("col{c}")
-                } else {
-                    name
-                }
-            })
-            .collect()
+    let names: Vec<String> = if has_header {
+        header_names(path, &first)?
     } else {
         (0..n_cols).map(|c| format!("col{c}")).collect()
     };
+    if has_header && reference.is_none() {
+        check_unique_names(&shown_path, &names, opts.delimiter)?;
+    }
 
     let (target_col, id_cols) = match reference {
-        None => resolve_columns(&shown_path, opts, has_header, &columns)?,
+        None => resolve_columns(&shown_path, opts, has_header, &names)?,
         Some(train) => {
-            check_same_columns(train, path, &first, has_header, &columns)?;
+            check_same_columns(train, path, &first, has_header, &names)?;
             (train.target_col, train.id_cols.clone())
         }
     };
-
-    let mut roles = vec![Role::Feature; n_cols];
-    for &c in &id_cols {
-        roles[c] = Role::Skip;
-    }
-    roles[target_col] = Role::Target;
-    let n_features = roles.iter().filter(|r| **r == Role::Feature).count();
-    let feature_names: Vec<String> = (0..n_cols)
-        .filter(|&c| roles[c] == Role::Feature)
-        .map(|c| columns[c].clone())
+    let mut builders: Vec<Builder> = (0..n_cols)
+        .map(|c| {
+            if c == target_col {
+                Builder::Target
+            } else if id_cols.contains(&c) {
+                Builder::Skip
+            } else {
+                match wants(c) {
+                    Want::Categorical => Builder::Categorical(Interner::default()),
+                    w => Builder::Numeric {
+                        values: Vec::new(),
+                        forced: w == Want::Numeric,
+                        infinite: None,
+                    },
+                }
+            }
+        })
         .collect();
-
-    let mut x: Vec<f64> = Vec::new();
+    let na = NaTokens::new(&opts.na_values);
     let mut y: Vec<f64> = Vec::new();
+    let mut missing_target: Vec<usize> = Vec::new();
+    let mut missing_target_lines: Vec<u64> = Vec::new();
     let mut rows = 0usize;
-    let push = |rec: &csv::ByteRecord, x: &mut Vec<f64>, y: &mut Vec<f64>| {
+    let mut push = |rec: &csv::ByteRecord, builders: &mut [Builder], rows: usize| {
         if rec.len() != n_cols {
-            return Err(DataError::Ragged {
+            return Err(ReadStop::Data(DataError::Ragged {
                 path: shown_path.clone(),
                 line: record_line(path, rec),
                 first_line: record_line(path, &first),
                 expected: n_cols,
                 found: rec.len(),
-            });
+            }));
         }
         for (c, cell) in rec.iter().enumerate() {
-            let role = roles[c];
-            if role == Role::Skip {
-                continue;
-            }
-            match parse_cell(cell) {
-                Ok(v) if role == Role::Feature => x.push(v),
-                Ok(v) => y.push(v),
-                Err(e) => return Err(cell_error(e, path, rec, c, &columns[c], cell)),
+            match &mut builders[c] {
+                Builder::Skip => {}
+                Builder::Target => match classify(cell, &na) {
+                    Cell::Number(v) if v.is_finite() => y.push(v),
+                    Cell::Number(_) => {
+                        return Err(cell_error(Bad::NonFinite, path, rec, c, &names[c], cell))
+                    }
+                    Cell::Missing => {
+                        if missing_target_lines.len() < 5 {
+                            missing_target_lines.push(record_line(path, rec));
+                        }
+                        missing_target.push(rows);
+                        y.push(f64::NAN);
+                    }
+                    Cell::Text => {
+                        return Err(cell_error(Bad::TextTarget, path, rec, c, &names[c], cell))
+                    }
+                },
+                Builder::Categorical(int) => match classify(cell, &na) {
+                    Cell::Missing => int.push_missing(),
+                    _ => int.push(cell),
+                },
+                Builder::Numeric {
+                    values,
+                    forced,
+                    infinite,
+                } => match classify(cell, &na) {
+                    Cell::Number(v) => {
+                        if !v.is_finite() && infinite.is_none() {
+                            let e = cell_error(Bad::NonFinite, path, rec, c, &names[c], cell);
+                            if *forced {
+                                return Err(e);
+                            }
+                            if let ReadStop::Data(e) = e {
+                                *infinite = Some(e);
+                            }
+                        }
+                        values.push(v);
+                    }
+                    Cell::Missing => values.push(f64::NAN),
+                    Cell::Text if *forced => {
+                        return Err(cell_error(Bad::NotANumber, path, rec, c, &names[c], cell))
+                    }
+                    Cell::Text if values.iter().all(|v| v.is_nan()) => {
+                        let mut int = Interner::with_missing(values.len());
+                        int.push(cell);
+                        builders[c] = Builder::Categorical(int);
+                    }
+                    // numbers then text: read the file again with this column as text
+                    Cell::Text => return Err(ReadStop::Promote(c)),
+                },
             }
         }
         Ok(())
     };
 
     if !has_header {
-        push(&first, &mut x, &mut y)?;
+        push(&first, &mut builders, rows)?;
         rows += 1;
     }
     if has_second {
-        // Reserve from the file size and the second record's length: a good guess for
-        // uniform files, and the Vecs grow as usual otherwise.
-        let bytes_per_row = second.as_slice().len() + second.len();
-        if let Ok(meta) = reader.get_ref().metadata() {
-            let guess = (meta.len() as usize / bytes_per_row.max(1)).min(1 << 26) + 2;
-            x.reserve(guess * n_features);
-            y.reserve(guess);
-        }
-        push(&second, &mut x, &mut y)?;
+        push(&second, &mut builders, rows)?;
         rows += 1;
         let mut rec = second;
         while next_record(&mut reader, &mut rec, path)? {
-            push(&rec, &mut x, &mut y)?;
+            push(&rec, &mut builders, rows)?;
             rows += 1;
         }
     }
@@ -369,59 +436,128 @@ fn read_impl(
         return Err(DataError::Empty {
             path: shown_path,
             detail: "only a header line",
+        }
+        .into());
+    }
+    let mut columns = Vec::new();
+    let mut feature_cols = Vec::new();
+    for (c, b) in builders.into_iter().enumerate() {
+        let values = match b {
+            Builder::Skip | Builder::Target => continue,
+            Builder::Numeric {
+                infinite: Some(e), ..
+            } => return Err(e.into()),
+            Builder::Numeric { values, .. } => Values::Numeric(values),
+            Builder::Categorical(int) => Values::Categorical(int.finish()),
+        };
+        feature_cols.push(c);
+        columns.push(Column {
+            name: names[c].clone(),
+            values,
         });
     }
-    if x.capacity() > x.len() + x.len() / 8 {
-        x.shrink_to_fit();
-    }
-    let x = Array2::from_shape_vec((rows, n_features), x)
-        .expect("every row pushed exactly n_features values");
     Ok(Table {
-        x,
-        y: Array1::from_vec(y),
-        feature_names,
-        target_name: columns[target_col].clone(),
+        columns,
+        y,
+        target_name: names[target_col].clone(),
         path: shown_path,
         has_header,
-        columns,
+        names,
         target_col,
         id_cols,
+        feature_cols,
+        missing_target,
+        missing_target_lines,
     })
+}
+
+/// The header's names: trimmed, `col<i>` for an empty one; bytes that are not UTF-8 are an
+/// error with their position.
+fn header_names(path: &Path, first: &csv::ByteRecord) -> Result<Vec<String>, DataError> {
+    first
+        .iter()
+        .enumerate()
+        .map(|(c, name)| {
+            let name = name.trim_ascii();
+            match std::str::from_utf8(name) {
+                Ok("") => Ok(format!("col{c}")),
+                Ok(s) => Ok(s.to_string()),
+                Err(e) => Err(DataError::NotUtf8 {
+                    path: path.display().to_string(),
+                    line: record_line(path, first),
+                    column: c + 1,
+                    byte: e.valid_up_to(),
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Duplicate header names are an error; a header that is one name holding `;`, a tab or `|`
+/// is another delimiter's file.
+fn check_unique_names(path: &str, names: &[String], delimiter: u8) -> Result<(), DataError> {
+    if names.len() == 1 && delimiter == b',' {
+        if let Some(d) = [';', '\t', '|'].into_iter().find(|d| names[0].contains(*d)) {
+            return Err(DataError::OtherDelimiter {
+                path: path.to_string(),
+                delimiter: d,
+            });
+        }
+    }
+    for (c, name) in names.iter().enumerate() {
+        if let Some(first) = names[..c].iter().position(|n| n == name) {
+            return Err(DataError::DuplicateName {
+                path: path.to_string(),
+                name: name.clone(),
+                columns: vec![first + 1, c + 1],
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What is wrong with a cell.
+#[derive(Clone, Copy)]
+enum Bad {
+    NotANumber,
+    NonFinite,
+    TextTarget,
 }
 
 #[cold]
 fn cell_error(
-    e: CellError,
+    e: Bad,
     path: &Path,
     rec: &csv::ByteRecord,
     c: usize,
     name: &str,
     cell: &[u8],
-) -> DataError {
+) -> ReadStop {
     let line = record_line(path, rec);
-    let (path, column, name) = (path.display().to_string(), c + 1, name.into());
-    match e {
-        CellError::Empty => DataError::EmptyCell {
+    let (path, column, name, text) = (path.display().to_string(), c + 1, name.into(), shown(cell));
+    ReadStop::Data(match e {
+        Bad::NotANumber => DataError::NotANumber {
             path,
             line,
             column,
             name,
+            text,
         },
-        CellError::NotANumber => DataError::NotANumber {
+        Bad::NonFinite => DataError::NonFinite {
             path,
             line,
             column,
             name,
-            text: shown(cell),
+            text,
         },
-        CellError::NonFinite => DataError::NonFinite {
+        Bad::TextTarget => DataError::TextTarget {
             path,
             line,
             column,
             name,
-            text: shown(cell),
+            text,
         },
-    }
+    })
 }
 
 /// Resolves the target and id columns to 0-based positions: `(target, ids ascending)`.
@@ -464,6 +600,17 @@ fn resolve_columns(
         });
     }
     Ok((target, ids))
+}
+
+/// [`resolve_one`] for the loader (`--keep`).
+pub(super) fn resolve_one_pub(
+    path: &str,
+    role: &'static str,
+    r: &ColumnRef,
+    has_header: bool,
+    columns: &[String],
+) -> Result<usize, DataError> {
+    resolve_one(path, role, r, has_header, columns)
 }
 
 fn resolve_one(
@@ -551,20 +698,20 @@ fn check_same_columns(
         line: record_line(test_path, first),
         detail,
     };
-    if columns.len() != train.columns.len() {
+    if columns.len() != train.names.len() {
         return Err(mismatch(format!(
             "{} columns here, {} in the training file",
             columns.len(),
-            train.columns.len()
+            train.names.len()
         )));
     }
     if has_header && train.has_header {
-        if let Some(c) = (0..columns.len()).find(|&c| columns[c] != train.columns[c]) {
+        if let Some(c) = (0..columns.len()).find(|&c| columns[c] != train.names[c]) {
             return Err(mismatch(format!(
                 "column {} is named {:?} here but {:?} in the training file",
                 c + 1,
                 columns[c],
-                train.columns[c]
+                train.names[c]
             )));
         }
     }

@@ -44,14 +44,69 @@ pub enum DataError {
         name: String,
         text: String,
     },
-    /// An empty cell.
-    #[error("{path}:{line}:{column}: empty cell in column {name:?}, expected a number")]
-    EmptyCell {
+    /// Text in the target column.
+    #[error("{path}:{line}:{column}: the target column {name:?} must be numeric, found {text:?}")]
+    TextTarget {
         path: String,
         line: u64,
         column: usize,
         name: String,
+        text: String,
     },
+    /// Rows whose target is missing (without `--drop-missing-target`).
+    #[error(
+        "{path}: {count} row{} with no value in the target column {name:?} (line{} {}); \
+         drop them with --drop-missing-target",
+        if *count == 1 { "" } else { "s" },
+        if lines.len() == 1 { "" } else { "s" },
+        join_lines(lines, *count)
+    )]
+    MissingTarget {
+        path: String,
+        name: String,
+        count: usize,
+        /// The first few, 1-based.
+        lines: Vec<u64>,
+    },
+    /// Header bytes that are not UTF-8.
+    #[error(
+        "{path}:{line}:{column}: the header is not UTF-8 (bad byte at offset {byte} of the name)"
+    )]
+    NotUtf8 {
+        path: String,
+        line: u64,
+        column: usize,
+        byte: usize,
+    },
+    /// Two header cells with one name.
+    #[error(
+        "{path}: column name {name:?} appears twice in the header (columns {})",
+        join_numbers(columns)
+    )]
+    DuplicateName {
+        path: String,
+        name: String,
+        columns: Vec<usize>,
+    },
+    /// A header that is one field holding another delimiter.
+    #[error(
+        "{path}: the header is a single column containing {delimiter:?}: the file seems to \
+         be separated by {delimiter:?}; try --delimiter {}",
+        shell_delimiter(*delimiter)
+    )]
+    OtherDelimiter { path: String, delimiter: char },
+    /// The pipeline could not encode the features.
+    #[error("cannot encode the features: {0}")]
+    Prep(#[from] crate::prep::PrepError),
+    /// A split the options do not allow.
+    #[error("{0}")]
+    Split(#[from] crate::split::SplitError),
+    /// A seed numpy's `RandomState` does not take.
+    #[error("invalid --seed {seed}: scikit-learn's splits take a seed from 0 to 4294967295")]
+    InvalidSeed { seed: u64 },
+    /// Options that contradict each other.
+    #[error("{0}")]
+    Conflict(&'static str),
     /// NaN or an infinity (including a literal that overflows, such as `1e999`).
     #[error(
         "{path}:{line}:{column}: non-finite value {text:?} in column {name:?}, \
@@ -118,10 +173,8 @@ pub enum DataError {
     /// A delimiter that cannot separate fields.
     #[error("invalid delimiter {delimiter:?}: expected one ascii character other than a quote or a line end")]
     InvalidDelimiter { delimiter: char },
-    /// A test size that is neither a fraction in (0, 1) nor a whole count >= 1.
-    #[error(
-        "invalid test size {value}: expected a fraction in (0, 1) or a whole number of rows >= 1"
-    )]
+    /// A test size that is not a fraction in (0, 1).
+    #[error("invalid --test-size {value}: expected a fraction in (0, 1), e.g. 0.2")]
     InvalidTestSize { value: f64 },
 }
 
@@ -138,7 +191,8 @@ impl DataError {
             DataError::Csv { line, .. }
             | DataError::Ragged { line, .. }
             | DataError::NotANumber { line, .. }
-            | DataError::EmptyCell { line, .. }
+            | DataError::TextTarget { line, .. }
+            | DataError::NotUtf8 { line, .. }
             | DataError::NonFinite { line, .. }
             | DataError::ColumnMismatch { line, .. } => Some(*line),
             _ => None,
@@ -149,7 +203,8 @@ impl DataError {
     pub fn column(&self) -> Option<usize> {
         match self {
             DataError::NotANumber { column, .. }
-            | DataError::EmptyCell { column, .. }
+            | DataError::TextTarget { column, .. }
+            | DataError::NotUtf8 { column, .. }
             | DataError::NonFinite { column, .. }
             | DataError::TargetIsId { column, .. } => Some(*column),
             _ => None,
@@ -172,4 +227,23 @@ pub(super) fn join_numbers(v: &[usize]) -> String {
         .map(|n| n.to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+fn join_lines(lines: &[u64], count: usize) -> String {
+    let mut s = lines
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if count > lines.len() {
+        s.push_str(", ...");
+    }
+    s
+}
+
+fn shell_delimiter(d: char) -> String {
+    match d {
+        '\t' => "$'\\t'".to_string(),
+        d => format!("'{d}'"),
+    }
 }

@@ -57,17 +57,20 @@
 //! `0.1 * 30` gives 3, not 4); a whole number `>= 1` is a count of test rows.
 
 mod builtin;
+pub mod columns;
 mod csv;
 mod error;
 mod fingerprint;
+mod load;
 mod options;
 mod split;
 mod table;
 
 pub use builtin::builtin_diabetes;
-pub use csv::{load, read_table};
+pub use csv::read_table;
 pub use error::DataError;
 pub use fingerprint::fingerprint;
+pub use load::{load, SplitOptions};
 pub use options::{ColumnRef, HeaderMode, LoadOptions};
-pub use split::{shuffled_indices, test_count, train_test_split, Holdout};
-pub use table::{Dataset, Table};
+pub use split::{train_test_split, Holdout};
+pub use table::{ColumnInfo, Dataset, Table};

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::prep::PrepOptions;
+
 /// Whether the first record of a file is a header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum HeaderMode {
@@ -87,7 +89,7 @@ impl fmt::Display for ColumnRef {
     }
 }
 
-/// How to read a file.
+/// How to read a file and prepare its columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Whether the first record is a header.
@@ -98,6 +100,18 @@ pub struct LoadOptions {
     pub target: Option<ColumnRef>,
     /// The field delimiter, `b','` by default.
     pub delimiter: u8,
+    /// Cells meaning "missing" besides pandas' default `na_values`.
+    pub na_values: Vec<String>,
+    /// Columns read as categories whatever they hold.
+    pub categorical: Vec<ColumnRef>,
+    /// Columns that must be numeric (text in one is an error with its position).
+    pub numeric: Vec<ColumnRef>,
+    /// Columns kept although they look like an id, a row number or a constant.
+    pub keep: Vec<ColumnRef>,
+    /// Drop rows whose target is missing (otherwise they are an error).
+    pub drop_missing_target: bool,
+    /// The pipeline's settings (`--scale`, `--max-onehot`).
+    pub prep: PrepOptions,
 }
 
 impl Default for LoadOptions {
@@ -107,6 +121,15 @@ impl Default for LoadOptions {
             id_cols: Vec::new(),
             target: None,
             delimiter: b',',
+            na_values: Vec::new(),
+            categorical: Vec::new(),
+            numeric: Vec::new(),
+            keep: Vec::new(),
+            drop_missing_target: false,
+            prep: PrepOptions {
+                scale: false,
+                max_onehot: crate::prep::DEFAULT_MAX_ONEHOT,
+            },
         }
     }
 }

@@ -1,11 +1,15 @@
-//! Splits of the rows into training and test rows, as row-index sets.
+//! The train/test split, as row-index sets, exactly as scikit-learn's
+//! `train_test_split(test_size=F, random_state=S)` draws it (numpy's `RandomState(S)`
+//! permutation; `n_test = ceil(F * n)`; test rows first in the permutation): a notebook's
+//! split is reproduced row for row.
 
 use ndarray::{Array1, Array2, Axis};
 
 use super::DataError;
+use crate::split::{train_test_split as sk_split, Size};
 
-/// A split of `n` rows into training and test rows, as row indices (each in shuffled order,
-/// as scikit-learn returns them): the rows are not copied until a model needs them.
+/// A split of `n` rows into training and test rows, as row indices in scikit-learn's order:
+/// the rows are not copied until a model needs them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holdout {
     pub train: Vec<usize>,
@@ -13,44 +17,43 @@ pub struct Holdout {
 }
 
 impl Holdout {
-    /// The seeded split of `n` rows (see the module documentation of [`crate::data`]). Fails
-    /// when `test_size` is invalid or leaves no training row or no test row.
+    /// The rows `train_test_split(test_size, random_state=seed)` picks out of `n`. Fails when
+    /// `test_size` is not a fraction in (0, 1), the seed is not numpy's (0 to 2^32 - 1), or
+    /// the split leaves fewer than 2 test rows or no training row.
     pub fn new(n: usize, test_size: f64, seed: u64) -> Result<Holdout, DataError> {
-        let n_test = test_count(n, test_size)?;
-        if n_test == 0 || n_test >= n {
+        if !(test_size > 0.0 && test_size < 1.0) {
+            return Err(DataError::InvalidTestSize { value: test_size });
+        }
+        if seed > u64::from(u32::MAX) {
+            return Err(DataError::InvalidSeed { seed });
+        }
+        let n_test = (test_size * n as f64).ceil() as usize;
+        if n_test < 2 || n_test >= n {
             return Err(DataError::TooFewRows {
                 path: None,
                 detail: format!(
-                    "a test size of {test_size} leaves {} training and {} test rows out of {n}",
+                    "a test size of {test_size} leaves {} training and {} test rows out of {n} \
+                     (at least 1 and 2 are needed)",
                     n.saturating_sub(n_test),
                     n_test.min(n)
                 ),
             });
         }
-        let mut order = shuffled_indices(n, seed);
-        let train = order.split_off(n_test);
-        Ok(Holdout { train, test: order })
+        let s = sk_split(
+            n,
+            Some(Size::Fraction(test_size)),
+            None,
+            Some(seed as i64),
+            true,
+        )?;
+        Ok(Holdout {
+            train: s.train,
+            test: s.test,
+        })
     }
 }
 
-/// The number of test rows for `test_size` (see the module documentation) out of `n` rows.
-pub fn test_count(n: usize, test_size: f64) -> Result<usize, DataError> {
-    let invalid = || DataError::InvalidTestSize { value: test_size };
-    if !test_size.is_finite() || test_size <= 0.0 {
-        return Err(invalid());
-    }
-    if test_size < 1.0 {
-        Ok((test_size * n as f64 - 1e-9).ceil().max(0.0) as usize)
-    } else if test_size.fract() == 0.0 && test_size <= usize::MAX as f64 {
-        Ok(test_size as usize)
-    } else {
-        Err(invalid())
-    }
-}
-
-/// Splits rows into `(x_train, y_train, x_test, y_test)`, deterministically for a seed (see
-/// the module documentation for the algorithm). Fails when `test_size` is invalid or when
-/// the split leaves no training row or no test row.
+/// Splits rows into `(x_train, y_train, x_test, y_test)` with [`Holdout::new`].
 #[allow(clippy::type_complexity)]
 pub fn train_test_split(
     x: &Array2<f64>,
@@ -64,72 +67,38 @@ pub fn train_test_split(
         "x and y must have the same number of rows"
     );
     let split = Holdout::new(y.len(), test_size, seed)?;
-    let (train_idx, test_idx) = (&split.train[..], &split.test[..]);
     Ok((
-        x.select(Axis(0), train_idx),
-        y.select(Axis(0), train_idx),
-        x.select(Axis(0), test_idx),
-        y.select(Axis(0), test_idx),
+        x.select(Axis(0), &split.train),
+        y.select(Axis(0), &split.train),
+        x.select(Axis(0), &split.test),
+        y.select(Axis(0), &split.test),
     ))
 }
-
-/// `0..n` in an order fixed by `seed`: Fisher–Yates driven by SplitMix64.
-pub fn shuffled_indices(n: usize, seed: u64) -> Vec<usize> {
-    let mut rng = SplitMix64(seed);
-    let mut v: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = rng.below(i as u64 + 1) as usize;
-        v.swap(i, j);
-    }
-    v
-}
-
-/// SplitMix64 (Steele, Lea and Flood 2014), as in `java.util.SplittableRandom`.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..bound` (`bound > 0`), Lemire's method: no modulo bias.
-    fn below(&mut self, bound: u64) -> u64 {
-        let threshold = bound.wrapping_neg() % bound;
-        loop {
-            let m = u128::from(self.next_u64()) * u128::from(bound);
-            if (m as u64) >= threshold {
-                return (m >> 64) as u64;
-            }
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Reading
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn splitmix_reference_values() {
-        // First outputs of SplitMix64 seeded with 1234567 (from the reference C code).
-        let mut r = SplitMix64(1234567);
-        assert_eq!(r.next_u64(), 6457827717110365317);
-        assert_eq!(r.next_u64(), 3203168211198807973);
-    }
-
-    #[test]
-    fn test_count_rules() {
-        assert_eq!(test_count(442, 0.2).unwrap(), 89);
-        assert_eq!(test_count(30, 0.1).unwrap(), 3);
-        assert_eq!(test_count(10, 3.0).unwrap(), 3);
-        assert!(test_count(10, 2.5).is_err());
-        assert!(test_count(10, 0.0).is_err());
-        assert!(test_count(10, f64::NAN).is_err());
+    fn sizes_that_leave_too_few_rows_or_are_not_fractions_are_refused() {
+        for bad in [0.0, 1.0, 1.5, -0.1, f64::NAN, 3.0] {
+            assert!(
+                matches!(
+                    Holdout::new(100, bad, 0),
+                    Err(DataError::InvalidTestSize { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            Holdout::new(10, 0.1, 0),
+            Err(DataError::TooFewRows { .. })
+        ));
+        assert!(matches!(
+            Holdout::new(10, 0.5, 1 << 32),
+            Err(DataError::InvalidSeed { .. })
+        ));
+        let h = Holdout::new(442, 0.2, 0).unwrap();
+        assert_eq!((h.train.len(), h.test.len()), (353, 89));
     }
 }

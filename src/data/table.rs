@@ -1,16 +1,18 @@
-//! A loaded file ([`Table`]) and a training set with its test set ([`Dataset`]).
+//! A file read into typed columns ([`Table`]) and a training set with its test set, encoded
+//! for the models ([`Dataset`]).
 
 use ndarray::{Array1, Array2};
 
-/// One file, loaded and validated.
+use crate::prep::{Column, FittedPipeline, Values};
+
+/// One file, read and typed: every feature column (not the target, not the id columns), the
+/// target apart.
 #[derive(Debug, Clone)]
 pub struct Table {
-    /// Features, one row per data record, columns in file order without target and ids.
-    pub x: Array2<f64>,
-    /// The target, one value per data record.
-    pub y: Array1<f64>,
-    /// Names of the columns of `x`.
-    pub feature_names: Vec<String>,
+    /// Feature columns in file order, each numeric (NaN = missing) or categorical.
+    pub columns: Vec<Column>,
+    /// The target, one value per data record; NaN where it is missing.
+    pub y: Vec<f64>,
     /// Name of the target column.
     pub target_name: String,
     /// The path as given.
@@ -18,24 +20,83 @@ pub struct Table {
     /// Whether the first record was a header (detected or forced).
     pub has_header: bool,
     /// Names of every column of the file (from the header, else `col0`, `col1`, ...).
-    pub columns: Vec<String>,
+    pub names: Vec<String>,
     /// 0-based position of the target column in the file.
     pub target_col: usize,
     /// 0-based positions of the dropped id columns in the file, ascending.
     pub id_cols: Vec<usize>,
+    /// 0-based file positions of the feature columns (parallel to `columns`).
+    pub feature_cols: Vec<usize>,
+    /// Rows (0-based) whose target is missing, and the file lines of the first few.
+    pub missing_target: Vec<usize>,
+    pub missing_target_lines: Vec<u64>,
 }
 
-/// A training set and a test set with the same features.
+impl Table {
+    pub fn n_rows(&self) -> usize {
+        self.y.len()
+    }
+
+    /// Names of the feature columns.
+    pub fn feature_names(&self) -> Vec<String> {
+        self.columns.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The features as a row-major matrix when every one is numeric (the article's files).
+    pub fn numeric_x(&self) -> Option<Array2<f64>> {
+        let cols: Vec<&Vec<f64>> = self
+            .columns
+            .iter()
+            .map(|c| match &c.values {
+                Values::Numeric(v) => Some(v),
+                Values::Categorical(_) => None,
+            })
+            .collect::<Option<_>>()?;
+        let n = self.n_rows();
+        Some(Array2::from_shape_fn((n, cols.len()), |(i, j)| cols[j][i]))
+    }
+
+    /// The target as an array.
+    pub fn target(&self) -> Array1<f64> {
+        Array1::from_vec(self.y.clone())
+    }
+}
+
+/// What was done with one column of the input, for `fitpool inspect` and the run's summary.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    /// `numeric`, `categorical`, `target` or `id`.
+    pub kind: &'static str,
+    /// Missing cells in the training rows.
+    pub missing: usize,
+    /// Distinct non-missing values in the training rows.
+    pub distinct: usize,
+    /// What the pipeline does with it, e.g. `mean-impute`, `one-hot (5 levels)`, `dropped`.
+    pub action: String,
+    /// Why it was dropped, or another warning.
+    pub warning: Option<String>,
+}
+
+/// A training set and a test set with the same features, encoded by the pipeline learned on
+/// the training rows.
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub x_train: Array2<f64>,
     pub y_train: Array1<f64>,
     pub x_test: Array2<f64>,
     pub y_test: Array1<f64>,
+    /// Names of the encoded features (`cut=Ideal` for a one-hot column).
     pub feature_names: Vec<String>,
     pub target_name: String,
     /// One line for humans, e.g. `diabetes (built-in): 353 train / 89 test rows, 10 features`.
     pub description: String,
+    /// Every input column and what became of it.
+    pub columns: Vec<ColumnInfo>,
+    /// Warnings and notes for stderr (dropped columns, dropped rows).
+    pub notes: Vec<String>,
+    /// The pipeline that encoded the features (absent for the built-in dataset).
+    pub pipeline: Option<FittedPipeline>,
 }
 
 impl Dataset {

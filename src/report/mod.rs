@@ -4,6 +4,7 @@
 //! This layer knows nothing of processes or models: it sees [`TaskRecord`]s.
 
 mod csv_export;
+mod inspect;
 mod journal;
 mod json_export;
 mod merge;
@@ -11,6 +12,7 @@ mod record;
 mod table;
 
 pub use csv_export::CsvExporter;
+pub use inspect::inspect_table;
 pub use journal::{read_journal, Journal, JournalContents, JournalError};
 pub use json_export::JsonExporter;
 pub use merge::{merge, Merged};

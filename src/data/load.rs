@@ -1,0 +1,320 @@
+//! From files to a [`Dataset`]: read the training file (and the test file, typed alike),
+//! drop the columns that can only mislead, handle rows without a target, split, and encode
+//! with the pipeline learned on the training rows only.
+//!
+//! The pipeline runs here, once, in the parent before the fork: every task of a train/test
+//! run sees the same encoded matrices, shared copy-on-write, so encoding costs one pass and
+//! one copy of the data in all (measured: `scripts/bench/prep.sh`), not one per worker.
+
+use std::path::Path;
+
+use super::columns::{concat, counts, misleading, DropReason};
+use super::csv::{forced_types, read_promoting, Want};
+use super::{ColumnInfo, ColumnRef, DataError, Dataset, Holdout, LoadOptions, Table};
+use crate::prep::{Column, Encoding, FittedPipeline, Pipeline, Values};
+
+/// How the rows are split when there is no test file.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SplitOptions {
+    /// `train_test_split`'s `test_size`, a fraction in (0, 1).
+    pub test_size: f64,
+    /// `random_state`.
+    pub seed: u64,
+}
+
+/// Loads a training file and either a test file (`test = Some`: the same columns; its target
+/// and id columns are those resolved on the training file, its column types those of the
+/// training file) or scikit-learn's split of the training file.
+pub fn load(
+    train: &Path,
+    test: Option<&Path>,
+    opts: &LoadOptions,
+    split: &SplitOptions,
+) -> Result<Dataset, DataError> {
+    let wants = forced_types(train, opts)?;
+    let mut promoted: Vec<usize> = Vec::new();
+    let (train_t, test_t) = loop {
+        let train_t = read_promoting(train, opts, None, &wants, &mut promoted)?;
+        let Some(test) = test else {
+            break (train_t, None);
+        };
+        // the test file's columns take the training file's types; a column that is text in
+        // the test file only makes both categorical
+        let kinds: Vec<(usize, bool)> = train_t
+            .feature_cols
+            .iter()
+            .zip(&train_t.columns)
+            .map(|(&c, col)| (c, matches!(col.values, Values::Categorical(_))))
+            .collect();
+        let test_wants = |c: usize| match kinds.iter().find(|(k, _)| *k == c) {
+            Some((_, true)) => Want::Categorical,
+            _ => wants(c),
+        };
+        let before = promoted.len();
+        let test_t = read_promoting(test, opts, Some(&train_t), &test_wants, &mut promoted)?;
+        if promoted.len() == before {
+            break (train_t, Some(test_t));
+        }
+    };
+    if train_t.n_rows() < 2 {
+        return Err(DataError::TooFewRows {
+            path: Some(train_t.path.clone()),
+            detail: format!(
+                "need at least 2 data rows to train, found {}",
+                train_t.n_rows()
+            ),
+        });
+    }
+    let mut notes = Vec::new();
+    let keep = resolve_keep(&train_t, &opts.keep)?;
+    let mut tables = vec![train_t];
+    tables.extend(test_t);
+    for t in &mut tables {
+        drop_missing_targets(t, opts.drop_missing_target, &mut notes)?;
+    }
+    let (columns, y, rows, description) = combine(tables, split)?;
+    let (columns, info) = check_columns(columns, &rows.train, &keep, &mut notes);
+    let pipeline = Pipeline::fit(&columns, &rows.train, &opts.prep)?;
+    let mut info = info;
+    describe_encodings(&mut info, &pipeline, &opts.prep);
+    let x_train = pipeline.transform(&columns, &rows.train)?;
+    let x_test = pipeline.transform(&columns, &rows.test)?;
+    if x_train.ncols() == 0 {
+        return Err(DataError::NoFeatures {
+            path: description.0.clone(),
+            n_columns: info.len(),
+            detail:
+                "every feature column was dropped (see `fitpool inspect`; --keep COL keeps one)"
+                    .into(),
+        });
+    }
+    let pick = |r: &[usize]| r.iter().map(|&i| y[i]).collect::<ndarray::Array1<f64>>();
+    Ok(Dataset {
+        description: format!(
+            "{}: {} train / {} test rows, {} features{}",
+            description.1,
+            rows.train.len(),
+            rows.test.len(),
+            x_train.ncols(),
+            encoded_note(&info)
+        ),
+        y_train: pick(&rows.train),
+        y_test: pick(&rows.test),
+        x_train,
+        x_test,
+        feature_names: pipeline.feature_names(),
+        target_name: description.2,
+        columns: info,
+        notes,
+        pipeline: Some(pipeline),
+    })
+}
+
+/// `--keep` names resolved to the training file's feature names.
+fn resolve_keep(t: &Table, keep: &[ColumnRef]) -> Result<Vec<String>, DataError> {
+    keep.iter()
+        .map(|r| {
+            let c = super::csv::resolve_one_pub(&t.path, "kept", r, t.has_header, &t.names)?;
+            Ok(t.names[c].clone())
+        })
+        .collect()
+}
+
+/// Rows without a target: an error naming them, or dropped with a note.
+fn drop_missing_targets(
+    t: &mut Table,
+    drop: bool,
+    notes: &mut Vec<String>,
+) -> Result<(), DataError> {
+    if t.missing_target.is_empty() {
+        return Ok(());
+    }
+    if !drop {
+        return Err(DataError::MissingTarget {
+            path: t.path.clone(),
+            name: t.target_name.clone(),
+            count: t.missing_target.len(),
+            lines: t.missing_target_lines.clone(),
+        });
+    }
+    let keep: Vec<usize> = (0..t.n_rows()).filter(|&i| !t.y[i].is_nan()).collect();
+    notes.push(format!(
+        "{}: {} row(s) with no target value dropped (--drop-missing-target)",
+        t.path,
+        t.missing_target.len()
+    ));
+    t.y = keep.iter().map(|&i| t.y[i]).collect();
+    for col in &mut t.columns {
+        col.values = select(&col.values, &keep);
+    }
+    t.missing_target.clear();
+    Ok(())
+}
+
+fn select(values: &Values, rows: &[usize]) -> Values {
+    match values {
+        Values::Numeric(v) => Values::Numeric(rows.iter().map(|&i| v[i]).collect()),
+        Values::Categorical(c) => Values::Categorical(
+            crate::prep::Categorical::from_codes(
+                rows.iter().map(|&i| c.codes()[i]).collect(),
+                c.levels().to_vec(),
+            )
+            .expect("codes of the same table"),
+        ),
+    }
+}
+
+/// Where the rows came from: `(path for errors, description, target name)`.
+type Origin = (String, String, String);
+
+/// One table of all rows (training file, then test file) and the split of its rows.
+fn combine(
+    tables: Vec<Table>,
+    split: &SplitOptions,
+) -> Result<(Vec<Column>, Vec<f64>, Holdout, Origin), DataError> {
+    let mut it = tables.into_iter();
+    let mut train = it.next().expect("a training table");
+    let origin_path = train.path.clone();
+    let target = train.target_name.clone();
+    match it.next() {
+        Some(test) => {
+            let n_train = train.n_rows();
+            for (col, more) in train.columns.iter_mut().zip(&test.columns) {
+                concat(&mut col.values, &more.values);
+            }
+            train.y.extend_from_slice(&test.y);
+            let n = train.y.len();
+            let desc = format!("{} + {}", train.path, test.path);
+            let rows = Holdout {
+                train: (0..n_train).collect(),
+                test: (n_train..n).collect(),
+            };
+            Ok((train.columns, train.y, rows, (origin_path, desc, target)))
+        }
+        None => {
+            let rows =
+                Holdout::new(train.n_rows(), split.test_size, split.seed).map_err(|e| match e {
+                    DataError::TooFewRows { path: None, detail } => DataError::TooFewRows {
+                        path: Some(train.path.clone()),
+                        detail,
+                    },
+                    e => e,
+                })?;
+            let desc = format!("{} split with seed {}", train.path, split.seed);
+            Ok((train.columns, train.y, rows, (origin_path, desc, target)))
+        }
+    }
+}
+
+/// Drops the columns that can only mislead (judged on the training rows), unless kept;
+/// describes every column.
+fn check_columns(
+    columns: Vec<Column>,
+    train_rows: &[usize],
+    keep: &[String],
+    notes: &mut Vec<String>,
+) -> (Vec<Column>, Vec<ColumnInfo>) {
+    let mut kept = Vec::new();
+    let mut info = Vec::new();
+    let mut dropped: Vec<(String, DropReason)> = Vec::new();
+    for col in columns {
+        let train_view = Column {
+            name: col.name.clone(),
+            values: select(&col.values, train_rows),
+        };
+        let (missing, distinct) = counts(&train_view.values);
+        let kind = match col.values {
+            Values::Numeric(_) => "numeric",
+            Values::Categorical(_) => "categorical",
+        };
+        let reason = if keep.contains(&col.name) {
+            None
+        } else {
+            // an id or a saved index is judged in file order, on every row of the file
+            misleading(&col)
+                .or_else(|| misleading(&train_view).filter(|r| *r == DropReason::Constant))
+        };
+        info.push(ColumnInfo {
+            name: col.name.clone(),
+            kind,
+            missing,
+            distinct,
+            action: if reason.is_some() {
+                "dropped".into()
+            } else {
+                String::new()
+            },
+            warning: reason.map(|r| r.describe().to_string()),
+        });
+        match reason {
+            Some(r) => dropped.push((col.name, r)),
+            None => kept.push(col),
+        }
+    }
+    let named = |want: fn(&DropReason) -> bool| {
+        dropped
+            .iter()
+            .filter(|(_, r)| want(r))
+            .map(|(n, r)| format!("{n:?} ({})", r.describe()))
+            .collect::<Vec<_>>()
+    };
+    let misleading_ones = named(|r| *r != DropReason::Constant);
+    if !misleading_ones.is_empty() {
+        notes.push(format!(
+            "warning: dropped column(s) that can only mislead a model: {}; --keep COL keeps one",
+            misleading_ones.join(", ")
+        ));
+    }
+    let constant = named(|r| *r == DropReason::Constant);
+    if !constant.is_empty() {
+        notes.push(format!(
+            "note: dropped constant column(s): {}",
+            constant.join(", ")
+        ));
+    }
+    (kept, info)
+}
+
+/// Fills in what the fitted pipeline does with each kept column.
+fn describe_encodings(
+    info: &mut [ColumnInfo],
+    p: &FittedPipeline,
+    prep: &crate::prep::PrepOptions,
+) {
+    for step in p.numeric_steps() {
+        if let Some(i) = info.iter_mut().find(|i| i.name == step.name) {
+            i.action = if prep.scale {
+                "mean-impute, standardize".into()
+            } else {
+                "mean-impute".into()
+            };
+        }
+    }
+    for step in p.categorical_steps() {
+        if let Some(i) = info.iter_mut().find(|i| i.name == step.name) {
+            i.action = match step.encoding {
+                Encoding::OneHot => format!("one-hot ({} columns)", step.levels.len()),
+                Encoding::Ordinal => format!("ordinal ({} levels)", step.levels.len()),
+            };
+        }
+    }
+    for name in p.dropped() {
+        if let Some(i) = info.iter_mut().find(|i| i.name == *name) {
+            i.action = "dropped".into();
+            i.warning = Some("no value in the training rows".into());
+        }
+    }
+}
+
+/// ` (from 9 columns: 3 categorical)` when encoding changed the column count.
+fn encoded_note(info: &[ColumnInfo]) -> String {
+    let cats = info
+        .iter()
+        .filter(|i| i.kind == "categorical" && i.action != "dropped")
+        .count();
+    if cats == 0 {
+        String::new()
+    } else {
+        format!(" (encoded from {} columns, {cats} categorical)", info.len())
+    }
+}
