@@ -164,6 +164,7 @@ const fn name_of<'s>(names: &[&'s str], aliases: &[&[&'s str]], g: usize, a: usi
     }
 }
 
+/// `str::eq_ignore_ascii_case`, which is `const` only from Rust 1.89 (our MSRV is 1.85).
 const fn eq_ignore_case(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -171,7 +172,7 @@ const fn eq_ignore_case(a: &str, b: &str) -> bool {
     }
     let mut i = 0;
     while i < a.len() {
-        if a[i].to_ascii_lowercase() != b[i].to_ascii_lowercase() {
+        if !a[i].eq_ignore_ascii_case(&b[i]) {
             return false;
         }
         i += 1;
@@ -209,6 +210,57 @@ const fn names_distinct(names: &[&str], aliases: &[&[&str]]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::build_spec;
+    use crate::spec::parse_model;
+
+    #[test]
+    fn every_kind_round_trips_through_its_repr() {
+        for k in kinds() {
+            let spec = build_spec(k.name, &[]).unwrap();
+            assert_eq!(spec.kind_name(), k.name);
+            assert_eq!(spec.def().name, k.name);
+            let text = spec.display();
+            assert_eq!(text, format!("{}()", k.name));
+            assert_eq!(parse_model(&text).unwrap(), spec, "{text}");
+            for alias in k.aliases {
+                assert_eq!(build_spec(alias, &[]).unwrap(), spec, "{alias}");
+            }
+        }
+    }
+
+    #[test]
+    fn values_name_every_parameter_that_is_not_ignored_in_table_order() {
+        for k in kinds() {
+            let spec = build_spec(k.name, &[]).unwrap();
+            let values: Vec<&str> = spec.values().iter().map(|(n, _)| *n).collect();
+            let table: Vec<&str> = k
+                .params
+                .iter()
+                .filter(|p| !p.ignored)
+                .map(|p| p.name)
+                .collect();
+            assert_eq!(values, table, "{}", k.name);
+            assert!(spec.changed_values().is_empty(), "{}", k.name);
+        }
+    }
+
+    #[test]
+    fn names_and_aliases_are_unique_across_kinds() {
+        let mut seen = std::collections::HashMap::new();
+        for k in kinds() {
+            let mut own: Vec<String> = std::iter::once(k.name)
+                .chain(k.aliases.iter().copied())
+                .map(str::to_ascii_lowercase)
+                .collect();
+            own.dedup();
+            for name in own {
+                if let Some(other) = seen.insert(name.clone(), k.name) {
+                    assert_eq!(other, k.name, "{name}");
+                }
+            }
+        }
+        assert_eq!(kinds().len(), NAMES.len());
+    }
 
     #[test]
     fn distinct_names_are_checked() {
