@@ -43,7 +43,7 @@ pub type Predictor<'a> = Box<dyn Fn(ArrayView2<f64>) -> Result<Array1<f64>, Mode
 /// ```
 ///
 /// The registry's list is the only list of kinds: the enum, every `match` over it and the
-/// table [`kinds()`](super::kinds) are generated from it, so no kind can be missing from one
+/// table [`kinds()`](super::kinds()) are generated from it, so no kind can be missing from one
 /// of them, and a `const` assertion there refuses, at compile time, two kinds sharing a name
 /// or alias (case-insensitively, as [`find_kind`](super::find_kind) looks them up).
 pub trait Kind {
