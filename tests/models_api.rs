@@ -1,7 +1,7 @@
 //! The model layer's API around fitting: input checks before fitting, reproducible seeds,
 //! timings, the SVM placeholder, and the cost estimate's ordering.
 
-use fitpool::models::{ModelError, ModelSpec};
+use fitpool::models::{KnnParams, ModelError, ModelSpec};
 use fitpool::spec::parse_model;
 use ndarray::{Array1, Array2};
 
@@ -28,7 +28,7 @@ fn every_supported_kind_fits_small_data() {
             }
             Err(ModelError::Unavailable(m)) => {
                 assert!(
-                    matches!(spec, ModelSpec::NuSvr { .. } | ModelSpec::Svr { .. }),
+                    matches!(spec, ModelSpec::NuSvr(_) | ModelSpec::Svr(_)),
                     "{m}"
                 )
             }
@@ -148,11 +148,13 @@ fn degenerate_data_never_panics() {
             for text in [k.name.to_string(), format!("{}()", k.aliases[0])] {
                 let spec = parse_model(&text).unwrap();
                 let spec = match spec {
-                    ModelSpec::KNeighbors { weights, p, .. } => ModelSpec::KNeighbors {
-                        n_neighbors: 1,
-                        weights,
-                        p,
-                    },
+                    ModelSpec::KNeighbors(KnnParams { weights, p, .. }) => {
+                        ModelSpec::KNeighbors(KnnParams {
+                            n_neighbors: 1,
+                            weights,
+                            p,
+                        })
+                    }
                     s => s,
                 };
                 match spec.fit_predict(x.view(), y.view(), x.view()) {

@@ -64,11 +64,11 @@ fn check(dataset: &str) {
         let spread = seed_spread(m);
         let exact = matches!(
             spec,
-            ModelSpec::Ridge { .. }
-                | ModelSpec::Lasso { .. }
-                | ModelSpec::ElasticNet { .. }
-                | ModelSpec::LinearRegression { .. }
-                | ModelSpec::KNeighbors { .. }
+            ModelSpec::Ridge(_)
+                | ModelSpec::Lasso(_)
+                | ModelSpec::ElasticNet(_)
+                | ModelSpec::LinearRegression(_)
+                | ModelSpec::KNeighbors(_)
         );
         let (want, bound) = match &spread {
             Some(s) => (s.iter().sum::<f64>() / s.len() as f64, 0.05),

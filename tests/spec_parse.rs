@@ -1,7 +1,10 @@
 //! The spec parser and lineup files: every kind and alias, repr round trips, errors that list
 //! what is accepted with a position, and TOML grid expansion (count and order).
 
-use fitpool::models::{catalogue, kinds, ForestParams, MaxFeatures, ModelSpec};
+use fitpool::models::{
+    catalogue, kinds, ElasticNetParams, ForestParams, MaxFeatures, ModelSpec, NuSvrParams,
+    SvrParams,
+};
 use fitpool::spec::{
     default_lineup, load_lineup, parse_lineup_lines, parse_lineup_toml, parse_model, SpecError,
 };
@@ -66,16 +69,16 @@ fn scikit_learn_defaults_are_mapped() {
     assert!(!et.bootstrap);
     assert_eq!(
         parse_model("ElasticNet").unwrap(),
-        ModelSpec::ElasticNet {
+        ModelSpec::ElasticNet(ElasticNetParams {
             alpha: 1.0,
             l1_ratio: 0.5,
             fit_intercept: true,
             max_iter: 1000,
             tol: 1e-4
-        }
+        })
     );
     let nusvr = parse_model("NuSVR").unwrap();
-    let ModelSpec::NuSvr { nu, svm } = &nusvr else {
+    let ModelSpec::NuSvr(NuSvrParams { nu, svm }) = &nusvr else {
         panic!()
     };
     assert_eq!(
@@ -300,7 +303,7 @@ fn syntax_errors_have_positions() {
 #[test]
 fn numbers_and_literals() {
     let spec = parse_model("SVR(C=1e3, epsilon=+0.5, coef0=-2, tol=1E-2)").unwrap();
-    let ModelSpec::Svr { epsilon, svm } = spec else {
+    let ModelSpec::Svr(SvrParams { epsilon, svm }) = spec else {
         panic!()
     };
     assert_eq!(

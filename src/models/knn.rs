@@ -5,7 +5,14 @@
 
 use ndarray::{s, Array1, ArrayView1, ArrayView2, Axis};
 
-use super::spec::KnnWeights;
+use serde::{Deserialize, Serialize};
+
+/// k-NN weighting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KnnWeights {
+    Uniform,
+    Distance,
+}
 
 /// Candidates beyond `k` whose exact distances are computed when the Euclidean candidates are
 /// ranked by the (faster, slightly less exact) matrix-product formula.

@@ -2,41 +2,26 @@
 //! ([`ModelSpec`]), and fitting/predicting them (smartcore for trees, forests and boosting; our
 //! own exact code for linear models and k-NN; our SMO solver for SVMs). Knows nothing of
 //! processes.
+//!
+//! Each kind is one file under `kinds/` implementing [`Kind`], listed once in `registry.rs`.
+//! Only re-exports.
 
 mod fit;
+mod kind;
+pub mod kinds;
 mod knn;
 pub mod linear;
 mod params;
+mod registry;
 mod spec;
 
 pub use fit::{FittedModel, ModelError, Prediction, DEFAULT_SEED};
-pub use params::{
-    find_kind, kinds, python_float, Bound, KindDef, KindInfo, ParamDef, ParamInfo, ParamType, Value,
+pub use kind::{Kind, Predictor, Values};
+pub use kinds::{
+    BoostingParams, ElasticNetParams, ForestParams, KnnParams, LassoParams, LinearRegressionParams,
+    MaxFeatures, NuSvrParams, RidgeParams, SvrParams, TreeParams,
 };
-pub use spec::{
-    accepted_kinds, build_spec, lookup_kind, BoostingParams, BuildError, ForestParams, GammaSpec,
-    KernelName, KnnWeights, MaxFeatures, ModelSpec, SvmSpec, TreeParams,
-};
-
-/// Every model kind with its aliases and parameters (name, default as scikit-learn writes it,
-/// accepted values, doc), for `fitpool models`.
-pub fn catalogue() -> Vec<KindInfo> {
-    kinds()
-        .iter()
-        .map(|k| KindInfo {
-            name: k.name,
-            aliases: k.aliases,
-            doc: k.doc,
-            params: k
-                .params
-                .iter()
-                .map(|p| ParamInfo {
-                    name: p.name,
-                    default: p.default.to_string(),
-                    ty: p.ty.describe(),
-                    doc: p.doc,
-                })
-                .collect(),
-        })
-        .collect()
-}
+pub use knn::KnnWeights;
+pub use params::{python_float, Bound, KindDef, KindInfo, ParamDef, ParamInfo, ParamType, Value};
+pub use registry::{catalogue, find_kind, kinds, ModelSpec};
+pub use spec::{accepted_kinds, build_spec, lookup_kind, BuildError};

@@ -1,8 +1,13 @@
-//! Parameter values, their types and the table of model kinds with scikit-learn's parameter
-//! names and defaults: the single source of truth for parsing, display and `fitpool models`.
+//! Parameter values, their types, and the descriptions of parameters and kinds
+//! ([`ParamDef`], [`KindDef`]), with the small constructors the kind files write their tables
+//! with. The tables themselves live in each kind's file (`kinds/`).
 
 use std::borrow::Cow;
 use std::fmt;
+
+use super::kind::Values;
+use super::registry::ModelSpec;
+use super::spec::BuildError;
 
 /// A parameter value as scikit-learn's repr writes it: `None`, `True`, `3`, `0.1`, `'rbf'`.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +29,21 @@ impl Value {
             Value::Float(_) => "float",
             Value::Str(_) => "str",
         }
+    }
+
+    /// A count as an int.
+    pub fn count(x: usize) -> Value {
+        Value::Int(x as i64)
+    }
+
+    /// An optional int: `None` or the int.
+    pub fn opt_int<T: Into<i64>>(x: Option<T>) -> Value {
+        x.map_or(Value::None, |v| Value::Int(v.into()))
+    }
+
+    /// A `random_state`: `None` or the seed (saturated to `i64::MAX`).
+    pub fn seed(x: Option<u64>) -> Value {
+        x.map_or(Value::None, |v| Value::Int(v.min(i64::MAX as u64) as i64))
     }
 }
 
@@ -214,13 +234,16 @@ pub struct ParamDef {
     pub ignored: bool,
 }
 
-/// One model kind: its scikit-learn class name, short aliases and parameters.
+/// One model kind: its scikit-learn class name, short aliases and parameters (made by the
+/// registry from the kind's [`Kind`](super::Kind) implementation).
 #[derive(Clone, Debug)]
 pub struct KindDef {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
     pub doc: &'static str,
     pub params: Vec<ParamDef>,
+    /// Builds the kind's [`ModelSpec`] from checked values.
+    pub(crate) build: fn(&Values) -> Result<ModelSpec, BuildError>,
 }
 
 impl KindDef {
@@ -262,23 +285,26 @@ pub struct KindInfo {
     pub params: Vec<ParamInfo>,
 }
 
-const fn int(min: i64) -> ParamType {
+/// An integer `>= min`.
+pub(crate) const fn int(min: i64) -> ParamType {
     ParamType::Int { min, max: i64::MAX }
 }
-const fn opt_int(min: i64) -> ParamType {
+/// `None` or an integer `>= min`.
+pub(crate) const fn opt_int(min: i64) -> ParamType {
     ParamType::OptInt { min, max: i64::MAX }
 }
-const POSITIVE: ParamType = ParamType::Float {
+/// A float > 0.
+pub(crate) const POSITIVE: ParamType = ParamType::Float {
     lo: Bound::Excl(0.0),
     hi: Bound::None,
 };
-const NON_NEGATIVE: ParamType = ParamType::Float {
+/// A float >= 0.
+pub(crate) const NON_NEGATIVE: ParamType = ParamType::Float {
     lo: Bound::Incl(0.0),
     hi: Bound::None,
 };
-const KERNELS: &[&str] = &["rbf", "linear", "poly", "sigmoid"];
-
-fn p(name: &'static str, ty: ParamType, default: Value, doc: &'static str) -> ParamDef {
+/// A parameter.
+pub(crate) fn p(name: &'static str, ty: ParamType, default: Value, doc: &'static str) -> ParamDef {
     ParamDef {
         name,
         ty,
@@ -289,14 +315,19 @@ fn p(name: &'static str, ty: ParamType, default: Value, doc: &'static str) -> Pa
 }
 
 /// A parameter accepted and dropped because it cannot change results.
-fn ignored(name: &'static str, ty: ParamType, default: Value, doc: &'static str) -> ParamDef {
+pub(crate) fn ignored(
+    name: &'static str,
+    ty: ParamType,
+    default: Value,
+    doc: &'static str,
+) -> ParamDef {
     ParamDef {
         ignored: true,
         ..p(name, ty, default, doc)
     }
 }
 
-fn n_jobs() -> ParamDef {
+pub(crate) fn n_jobs() -> ParamDef {
     ignored(
         "n_jobs",
         ParamType::OptInt {
@@ -308,7 +339,7 @@ fn n_jobs() -> ParamDef {
     )
 }
 
-fn verbose() -> ParamDef {
+pub(crate) fn verbose() -> ParamDef {
     ignored(
         "verbose",
         ParamType::Int {
@@ -320,7 +351,7 @@ fn verbose() -> ParamDef {
     )
 }
 
-fn copy_x() -> ParamDef {
+pub(crate) fn copy_x() -> ParamDef {
     ignored(
         "copy_X",
         ParamType::Bool,
@@ -329,330 +360,23 @@ fn copy_x() -> ParamDef {
     )
 }
 
-fn f(x: f64) -> Value {
+/// A float value.
+pub(crate) fn f(x: f64) -> Value {
     Value::Float(x)
 }
 
-fn s(x: &'static str) -> Value {
+/// A string value.
+pub(crate) fn s(x: &'static str) -> Value {
     Value::Str(Cow::Borrowed(x))
 }
 
-fn forest_params(bootstrap: bool) -> Vec<ParamDef> {
-    vec![
-        p("n_estimators", int(1), Value::Int(100), "number of trees"),
-        p(
-            "max_depth",
-            ParamType::OptInt {
-                min: 1,
-                max: u16::MAX as i64 - 1,
-            },
-            Value::None,
-            "maximum depth of a tree; None grows until leaves are pure",
-        ),
-        p(
-            "min_samples_split",
-            int(2),
-            Value::Int(2),
-            "minimum samples to split a node",
-        ),
-        p(
-            "min_samples_leaf",
-            int(1),
-            Value::Int(1),
-            "minimum samples in a leaf",
-        ),
-        p(
-            "max_features",
-            ParamType::MaxFeatures,
-            f(1.0),
-            "features tried per split: a fraction, a count, 'sqrt', 'log2' or None (all)",
-        ),
-        p(
-            "bootstrap",
-            ParamType::Bool,
-            Value::Bool(bootstrap),
-            if bootstrap {
-                "draw a bootstrap sample per tree (only True is supported)"
-            } else {
-                "draw a bootstrap sample per tree (only False is supported)"
-            },
-        ),
-        p(
-            "random_state",
-            opt_int(0),
-            Value::None,
-            "seed; None means the fixed seed 0, so runs are reproducible",
-        ),
-        n_jobs(),
-        verbose(),
-    ]
-}
-
-fn svm_params(head: Vec<ParamDef>) -> Vec<ParamDef> {
-    let mut v = head;
-    v.extend([
-        p("C", POSITIVE, f(1.0), "regularisation: penalty on errors"),
-        p(
-            "kernel",
-            ParamType::Choice(KERNELS),
-            s("rbf"),
-            "kernel function",
-        ),
-        p(
-            "degree",
-            int(0),
-            Value::Int(3),
-            "degree of the 'poly' kernel",
-        ),
-        p(
-            "gamma",
-            ParamType::Gamma,
-            s("scale"),
-            "kernel coefficient: 'scale' = 1/(n_features*X.var()), 'auto' = 1/n_features",
-        ),
-        p(
-            "coef0",
-            ParamType::Float {
-                lo: Bound::None,
-                hi: Bound::None,
-            },
-            f(0.0),
-            "independent term of 'poly' and 'sigmoid' kernels",
-        ),
-        p(
-            "shrinking",
-            ParamType::Bool,
-            Value::Bool(true),
-            "use the shrinking heuristic",
-        ),
-        p("tol", POSITIVE, f(1e-3), "stopping tolerance"),
-        p(
-            "cache_size",
-            POSITIVE,
-            Value::Float(200.0),
-            "kernel cache in MB (speed only; never changes results)",
-        ),
-        p(
-            "max_iter",
-            int(-1),
-            Value::Int(-1),
-            "iteration limit; -1 means none",
-        ),
-        ignored(
-            "verbose",
-            ParamType::Bool,
-            Value::Bool(false),
-            "ignored: no effect on results",
-        ),
-    ]);
-    v
-}
-
-fn fit_intercept() -> ParamDef {
+pub(crate) fn fit_intercept() -> ParamDef {
     p(
         "fit_intercept",
         ParamType::Bool,
         Value::Bool(true),
         "fit an unpenalised intercept (by centring X and y)",
     )
-}
-
-/// Every model kind, in the order `fitpool models` lists them.
-pub fn kinds() -> &'static [KindDef] {
-    static KINDS: std::sync::OnceLock<Vec<KindDef>> = std::sync::OnceLock::new();
-    KINDS.get_or_init(build_kinds)
-}
-
-fn build_kinds() -> Vec<KindDef> {
-    vec![
-        KindDef {
-            name: "RandomForestRegressor",
-            aliases: &["rf", "random_forest"],
-            doc: "random forest (smartcore), bootstrap samples, best splits",
-            params: forest_params(true),
-        },
-        KindDef {
-            name: "ExtraTreesRegressor",
-            aliases: &["et", "extra_trees"],
-            doc: "extremely randomised trees (smartcore), random thresholds, no bootstrap",
-            params: forest_params(false),
-        },
-        KindDef {
-            name: "DecisionTreeRegressor",
-            aliases: &["tree", "dt"],
-            doc: "one regression tree (smartcore), all features, best splits",
-            params: {
-                let mut v = forest_params(false);
-                v.retain(|p| {
-                    matches!(
-                        p.name,
-                        "max_depth" | "min_samples_split" | "min_samples_leaf" | "random_state"
-                    )
-                });
-                v
-            },
-        },
-        KindDef {
-            name: "GradientBoostingRegressor",
-            aliases: &["gbr", "gb"],
-            doc: "gradient boosting, squared error (smartcore's exact-greedy boosted trees \
-                  with lambda=0 and the mean as initial prediction)",
-            params: vec![
-                p(
-                    "n_estimators",
-                    int(1),
-                    Value::Int(100),
-                    "number of boosting stages",
-                ),
-                p("learning_rate", POSITIVE, f(0.1), "shrinkage of each tree"),
-                p(
-                    "max_depth",
-                    ParamType::Int {
-                        min: 1,
-                        max: u16::MAX as i64 - 1,
-                    },
-                    Value::Int(3),
-                    "depth of each tree",
-                ),
-                p(
-                    "min_samples_leaf",
-                    int(1),
-                    Value::Int(1),
-                    "minimum samples in a leaf",
-                ),
-                p(
-                    "subsample",
-                    ParamType::Float {
-                        lo: Bound::Excl(0.0),
-                        hi: Bound::Incl(1.0),
-                    },
-                    f(1.0),
-                    "fraction of rows drawn (without replacement) for each tree",
-                ),
-                p(
-                    "random_state",
-                    opt_int(0),
-                    Value::None,
-                    "seed for subsampling; None means the fixed seed 0",
-                ),
-                verbose(),
-            ],
-        },
-        KindDef {
-            name: "NuSVR",
-            aliases: &["nusvr", "nu_svr"],
-            doc: "nu-support vector regression (our SMO solver, as libsvm)",
-            params: svm_params(vec![p(
-                "nu",
-                ParamType::Float {
-                    lo: Bound::Excl(0.0),
-                    hi: Bound::Incl(1.0),
-                },
-                f(0.5),
-                "upper bound on the fraction of errors, lower bound on support vectors",
-            )]),
-        },
-        KindDef {
-            name: "SVR",
-            aliases: &["svr"],
-            doc: "epsilon-support vector regression (our SMO solver, as libsvm)",
-            params: svm_params(vec![p(
-                "epsilon",
-                NON_NEGATIVE,
-                f(0.1),
-                "width of the no-penalty tube",
-            )]),
-        },
-        KindDef {
-            name: "Ridge",
-            aliases: &["ridge"],
-            doc: "least squares with an L2 penalty, solved exactly (Cholesky)",
-            params: vec![
-                p("alpha", NON_NEGATIVE, f(1.0), "L2 penalty strength"),
-                fit_intercept(),
-                copy_x(),
-            ],
-        },
-        KindDef {
-            name: "Lasso",
-            aliases: &["lasso"],
-            doc: "least squares with an L1 penalty (coordinate descent, duality-gap stop)",
-            params: vec![
-                p("alpha", NON_NEGATIVE, f(1.0), "L1 penalty strength"),
-                fit_intercept(),
-                p("max_iter", int(1), Value::Int(1000), "maximum sweeps"),
-                p("tol", NON_NEGATIVE, f(1e-4), "duality-gap tolerance"),
-                copy_x(),
-            ],
-        },
-        KindDef {
-            name: "ElasticNet",
-            aliases: &["enet", "elastic_net"],
-            doc: "least squares with L1 and L2 penalties (coordinate descent, duality-gap stop)",
-            params: vec![
-                p("alpha", NON_NEGATIVE, f(1.0), "penalty strength"),
-                p(
-                    "l1_ratio",
-                    ParamType::Float {
-                        lo: Bound::Incl(0.0),
-                        hi: Bound::Incl(1.0),
-                    },
-                    f(0.5),
-                    "L1 share of the penalty (1 = lasso, 0 = ridge)",
-                ),
-                fit_intercept(),
-                p("max_iter", int(1), Value::Int(1000), "maximum sweeps"),
-                p("tol", NON_NEGATIVE, f(1e-4), "duality-gap tolerance"),
-                copy_x(),
-            ],
-        },
-        KindDef {
-            name: "LinearRegression",
-            aliases: &["ols", "lr", "linear"],
-            doc: "ordinary least squares (minimum-norm solution via SVD)",
-            params: vec![fit_intercept(), copy_x(), n_jobs()],
-        },
-        KindDef {
-            name: "KNeighborsRegressor",
-            aliases: &["knn", "kneighbors"],
-            doc: "k nearest neighbours, brute force, Minkowski distance",
-            params: vec![
-                p("n_neighbors", int(1), Value::Int(5), "number of neighbours"),
-                p(
-                    "weights",
-                    ParamType::Choice(&["uniform", "distance"]),
-                    s("uniform"),
-                    "'uniform' mean or 'distance' (1/d) weighted mean",
-                ),
-                p(
-                    "p",
-                    int(1),
-                    Value::Int(2),
-                    "Minkowski power: 1 manhattan, 2 euclidean",
-                ),
-                ignored(
-                    "algorithm",
-                    ParamType::Choice(&["auto", "ball_tree", "kd_tree", "brute"]),
-                    s("auto"),
-                    "ignored: always brute force (same neighbours)",
-                ),
-                ignored(
-                    "leaf_size",
-                    int(1),
-                    Value::Int(30),
-                    "ignored: always brute force",
-                ),
-                n_jobs(),
-            ],
-        },
-    ]
-}
-
-/// Finds a kind by class name or alias (class names case-insensitively).
-pub fn find_kind(name: &str) -> Option<&'static KindDef> {
-    kinds().iter().find(|k| {
-        k.name.eq_ignore_ascii_case(name) || k.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
-    })
 }
 
 /// The closest of `candidates` to `word` if it is close enough to be a likely typo.

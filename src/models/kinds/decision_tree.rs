@@ -1,0 +1,81 @@
+//! DecisionTreeRegressor: one smartcore regression tree (all features, best splits).
+
+use ndarray::{ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+use smartcore::tree::decision_tree_regressor::{
+    DecisionTreeRegressor, DecisionTreeRegressorParameters,
+};
+
+use super::{forest, smartcore_glue as glue};
+use crate::models::kind::{dims, Kind, Predictor, Values};
+use crate::models::{BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
+
+/// Parameters of DecisionTreeRegressor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TreeParams {
+    pub max_depth: Option<u16>,
+    pub min_samples_split: usize,
+    pub min_samples_leaf: usize,
+    pub random_state: Option<u64>,
+}
+
+/// scikit-learn's `DecisionTreeRegressor`.
+pub struct DecisionTree;
+
+impl Kind for DecisionTree {
+    type Params = TreeParams;
+    const NAME: &'static str = "DecisionTreeRegressor";
+    const ALIASES: &'static [&'static str] = &["tree", "dt"];
+    const DOC: &'static str = "one regression tree (smartcore), all features, best splits";
+
+    /// The forest's table, less what only a forest has.
+    fn params() -> Vec<ParamDef> {
+        let mut v = forest::table(false);
+        v.retain(|p| {
+            matches!(
+                p.name,
+                "max_depth" | "min_samples_split" | "min_samples_leaf" | "random_state"
+            )
+        });
+        v
+    }
+    fn build(v: &Values) -> Result<TreeParams, BuildError> {
+        Ok(TreeParams {
+            max_depth: v.opt_u16("max_depth"),
+            min_samples_split: v.usize("min_samples_split"),
+            min_samples_leaf: v.usize("min_samples_leaf"),
+            random_state: v.opt_u64("random_state"),
+        })
+    }
+    fn values(p: &TreeParams) -> Vec<(&'static str, Value)> {
+        vec![
+            ("max_depth", Value::opt_int(p.max_depth)),
+            ("min_samples_split", Value::count(p.min_samples_split)),
+            ("min_samples_leaf", Value::count(p.min_samples_leaf)),
+            ("random_state", Value::seed(p.random_state)),
+        ]
+    }
+    fn min_rows(_: &TreeParams) -> usize {
+        1
+    }
+    /// smartcore's tree sorts every feature once, then passes over the rows per level.
+    fn expected_cost(p: &TreeParams, n_rows: usize, n_features: usize) -> f64 {
+        let (n, f) = dims(n_rows, n_features);
+        0.2 * (n * n.log2() + n * forest::levels(n, p.max_depth)) * f
+    }
+    fn fit<'a>(
+        p: &TreeParams,
+        x: ArrayView2<'a, f64>,
+        y: ArrayView1<'a, f64>,
+    ) -> Result<Predictor<'a>, ModelError> {
+        let params = DecisionTreeRegressorParameters {
+            max_depth: glue::depth(p.max_depth),
+            min_samples_leaf: p.min_samples_leaf,
+            min_samples_split: p.min_samples_split,
+            seed: Some(p.random_state.unwrap_or(DEFAULT_SEED)),
+        };
+        let model = DecisionTreeRegressor::fit(&glue::dense(x), &y.to_vec(), params)
+            .map_err(glue::fit_error(Self::NAME))?;
+        Ok(glue::predictor(Self::NAME, move |t| model.predict(t)))
+    }
+}
