@@ -61,6 +61,7 @@ mod csv;
 mod error;
 mod fingerprint;
 mod options;
+pub mod parquet;
 mod split;
 mod table;
 
