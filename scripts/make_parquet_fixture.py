@@ -6,6 +6,8 @@ Usage: /opt/skl/bin/python scripts/make_parquet_fixture.py
 Writes, from one seeded pandas DataFrame of 200 rows:
   tests/fixtures/data/mixed.parquet        df.to_parquet(index=False): pyarrow's defaults
                                            (snappy, dictionary encoding on)
+  tests/fixtures/data/mixed_plain.parquet  the same without dictionary encoding, v2 data
+                                           pages, row groups of 64 rows
   tests/fixtures/data/mixed.csv            df.to_csv(index=False), for the CSV reader
   tests/fixtures/data/mixed_expected.json  every column's expected values: numeric lists
                                            with null for NaN/missing, or strings with null
@@ -63,6 +65,16 @@ def main():
     pq_path = os.path.join(OUT, "mixed.parquet")
     df.to_parquet(pq_path, index=False)
     df.to_csv(os.path.join(OUT, "mixed.csv"), index=False)
+    # The same table without dictionaries, in v2 data pages, in row groups of 64 rows: the
+    # other encodings a pyarrow file can have (pyarrow falls back to plain strings when a
+    # dictionary grows past 1 MiB).
+    df.to_parquet(
+        os.path.join(OUT, "mixed_plain.parquet"),
+        index=False,
+        use_dictionary=False,
+        data_page_version="2.0",
+        row_group_size=64,
+    )
 
     def num(col):
         return [None if pd.isna(v) else float(v) for v in col]
@@ -140,6 +152,11 @@ def main():
     )
     # Two row groups, to read across them.
     pq.write_table(widths, os.path.join(OUT, "widths.parquet"), row_group_size=2)
+    # pandas' all-None object column is arrow's null type: parquet INT32 of logical type
+    # Unknown, all nulls.
+    pd.DataFrame({"x": [1.0, 2.0], "nothing": [None, None]}).to_parquet(
+        os.path.join(OUT, "null_column.parquet"), index=False
+    )
     date = pa.table(
         {"x": pa.array([1.0, 2.0]), "day": pa.array([datetime.date(2020, 1, 1), None])}
     )

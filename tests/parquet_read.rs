@@ -45,11 +45,21 @@ fn categorical(t: &ParquetTable, i: usize) -> &Categorical {
 
 #[test]
 fn mixed_matches_pandas() {
+    check_mixed("mixed.parquet");
+}
+
+/// No dictionaries, v2 data pages, four row groups.
+#[test]
+fn mixed_plain_v2_pages_matches_pandas() {
+    check_mixed("mixed_plain.parquet");
+}
+
+fn check_mixed(file: &str) {
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(data("mixed_expected.json")).unwrap())
             .unwrap();
     assert_eq!(expected["compression"], "SNAPPY");
-    let t = read("mixed.parquet").unwrap();
+    let t = read(file).unwrap();
     let n = expected["n_rows"].as_u64().unwrap() as usize;
     assert_eq!(t.n_rows, n);
     let cols = expected["columns"].as_array().unwrap();
@@ -87,8 +97,15 @@ fn mixed_matches_pandas() {
             other => panic!("kind {other}"),
         }
     }
-    // The category column is dictionary-encoded, the pandas category's storage.
-    assert_eq!(cols[4]["name"], "cat");
+}
+
+#[test]
+fn null_typed_column_is_all_nan() {
+    let t = read("null_column.parquet").unwrap();
+    assert_eq!(t.n_rows, 2);
+    assert_eq!(numeric(&t, 0), [1.0, 2.0]);
+    assert_eq!(t.columns[1].name, "nothing");
+    assert!(numeric(&t, 1).iter().all(|x| x.is_nan()));
 }
 
 #[test]

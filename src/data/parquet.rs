@@ -11,7 +11,9 @@
 //! | `BOOLEAN` | categorical, levels `"False"` and `"True"` (as pandas prints them) |
 //! | `BYTE_ARRAY` as `STRING`/`UTF8` or `ENUM`, plain or dictionary-encoded | categorical |
 //!
-//! A null is NaN in a numeric column and [`Categorical::MISSING`] in a categorical one.
+//! A null is NaN in a numeric column and [`Categorical::MISSING`] in a categorical one; a
+//! column of arrow's null type (pandas' all-`None` column: `INT32`, logical type unknown) is
+//! numeric, all NaN.
 //! Levels of a string column are in order of first appearance. Dates, times, timestamps
 //! (`INT96` included), plain binary, JSON, UUID, float16 and the rest are
 //! [`ParquetError::Unsupported`], naming the column: a date is no feature until someone says
@@ -291,6 +293,8 @@ fn classify(desc: &ColumnDescriptor) -> Result<Kind, String> {
             Some(LogicalType::Integer(int)) => Ok(Kind::Int {
                 unsigned: !int.is_signed,
             }),
+            // Arrow's null type (pandas' all-None column): all NaN.
+            Some(LogicalType::Unknown) => Ok(Kind::Int { unsigned: false }),
             Some(other) => named(&logical_name(other)),
         },
         PhysicalType::BYTE_ARRAY => match logical {
