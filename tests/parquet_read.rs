@@ -175,11 +175,17 @@ fn nested_columns_are_an_error() {
 }
 
 #[test]
-fn codec_not_built_in_is_a_format_error() {
+fn codec_not_built_in_is_an_error() {
     match read("zstd.parquet") {
-        Err(e @ ParquetError::Format { .. }) => {
-            let source = e.source().unwrap().to_string();
-            assert!(source.to_lowercase().contains("zstd"), "{source}");
+        Err(e @ ParquetError::Codec { .. }) => {
+            let msg = e.to_string();
+            assert!(
+                msg.ends_with(
+                    "zstd.parquet: column \"x\" is compressed with zstd, which cannot be read \
+                     (snappy and uncompressed can)"
+                ),
+                "{msg}"
+            );
         }
         other => panic!("{other:?}"),
     }

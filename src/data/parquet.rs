@@ -20,8 +20,8 @@
 //! how to encode it. Nested columns (lists, maps, structs) are [`ParquetError::Nested`].
 //!
 //! The reader is the `parquet` crate's column reader (no `arrow`), with snappy, pyarrow's
-//! and pandas' default codec; a file compressed otherwise is a [`ParquetError::Format`]
-//! error whose source names the codec.
+//! and pandas' default codec; a column compressed otherwise (zstd, gzip, lz4, brotli) is
+//! [`ParquetError::Codec`], naming the column and the codec.
 //!
 //! Nothing here allocates from sizes the file claims before reading values, and a panic
 //! inside the `parquet` crate on a malformed file is caught and reported as
@@ -33,7 +33,7 @@ use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
-use ::parquet::basic::{ConvertedType, LogicalType, Type as PhysicalType};
+use ::parquet::basic::{Compression, ConvertedType, LogicalType, Type as PhysicalType};
 use ::parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use ::parquet::data_type::{ByteArray, DataType, FixedLenByteArray};
 use ::parquet::errors::ParquetError as CrateError;
@@ -85,6 +85,16 @@ pub enum ParquetError {
         path: String,
         name: String,
         ty: String,
+    },
+    /// A column chunk compressed with a codec this build does not read.
+    #[error(
+        "{path}: column {name:?} is compressed with {codec}, which cannot be read \
+         (snappy and uncompressed can)"
+    )]
+    Codec {
+        path: String,
+        name: String,
+        codec: String,
     },
     /// A list, map or struct column.
     #[error("{path}: column {name:?} is nested ({ty}); only flat tables can be read")]
@@ -204,6 +214,14 @@ fn read_file(file: File, path: &str) -> Result<ParquetTable, ParquetError> {
         let group_rows = group.metadata().num_rows();
         for (c, builder) in builders.iter_mut().enumerate() {
             let desc = schema.column(c);
+            let codec = group.metadata().column(c).compression();
+            if !matches!(codec, Compression::UNCOMPRESSED | Compression::SNAPPY) {
+                return Err(ParquetError::Codec {
+                    path: path.to_string(),
+                    name: desc.name().to_string(),
+                    codec: codec_name(codec),
+                });
+            }
             let before = builder.len();
             let column = group.get_column_reader(c).map_err(format)?;
             builder
@@ -347,6 +365,12 @@ fn logical_name(t: &LogicalType) -> String {
         LogicalType::Float16 => "float16".into(),
         other => format!("{other:?}").to_lowercase(),
     }
+}
+
+fn codec_name(c: Compression) -> String {
+    let s = c.to_string().to_lowercase();
+    // `ZSTD(ZstdLevel(1))` and the like: the name without the level.
+    s.split('(').next().unwrap_or(&s).to_string()
 }
 
 fn converted_name(t: ConvertedType) -> String {
