@@ -63,6 +63,7 @@ mod error;
 mod fingerprint;
 mod load;
 mod options;
+pub mod parquet;
 mod split;
 mod table;
 
