@@ -11,7 +11,7 @@ mod record;
 mod table;
 
 pub use csv_export::CsvExporter;
-pub use journal::{read_journal, Journal, JournalContents, JournalError};
+pub use journal::{read_journal, Journal, JournalContents, JournalError, TailRepair};
 pub use json_export::JsonExporter;
 pub use merge::{merge, Merged};
 pub use record::{rank, Line, PlanRecord, Status, TaskRecord};
