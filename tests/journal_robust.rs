@@ -135,3 +135,68 @@ fn a_journal_ending_in_nul_bytes_stays_readable_after_resume() {
         f.write_all(&[0u8; 300]).unwrap();
     });
 }
+
+/// Runs `first` then `Ridge()` on one worker over the Friedman fixtures; returns the JSON
+/// records of both.
+fn after_on_one_worker(first: &str) -> (Value, Value) {
+    let out = bin()
+        .args(["run", "--train"])
+        .arg(fixture("friedman_train.csv"))
+        .arg("--test")
+        .arg(fixture("friedman_test.csv"))
+        .args(["--id-col", "0", "--progress", "none", "--format", "json"])
+        .args(["--workers", "1", "-m", first, "-m", "Ridge()"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc = json(&out);
+    let rec = |m: &str| {
+        doc["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["model"] == m)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {m} in {doc}"))
+    };
+    (rec(first), rec("Ridge()"))
+}
+
+fn peak(r: &Value) -> f64 {
+    r["peak_rss_bytes"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no peak_rss_bytes in {r}"))
+}
+
+/// A task's peak memory is its own, not what the worker's allocator kept from the task
+/// before it.
+fn ridge_after_reports_its_own_peak(first: &str) {
+    let alone = {
+        let (_, ridge) = after_on_one_worker("Lasso()");
+        peak(&ridge)
+    };
+    let (big, ridge) = after_on_one_worker(first);
+    assert_eq!(big["pid"], ridge["pid"], "one worker ran both");
+    assert!(
+        big["finished_at"].as_f64() < ridge["finished_at"].as_f64(),
+        "{first} ran first"
+    );
+    let mib = |b: f64| b / f64::from(1 << 20);
+    assert!(
+        peak(&ridge) < peak(&big) / 3.0 && peak(&ridge) < alone + 4.0 * f64::from(1 << 20),
+        "Ridge() after {first}: {:.1} MiB ({first}: {:.1} MiB, Ridge() after Lasso(): {:.1} MiB)",
+        mib(peak(&ridge)),
+        mib(peak(&big)),
+        mib(alone)
+    );
+}
+
+#[test]
+fn peak_memory_is_not_carried_over_from_a_forest() {
+    ridge_after_reports_its_own_peak("RandomForestRegressor(n_estimators=200)");
+}
+
+#[test]
+fn peak_memory_is_not_carried_over_from_a_nearest_neighbours_model() {
+    ridge_after_reports_its_own_peak("KNeighborsRegressor()");
+}
