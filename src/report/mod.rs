@@ -13,7 +13,7 @@ mod table;
 pub use csv_export::CsvExporter;
 pub use journal::{read_journal, Journal, JournalContents, JournalError, TailRepair};
 pub use json_export::JsonExporter;
-pub use merge::{merge, Merged};
+pub use merge::{check_one_dataset, merge, MergeError, Merged};
 pub use record::{rank, Line, PlanRecord, Status, TaskRecord};
 pub use table::{bytes as format_bytes, sig as format_sig, TableExporter};
 
