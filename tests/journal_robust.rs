@@ -200,3 +200,55 @@ fn peak_memory_is_not_carried_over_from_a_forest() {
 fn peak_memory_is_not_carried_over_from_a_nearest_neighbours_model() {
     ridge_after_reports_its_own_peak("KNeighborsRegressor()");
 }
+
+/// Kills and reaps the child when dropped (a failed assertion leaves no run behind).
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_second_run_on_a_journal_in_use_exits_2_naming_the_first_runs_pid() {
+    let dir = TempDir::new("locked");
+    let journal = dir.join("shared.jsonl");
+    let j = journal.to_str().unwrap();
+    let first = Running(
+        bin()
+            .args(["run", "--train"])
+            .arg(fixture("friedman_train.csv"))
+            .arg("--test")
+            .arg(fixture("friedman_test.csv"))
+            .args(["--id-col", "0", "--progress", "none", "--workers", "1"])
+            .args(["-m", "RandomForestRegressor(n_estimators=100000)"])
+            .args(["--journal", j])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // the plan line is written once the journal is open (and locked)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::metadata(&journal).map_or(true, |m| m.len() == 0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first run never wrote"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = run_diabetes(&["-m", "Ridge()", "--journal", j]);
+    let err = text(&second.stderr);
+    assert_eq!(second.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("pid {}", first.0.id())) && err.contains("shared.jsonl"),
+        "{err}"
+    );
+    // the journal holds the first run's lines only
+    let lines = std::fs::read_to_string(&journal).unwrap();
+    assert_eq!(lines.lines().count(), 1, "{lines}");
+    assert!(!lines.contains("Ridge()"), "{lines}");
+    drop(first);
+}

@@ -3,6 +3,8 @@
 //! of the pool, not once per line); read back by `--resume` and `fitpool merge`.
 
 use super::record::{Line, PlanRecord, TaskRecord};
+use nix::errno::Errno;
+use nix::fcntl::{Flock, FlockArg};
 use std::fmt;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
@@ -29,6 +31,9 @@ pub enum JournalError {
         #[source]
         source: io::Error,
     },
+    /// Another process (another `fitpool run`) has the journal open for appending.
+    #[error("journal {path} is in use by another process{}; wait for it to end or use another journal", pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
+    Locked { path: PathBuf, pid: Option<u32> },
     #[error("{path}:{line}: not a journal line ({source})")]
     Parse {
         path: PathBuf,
@@ -68,15 +73,90 @@ impl fmt::Display for TailRepair {
 
 /// An open journal, appending.
 pub struct Journal {
-    file: File,
+    file: Handle,
     path: PathBuf,
     repair: Option<TailRepair>,
+    unlocked: Option<Errno>,
+}
+
+/// The journal's file, holding its exclusive `flock` unless the filesystem has none.
+enum Handle {
+    Locked(Flock<File>),
+    Unlocked(File),
+}
+
+impl std::ops::Deref for Handle {
+    type Target = File;
+    fn deref(&self) -> &File {
+        match self {
+            Handle::Locked(f) => f,
+            Handle::Unlocked(f) => f,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Handle {
+    fn deref_mut(&mut self) -> &mut File {
+        match self {
+            Handle::Locked(f) => f,
+            Handle::Unlocked(f) => f,
+        }
+    }
+}
+
+/// Takes the exclusive advisory lock of an open journal without waiting. A filesystem
+/// without locks (some network ones) leaves the file unlocked and says why.
+fn lock(file: File, path: &Path) -> Result<(Handle, Option<Errno>), JournalError> {
+    match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+        Ok(locked) => Ok((Handle::Locked(locked), None)),
+        Err((file, e @ (Errno::ENOLCK | Errno::EOPNOTSUPP | Errno::ENOSYS))) => {
+            Ok((Handle::Unlocked(file), Some(e)))
+        }
+        Err((file, Errno::EWOULDBLOCK)) => Err(JournalError::Locked {
+            path: path.to_path_buf(),
+            pid: lock_holder(&file),
+        }),
+        Err((_, e)) => Err(JournalError::Open {
+            path: path.to_path_buf(),
+            source: e.into(),
+        }),
+    }
+}
+
+/// The process holding a `flock` on `file`, from `/proc/locks` (lines such as
+/// `1: FLOCK  ADVISORY  WRITE 4242 fd:01:1234 0 EOF`: pid, then device (hex major:minor)
+/// and inode).
+fn lock_holder(file: &File) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = file.metadata().ok()?;
+    let dev = meta.dev();
+    let (major, minor) = (nix::sys::stat::major(dev), nix::sys::stat::minor(dev));
+    let locks = std::fs::read_to_string("/proc/locks").ok()?;
+    locks.lines().find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        // "1:" "FLOCK" "ADVISORY" "WRITE" pid dev:ino ... ("->" marks a waiter)
+        if f.get(1) != Some(&"FLOCK") || f.get(4).is_none_or(|w| *w == "->") {
+            return None;
+        }
+        let mut id = f.get(5)?.split(':');
+        let maj = u64::from_str_radix(id.next()?, 16).ok()?;
+        let min = u64::from_str_radix(id.next()?, 16).ok()?;
+        let ino: u64 = id.next()?.parse().ok()?;
+        (maj == major && min == minor && ino == meta.ino())
+            .then(|| f.get(4)?.parse().ok())
+            .flatten()
+    })
 }
 
 impl Journal {
     /// Opens `path` for appending, creating it (and its directory) if needed. A journal that
     /// does not end in a whole line is mended first (see [`Journal::repair`]): appending onto
     /// a torn line would make both unreadable.
+    ///
+    /// The journal is locked (an exclusive `flock`) for as long as it is open: a second
+    /// writer gets [`JournalError::Locked`] with the holder's pid, instead of interleaving its
+    /// lines with the first's. On a filesystem without locks it is opened unlocked (see
+    /// [`Journal::lock_unavailable`]).
     pub fn append(path: &Path) -> Result<Journal, JournalError> {
         let open_err = |source| JournalError::Open {
             path: path.to_path_buf(),
@@ -91,10 +171,12 @@ impl Journal {
             .append(true)
             .open(path)
             .map_err(open_err)?;
+        let (file, unlocked) = lock(file, path)?;
         let mut journal = Journal {
             file,
             path: path.to_path_buf(),
             repair: None,
+            unlocked,
         };
         journal.repair = journal.mend_tail()?;
         Ok(journal)
@@ -108,6 +190,12 @@ impl Journal {
     /// worth a warning.
     pub fn repair(&self) -> Option<&TailRepair> {
         self.repair.as_ref()
+    }
+
+    /// Why the journal could not be locked (`None`: it is locked), e.g. `ENOLCK` on a
+    /// filesystem without locks; worth a warning: two runs on it would not be told apart.
+    pub fn lock_unavailable(&self) -> Option<Errno> {
+        self.unlocked
     }
 
     /// Makes the file end in a whole line: NUL bytes at the end and a last line that is not
@@ -389,6 +477,33 @@ mod tests {
         ));
         drop(j);
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_with_the_holders_pid_until_the_first_closes() {
+        let path = temp("lock");
+        let first = Journal::append(&path).unwrap();
+        assert_eq!(first.lock_unavailable(), None);
+        match Journal::append(&path) {
+            Err(e @ JournalError::Locked { .. }) => {
+                let JournalError::Locked { path: p, pid } = &e else {
+                    unreachable!()
+                };
+                assert_eq!(p, &path);
+                assert_eq!(*pid, Some(std::process::id()));
+                let text = e.to_string();
+                assert!(
+                    text.contains(&format!("pid {}", std::process::id())),
+                    "{text}"
+                );
+            }
+            Err(e) => panic!("not a lock error: {e}"),
+            Ok(_) => panic!("a second writer got the journal"),
+        }
+        // readers are not writers
+        assert!(read_journal(&path, false).is_ok());
+        drop(first);
+        assert!(Journal::append(&path).is_ok());
     }
 
     #[test]
