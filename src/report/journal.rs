@@ -363,11 +363,38 @@ mod tests {
     use super::*;
     use crate::report::record::{sample, Status};
 
-    fn temp(name: &str) -> PathBuf {
+    /// A journal path in a fresh directory of the temp dir (not created: `append` creates
+    /// it); the directory goes when this is dropped.
+    struct TempJournal {
+        dir: PathBuf,
+        path: PathBuf,
+    }
+
+    impl std::ops::Deref for TempJournal {
+        type Target = PathBuf;
+        fn deref(&self) -> &PathBuf {
+            &self.path
+        }
+    }
+
+    impl AsRef<Path> for TempJournal {
+        fn as_ref(&self) -> &Path {
+            &self.path
+        }
+    }
+
+    impl Drop for TempJournal {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn temp(name: &str) -> TempJournal {
         let dir =
             std::env::temp_dir().join(format!("fitpool-journal-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        dir.join("sub").join("j.jsonl")
+        let path = dir.join("sub").join("j.jsonl");
+        TempJournal { dir, path }
     }
 
     #[test]
@@ -489,7 +516,7 @@ mod tests {
                 let JournalError::Locked { path: p, pid } = &e else {
                     unreachable!()
                 };
-                assert_eq!(p, &path);
+                assert_eq!(p, &*path);
                 assert_eq!(*pid, Some(std::process::id()));
                 let text = e.to_string();
                 assert!(
