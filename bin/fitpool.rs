@@ -182,6 +182,10 @@ struct MergeArgs {
     journals: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Merge journals written for different data (their rows are kept apart, not ranked as
+    /// one lineup); without it that is an error.
+    #[arg(long)]
+    allow_mixed: bool,
 }
 
 #[derive(Args)]
@@ -320,6 +324,9 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         announce(&plan, &data);
     }
     let outcome = run::execute(&plan, &data, &settings, &mut Progress::new(mode))?;
+    for note in &outcome.notes {
+        eprintln!("fitpool: {note}");
+    }
     emit(&report::exporter(args.format).render(&report::rank(&outcome.records), &outcome.missing));
     if let Some(e) = &outcome.journal_error {
         eprintln!("error: {e}; the results above are complete, the journal is not");
@@ -425,10 +432,14 @@ fn cmd_merge(args: MergeArgs) -> Result<u8> {
     for path in &args.journals {
         contents.push(read_journal(path, false)?);
     }
+    if !args.allow_mixed {
+        report::check_one_dataset(args.journals.iter().map(PathBuf::as_path).zip(&contents))?;
+    }
     let merged = report::merge(&contents);
     if merged.datasets.len() > 1 {
         eprintln!(
-            "warning: the journals were written for {} different datasets",
+            "warning: the journals were written for {} different datasets: \
+             each dataset's results are ranked side by side",
             merged.datasets.len()
         );
     }

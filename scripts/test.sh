@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what a fresh machine lacks (cargo-nextest, a one-node SLURM
 # cluster for the SLURM tests), then runs every test. Idempotent; run from anywhere.
+# The cluster runs from target/slurm/ (never /etc/slurm) and is stopped when the tests end,
+# unless FITPOOL_KEEP_SLURM=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +15,23 @@ if [ "${FITPOOL_SKIP_SLURM:-0}" = 1 ]; then
   echo "[test] FITPOOL_SKIP_SLURM=1: the SLURM cluster tests will say they were skipped"
   export FITPOOL_SLURM=0
 else
+  # The cluster runs from a private config (state, spool, logs and pid files beside it):
+  # /etc/slurm is never written. SLURM_CONF also tells the tests' sbatch/squeue where it is.
+  export SLURM_CONF="$PWD/target/slurm/slurm.conf"
+  # munged uses the system's key and /run/munge: one already running stays running
+  munge_was_up=0
+  if command -v munge >/dev/null && munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
+    munge_was_up=1
+  fi
+  stop_cluster() {
+    if [ "${FITPOOL_KEEP_SLURM:-0}" = 1 ]; then
+      echo "[test] FITPOOL_KEEP_SLURM=1: the cluster keeps running (SLURM_CONF=$SLURM_CONF;"
+      echo "[test] stop it with: SLURM_CONF=$SLURM_CONF bash scripts/slurm/stop.sh)"
+    else
+      SLURM_STOP_KEEP_MUNGE=$munge_was_up bash scripts/slurm/stop.sh || true
+    fi
+  }
+  trap stop_cluster EXIT
   # SLURM_KILLWAIT=5: scancel's SIGKILL follows SIGTERM after 5 s instead of 30
   SLURM_KILLWAIT=5 bash scripts/slurm/start.sh
   export FITPOOL_SLURM=1

@@ -55,7 +55,7 @@ pub fn of_error<'e>(chain: impl IntoIterator<Item = &'e (dyn std::error::Error +
 /// A system failure, or a journal that is not one (an input error).
 pub fn journal_code(e: &JournalError) -> u8 {
     match e {
-        JournalError::Parse { .. } => USAGE,
+        JournalError::Parse { .. } | JournalError::Locked { .. } => USAGE,
         _ => SYSTEM,
     }
 }

@@ -64,6 +64,8 @@ pub struct RunOutcome {
     /// The journal could not be written (disk full...): the run went on, the results are
     /// all here, but the journal lacks some.
     pub journal_error: Option<JournalError>,
+    /// Warnings about the journal (a torn tail mended, no lock available) for stderr.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,8 +120,21 @@ pub fn execute(
     }
     let todo: Vec<&Task> = plan.todo(&done);
 
+    let mut notes = Vec::new();
     let mut journal = match &settings.journal {
-        Some(path) => Some(Journal::append(path)?),
+        Some(path) => {
+            let j = Journal::append(path)?;
+            if let Some(r) = j.repair() {
+                notes.push(format!("warning: {r}"));
+            }
+            if let Some(e) = j.lock_unavailable() {
+                notes.push(format!(
+                    "warning: journal {} is not locked ({e}): do not run two fitpools on it",
+                    path.display()
+                ));
+            }
+            Some(j)
+        }
         None => None,
     };
     if let Some(j) = journal.as_mut() {
@@ -197,6 +212,7 @@ pub fn execute(
         interrupted: summary.interrupted,
         resumed,
         journal_error,
+        notes,
     })
 }
 

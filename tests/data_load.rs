@@ -10,16 +10,43 @@ use fitpool::data::{
 };
 use ndarray::{array, Array1, Array2};
 
-/// Writes `content` to a fresh file in this process's temp dir and returns its path.
-fn temp_csv(name: &str, content: &str) -> PathBuf {
+/// A file in a fresh directory of the temp dir; the directory goes when this is dropped.
+struct TempCsv {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl std::ops::Deref for TempCsv {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for TempCsv {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempCsv {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Writes `content` to a fresh file in a fresh directory of the temp dir.
+fn temp_csv(name: &str, content: &str) -> TempCsv {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir()
-        .join(format!("fitpool-data-test-{}", std::process::id()))
-        .join(N.fetch_add(1, Ordering::Relaxed).to_string());
+    let dir = std::env::temp_dir().join(format!(
+        "fitpool-data-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, content).unwrap();
-    path
+    TempCsv { dir, path }
 }
 
 fn bad(name: &str) -> PathBuf {
@@ -712,7 +739,7 @@ fn train_test_column_name_mismatch() {
     let test = temp_csv("test.csv", "id,a,c,y\n0,1,2,3\n");
     let e = load(
         &train,
-        Some(&test),
+        Some(&*test),
         &ids0(),
         &SplitOptions {
             test_size: 0.2,
@@ -735,7 +762,7 @@ fn train_test_column_name_mismatch() {
     };
     let ds = load(
         &train,
-        Some(&test),
+        Some(&*test),
         &opts,
         &SplitOptions {
             test_size: 0.2,
@@ -883,8 +910,9 @@ fn builtin_diabetes_shape_and_determinism() {
 
 #[test]
 fn directory_instead_of_file() {
-    let dir = temp_csv("x.csv", "1,2\n").parent().unwrap().to_path_buf();
-    let (e, msg) = err(&dir, &LoadOptions::default());
+    let csv = temp_csv("x.csv", "1,2\n");
+    let dir = csv.parent().unwrap();
+    let (e, msg) = err(dir, &LoadOptions::default());
     assert!(matches!(e, DataError::Io { .. }), "{msg}");
     assert!(msg.ends_with("is a directory"), "{msg}");
 }
@@ -902,8 +930,8 @@ fn invalid_delimiter() {
 
 #[test]
 fn invalid_utf8_and_long_cells_are_shown_safely() {
-    let dir = temp_csv("x.csv", "").parent().unwrap().to_path_buf();
-    let p = dir.join("bin.csv");
+    let csv = temp_csv("x.csv", "");
+    let p = csv.with_file_name("bin.csv");
     std::fs::write(&p, b"1,2\n3,\xff\xfe\n").unwrap();
     let (e, msg) = err(&p, &LoadOptions::default());
     assert!(
@@ -945,7 +973,7 @@ fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
     let test = temp_csv("t.csv", "a,b,c,d,e\n");
     let e = load(
         &train,
-        Some(&test),
+        Some(&*test),
         &ids0(),
         &SplitOptions {
             test_size: 0.2,
@@ -957,7 +985,7 @@ fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
     let test = temp_csv("t.csv", "0,1,2,3,4\n1,1,2,x,4\n");
     let e = load(
         &train,
-        Some(&test),
+        Some(&*test),
         &ids0(),
         &SplitOptions {
             test_size: 0.2,

@@ -3,6 +3,13 @@
 # Slurm cluster (munged + slurmctld + slurmd) on Debian 12 WITHOUT systemd.
 # Idempotent: re-running with everything up only re-checks that it works.
 #
+# Where (environment):
+#   SLURM_CONF           the config file to write and run from; its directory also holds
+#                        the state, spool, log directories and the pid files (scripts/test.sh
+#                        uses target/slurm/slurm.conf). Unset: /etc/slurm/slurm.conf and the
+#                        system's /var/spool, /var/log/slurm and /run (a foreign slurm.conf is
+#                        backed up first). munged always uses /etc/munge and /run/munge.
+#
 # Tunables (environment):
 #   SLURM_READY_TIMEOUT  seconds to wait for the node to become usable (default 90)
 #   SLURM_KILLWAIT       KillWait: seconds between SIGTERM and SIGKILL (default 30)
@@ -23,12 +30,6 @@ set -euo pipefail
 : "${SLURM_MEM_PERCENT:=90}"
 : "${SLURM_SCHED_PARAMS=batch_sched_delay=0}"
 
-CONF=/etc/slurm/slurm.conf
-STATE_DIR=/var/spool/slurmctld
-SPOOL_DIR=/var/spool/slurmd
-LOG_DIR=/var/log/slurm
-CTLD_PID=/run/slurmctld.pid
-SLURMD_PID=/run/slurmd.pid
 MUNGE_KEY=/etc/munge/munge.key
 MUNGE_RUN=/run/munge
 MUNGE_PID=$MUNGE_RUN/munged.pid
@@ -50,6 +51,8 @@ die() {
 
 # shellcheck source=scripts/slurm/daemons.sh
 . "$(dirname "$0")/daemons.sh"
+slurm_layout
+log "config $CONF"
 
 # ---------------------------------------------------------------- 1. packages
 if ! { [ -x /usr/sbin/munged ] && [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] \
@@ -111,7 +114,7 @@ HOST=$(hostname -s)
 [ -n "$HOST" ] || die "hostname -s is empty"
 # hardware layout as slurmd sees it, e.g.
 # NodeName=vm CPUs=2 Boards=1 SocketsPerBoard=1 CoresPerSocket=2 ThreadsPerCore=1 RealMemory=24105
-HW=$(slurmd -C 2>/dev/null | head -n1 || true)
+HW=$(env -u SLURM_CONF slurmd -C 2>/dev/null | head -n1 || true)
 hwval() { echo "$HW" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 CPUS=$(hwval CPUs); SOCKETS=$(hwval SocketsPerBoard); CORES=$(hwval CoresPerSocket); THREADS=$(hwval ThreadsPerCore)
 if [ -n "$CPUS" ] && [ -n "$SOCKETS" ] && [ -n "$CORES" ] && [ -n "$THREADS" ]; then
@@ -122,7 +125,7 @@ else
 fi
 MEM_MB=$(awk -v p="$SLURM_MEM_PERCENT" '/^MemTotal:/ {print int($2 / 1024 * p / 100)}' /proc/meminfo)
 
-mkdir -p /etc/slurm "$STATE_DIR" "$SPOOL_DIR" "$LOG_DIR"
+mkdir -p "$(dirname "$CONF")" "$STATE_DIR" "$SPOOL_DIR" "$LOG_DIR"
 NEW=$(mktemp)
 cat > "$NEW" <<EOF
 $MARK -- single-node local cluster, no systemd, no cgroups

@@ -7,12 +7,12 @@
 #   SLURM_STOP_CANCEL_JOBS  1 = scancel all jobs and wait for them to leave (default 1)
 #   SLURM_STOP_JOB_TIMEOUT  seconds to wait for cancelled jobs (default: KillWait + 20)
 #   SLURM_STOP_KEEP_MUNGE   1 = leave munged running (default 0)
+#   SLURM_CONF              the config start.sh was given (its pid files are beside it);
+#                           unset: the system's (/etc/slurm/slurm.conf, /run)
 set -uo pipefail
 
 : "${SLURM_STOP_CANCEL_JOBS:=1}"
 : "${SLURM_STOP_KEEP_MUNGE:=0}"
-CTLD_PID=/run/slurmctld.pid
-SLURMD_PID=/run/slurmd.pid
 MUNGE_PID=/run/munge/munged.pid
 
 log() { echo "[slurm/stop] $*"; }
@@ -21,6 +21,7 @@ log() { echo "[slurm/stop] $*"; }
 
 # shellcheck source=scripts/slurm/daemons.sh
 . "$(dirname "$0")/daemons.sh"
+slurm_layout
 
 rc=0
 if [ "$SLURM_STOP_CANCEL_JOBS" = 1 ] && pid_alive "$CTLD_PID" slurmctld; then

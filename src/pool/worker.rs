@@ -130,6 +130,9 @@ where
         else {
             return EXIT_BAD_REQUEST;
         };
+        // The peak is reset to the RSS of now: first give back what the previous task freed
+        // but the allocator kept (tens of MiB after a k-NN), or it is counted again.
+        sys::trim_heap();
         let reset_ok = clear_refs
             .as_ref()
             .is_some_and(|mut f| f.write_all(b"5").is_ok());

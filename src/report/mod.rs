@@ -13,9 +13,9 @@ mod table;
 
 pub use csv_export::CsvExporter;
 pub use inspect::inspect_table;
-pub use journal::{read_journal, Journal, JournalContents, JournalError};
+pub use journal::{read_journal, Journal, JournalContents, JournalError, TailRepair};
 pub use json_export::JsonExporter;
-pub use merge::{merge, Merged};
+pub use merge::{check_one_dataset, merge, MergeError, Merged};
 #[cfg(test)]
 pub(crate) use record::sample as sample_record;
 pub use record::{rank, Line, PlanRecord, Status, TaskRecord};
