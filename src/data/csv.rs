@@ -602,6 +602,15 @@ fn resolve_columns(
     Ok((target, ids))
 }
 
+/// [`resolve_columns`] for a file that always has names (Parquet).
+pub(super) fn resolve_columns_pub(
+    path: &str,
+    opts: &LoadOptions,
+    names: &[String],
+) -> Result<(usize, Vec<usize>), DataError> {
+    resolve_columns(path, opts, true, names)
+}
+
 /// [`resolve_one`] for the loader (`--keep`).
 pub(super) fn resolve_one_pub(
     path: &str,

@@ -101,6 +101,18 @@ pub enum DataError {
     /// A split the options do not allow.
     #[error("{0}")]
     Split(#[from] crate::split::SplitError),
+    /// A Parquet file that cannot be read.
+    #[error(transparent)]
+    Parquet(Box<super::parquet::ParquetError>),
+    /// Text in a Parquet column that must hold numbers.
+    #[error("{path}: row {row}: expected a number in column {name:?} ({why}), found {text:?}")]
+    ParquetText {
+        path: String,
+        row: usize,
+        name: String,
+        text: String,
+        why: String,
+    },
     /// A seed numpy's `RandomState` does not take.
     #[error("invalid --seed {seed}: scikit-learn's splits take a seed from 0 to 4294967295")]
     InvalidSeed { seed: u64 },

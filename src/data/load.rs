@@ -31,9 +31,38 @@ pub fn load(
     opts: &LoadOptions,
     split: &SplitOptions,
 ) -> Result<Dataset, DataError> {
+    let (train_t, test_t) = if is_parquet(train) || test.is_some_and(is_parquet) {
+        let test_t = test.map(|t| read_any(t, opts)).transpose()?;
+        (read_any(train, opts)?, test_t)
+    } else {
+        read_csv_pair(train, test, opts)?
+    };
+    finish(train_t, test_t, opts, split)
+}
+
+fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// One file of either format, typed on its own.
+fn read_any(path: &Path, opts: &LoadOptions) -> Result<Table, DataError> {
+    if is_parquet(path) {
+        super::parquet::read_table(path, opts)
+    } else {
+        super::read_table(path, opts)
+    }
+}
+
+/// A training CSV and an optional test CSV, typed alike.
+fn read_csv_pair(
+    train: &Path,
+    test: Option<&Path>,
+    opts: &LoadOptions,
+) -> Result<(Table, Option<Table>), DataError> {
     let wants = forced_types(train, opts)?;
     let mut promoted: Vec<usize> = Vec::new();
-    let (train_t, test_t) = loop {
+    Ok(loop {
         let train_t = read_promoting(train, opts, None, &wants, &mut promoted)?;
         let Some(test) = test else {
             break (train_t, None);
@@ -55,7 +84,18 @@ pub fn load(
         if promoted.len() == before {
             break (train_t, Some(test_t));
         }
-    };
+    })
+}
+
+fn finish(
+    train_t: Table,
+    test_t: Option<Table>,
+    opts: &LoadOptions,
+    split: &SplitOptions,
+) -> Result<Dataset, DataError> {
+    if let Some(t) = &test_t {
+        same_types(&train_t, t)?;
+    }
     if train_t.n_rows() < 2 {
         return Err(DataError::TooFewRows {
             path: Some(train_t.path.clone()),
@@ -108,6 +148,36 @@ pub fn load(
         notes,
         pipeline: Some(pipeline),
     })
+}
+
+/// A training file and a test file of different formats (or a Parquet pair) must agree on
+/// names and types column by column.
+fn same_types(train: &Table, test: &Table) -> Result<(), DataError> {
+    let kind = |v: &Values| matches!(v, Values::Categorical(_));
+    let mismatch = |detail: String| DataError::ColumnMismatch {
+        train: train.path.clone(),
+        test: test.path.clone(),
+        line: 1,
+        detail,
+    };
+    if train.has_header && test.has_header && train.names != test.names {
+        return Err(mismatch(format!(
+            "columns {:?} here, {:?} in the training file",
+            test.names, train.names
+        )));
+    }
+    for (a, b) in train.columns.iter().zip(&test.columns) {
+        if kind(&a.values) != kind(&b.values) {
+            return Err(mismatch(format!(
+                "column {:?} is {} here but {} in the training file (force one with \
+                 --categorical)",
+                a.name,
+                if kind(&b.values) { "text" } else { "numeric" },
+                if kind(&a.values) { "text" } else { "numeric" }
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `--keep` names resolved to the training file's feature names.

@@ -625,3 +625,105 @@ fn decimal_bytes(bytes: &[u8], scale: i32) -> Result<f64, ReadError> {
     buf[16 - bytes.len()..].copy_from_slice(bytes);
     Ok(scaled(i128::from_be_bytes(buf), scale))
 }
+
+/// A Parquet file as a [`Table`](super::Table): the target and id columns resolved by name
+/// or position as for CSV (a Parquet file always has names), `--categorical` applied, the
+/// target checked (numeric, holes counted).
+pub(super) fn read_table(
+    path: &Path,
+    opts: &super::LoadOptions,
+) -> Result<super::Table, super::DataError> {
+    use super::DataError;
+    let shown = path.display().to_string();
+    let t = read_parquet_columns(path).map_err(|e| DataError::Parquet(Box::new(e)))?;
+    let names: Vec<String> = t.columns.iter().map(|c| c.name.clone()).collect();
+    if names.is_empty() {
+        return Err(DataError::Empty {
+            path: shown,
+            detail: "the file has no columns",
+        });
+    }
+    let (target_col, id_cols) = super::csv::resolve_columns_pub(&shown, opts, &names)?;
+    let forced = |refs: &[super::ColumnRef], role| -> Result<Vec<usize>, DataError> {
+        refs.iter()
+            .map(|r| super::csv::resolve_one_pub(&shown, role, r, true, &names))
+            .collect()
+    };
+    let categorical = forced(&opts.categorical, "categorical")?;
+    let numeric = forced(&opts.numeric, "numeric")?;
+    let mut columns = Vec::new();
+    let mut feature_cols = Vec::new();
+    let mut y = Vec::new();
+    for (c, col) in t.columns.into_iter().enumerate() {
+        if c == target_col {
+            y = numbers(&shown, col, "the target column must be numeric")?;
+        } else if !id_cols.contains(&c) {
+            let col = if categorical.contains(&c) {
+                as_categorical(col)
+            } else if numeric.contains(&c) {
+                let name = col.name.clone();
+                Column::numeric(name, numbers(&shown, col, "--numeric was given")?)
+            } else {
+                col
+            };
+            feature_cols.push(c);
+            columns.push(col);
+        }
+    }
+    let missing_target: Vec<usize> = (0..y.len()).filter(|&i| y[i].is_nan()).collect();
+    Ok(super::Table {
+        columns,
+        target_name: names[target_col].clone(),
+        missing_target_lines: missing_target
+            .iter()
+            .take(5)
+            .map(|&i| i as u64 + 1)
+            .collect(),
+        missing_target,
+        y,
+        path: shown,
+        has_header: true,
+        names,
+        target_col,
+        id_cols,
+        feature_cols,
+    })
+}
+
+/// A column's values as numbers: text that does not parse is an error naming the row.
+fn numbers(path: &str, col: Column, why: &str) -> Result<Vec<f64>, super::DataError> {
+    match col.values {
+        Values::Numeric(v) => Ok(v),
+        Values::Categorical(c) => (0..c.len())
+            .map(|i| match c.get(i) {
+                None => Ok(f64::NAN),
+                Some(s) => s
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| super::DataError::ParquetText {
+                        path: path.to_string(),
+                        row: i + 1,
+                        name: col.name.clone(),
+                        text: s.chars().take(60).collect(),
+                        why: why.to_string(),
+                    }),
+            })
+            .collect(),
+    }
+}
+
+/// Numbers as categories, each level written as Python writes the float (`1.0`, `2.5`).
+fn as_categorical(col: Column) -> Column {
+    match col.values {
+        Values::Categorical(_) => col,
+        Values::Numeric(v) => {
+            let strs = v
+                .iter()
+                .map(|x| (!x.is_nan()).then(|| crate::models::python_float(*x)));
+            Column::categorical(
+                col.name,
+                Categorical::from_strs(strs).expect("fewer levels than rows"),
+            )
+        }
+    }
+}
