@@ -8,6 +8,7 @@
 
 pub mod data;
 pub mod eval;
+pub mod gbm;
 pub mod models;
 pub mod pool;
 pub mod progress;
