@@ -143,8 +143,16 @@ fn case(idx: usize) {
             " (random split: RNG differs)"
         }
     );
+    // Random row draws (early-stopping hold-out, GBR subsample) use our RNG, not numpy's:
+    // those cases get the spread of scikit-learn's own RMSE over seeds (about 2.5 % for
+    // GBR subsample=0.5 on friedman: 1.302 to 1.334 over random_state 0..2).
+    let tol = if deterministic || model == "HGB" {
+        0.01
+    } else {
+        0.04
+    };
     assert!(
-        gap.abs() < 0.01,
+        gap.abs() < tol,
         "case {idx}: rmse {ours} vs sklearn {theirs}"
     );
 }

@@ -16,7 +16,9 @@ pub struct TreeNode {
     pub is_leaf: bool,
     /// Split feature.
     pub feature: u32,
-    /// Raw threshold: `x <= threshold` goes left (+inf for a split of missing vs the rest).
+    /// Raw threshold: `x <= threshold` goes left (+inf for a split of missing vs the rest;
+    /// serialized as null, which JSON cannot otherwise hold).
+    #[serde(with = "inf_as_none")]
     pub threshold: f64,
     /// The same threshold as a bin code: `bin <= bin_threshold` goes left.
     pub bin_threshold: u8,
@@ -112,5 +114,18 @@ impl Tree {
             };
             i = if left { n.left } else { n.right } as usize;
         }
+    }
+}
+
+mod inf_as_none {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        let o: Option<f64> = if v.is_finite() { Some(*v) } else { None };
+        o.serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
     }
 }
