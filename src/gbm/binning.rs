@@ -135,7 +135,7 @@ impl BinMapper {
                     if v.is_nan() {
                         continue;
                     }
-                    if !(v >= 0.0) || v.fract() != 0.0 || !v.is_finite() {
+                    if v < 0.0 || v.fract() != 0.0 || !v.is_finite() {
                         return Err(GbmError::BadCategorical {
                             col: c,
                             msg: format!("value {v} is not a non-negative integer code"),

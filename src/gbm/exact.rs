@@ -252,7 +252,7 @@ pub fn fit_gbr(x: ArrayView2<f64>, y: &[f64], p: &GbrParams) -> Result<GbrModel,
     if y.iter().any(|v| !v.is_finite()) {
         return Err(GbmError::NonFinite("y"));
     }
-    if x.iter().any(|v| !(v.abs() <= f32::MAX as f64)) {
+    if x.iter().any(|v| v.is_nan() || v.abs() > f32::MAX as f64) {
         return Err(GbmError::NonFinite("x"));
     }
     let mut rng = Rng::from_state(p.random_state);
@@ -375,7 +375,7 @@ pub fn fit_gbr(x: ArrayView2<f64>, y: &[f64], p: &GbrParams) -> Result<GbrModel,
                         let tot = &active[k].1;
                         let nl = st.nl;
                         let nr = tot.n - nl;
-                        if nl >= msl && nr >= msl && !(masked && !feat_mask[k * nf + f]) {
+                        if nl >= msl && nr >= msl && (!masked || feat_mask[k * nf + f]) {
                             let (fl, fr) = (f64::from(nl), f64::from(nr));
                             let sr = tot.sum - st.sum;
                             let diff = fr * st.sum - fl * sr;

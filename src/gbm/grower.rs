@@ -323,8 +323,8 @@ pub(crate) fn grow(
     let nodes = gr
         .nodes
         .iter()
-        .map(|nd| {
-            if nd.is_leaf || nd.split.is_none() {
+        .map(|nd| match nd.split.as_ref().filter(|_| !nd.is_leaf) {
+            None => {
                 let v = nd.sums.value * p.shrinkage;
                 leaves.push((nd.start, nd.stop, v));
                 TreeNode {
@@ -341,23 +341,21 @@ pub(crate) fn grow(
                     count: nd.sums.n,
                     gain: -1.0,
                 }
-            } else {
-                let s = nd.split.as_ref().expect("split");
-                TreeNode {
-                    value: nd.sums.value * p.shrinkage,
-                    is_leaf: false,
-                    feature: s.feature as u32,
-                    threshold: 0.0,
-                    bin_threshold: s.bin as u8,
-                    missing_left: s.missing_left,
-                    is_categorical: s.is_cat,
-                    cat_left: s.cat_left,
-                    left: nd.left as u32,
-                    right: nd.right as u32,
-                    count: nd.sums.n,
-                    gain: s.gain,
-                }
             }
+            Some(s) => TreeNode {
+                value: nd.sums.value * p.shrinkage,
+                is_leaf: false,
+                feature: s.feature as u32,
+                threshold: 0.0,
+                bin_threshold: s.bin as u8,
+                missing_left: s.missing_left,
+                is_categorical: s.is_cat,
+                cat_left: s.cat_left,
+                left: nd.left as u32,
+                right: nd.right as u32,
+                count: nd.sums.n,
+                gain: s.gain,
+            },
         })
         .collect();
     Grown {

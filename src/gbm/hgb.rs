@@ -115,7 +115,7 @@ impl HgbParams {
         if self.n_iter_no_change < 1 {
             return Err(invalid("n_iter_no_change", "must be >= 1"));
         }
-        if !(self.tol >= 0.0) {
+        if self.tol.is_nan() || self.tol < 0.0 {
             return Err(invalid("tol", "must be >= 0"));
         }
         Ok(())
@@ -341,11 +341,20 @@ impl HgbModel {
                 got: x.ncols(),
             });
         }
-        let mut out = Array1::from_elem(x.nrows(), self.baseline);
-        for (o, row) in out.iter_mut().zip(x.rows()) {
+        // Tree-major over blocks of rows, so that a tree stays in cache for the block; each
+        // row still sums its trees in order.
+        const BLOCK: usize = 512;
+        let n = x.nrows();
+        let mut out = Array1::from_elem(n, self.baseline);
+        let mut start = 0;
+        while start < n {
+            let end = (start + BLOCK).min(n);
             for t in &self.trees {
-                *o += t.predict_row(row, &self.mapper);
+                for r in start..end {
+                    out[r] += t.predict_row(x.row(r), &self.mapper);
+                }
             }
+            start = end;
         }
         Ok(out)
     }

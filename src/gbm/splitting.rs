@@ -251,9 +251,9 @@ impl SplitCtx<'_> {
         let mut best: Option<(f64, usize, i32, f64, f64, u32)> = None;
         for dir in [1i32, -1] {
             let middle = if dir == 1 {
-                (k + 1) / 2
+                k.div_ceil(2)
             } else {
-                (k + 1) / 2 - 1
+                k.div_ceil(2) - 1
             };
             let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0u32);
             for i in 0..middle {
