@@ -8,15 +8,15 @@
 #
 #   scripts/bench/gbm.sh            PYTHON=/opt/skl/bin/python by default
 #   SIZES="20000 200000" GBR_SIZES=20000 scripts/bench/gbm.sh    (a shorter run)
+if [ -z "${PYTHON:-}" ] && [ -x /opt/skl/bin/python ]; then PYTHON=/opt/skl/bin/python; fi
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-PYTHON=${PYTHON:-/opt/skl/bin/python}
-[ -x "$PYTHON" ] || PYTHON=python3
 SIZES=${SIZES:-"20000 200000 1000000"}
 GBR_SIZES=${GBR_SIZES:-"20000 200000"}
 DATA=${DATA:-/tmp/fitpool-gbm-bench}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 mkdir -p "$DATA"
 ensure_python_deps numpy sklearn
+echo "# $PYTHON, scikit-learn $("$PYTHON" -c 'import sklearn; print(sklearn.__version__)')"
 LGBM=0
 "$PYTHON" -c "import lightgbm" 2>/dev/null && LGBM=1
 cargo bench --bench gbm --no-run >&2
@@ -27,7 +27,7 @@ for n in $SIZES $GBR_SIZES; do
 done
 ours() { "$BIN" "$DATA/f$1.bin" "$2" 2>/dev/null | tee -a "$OUT"; }
 theirs() { "$PYTHON" $BENCH/gbm.py run "$DATA/f$1.bin" "$2" | tee -a "$OUT"; }
-echo "# $(date -u +%FT%TZ) $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "# $(date -u +%FT%TZ) $(nproc --all) cpus, load $(cut -d" " -f1-3 /proc/loadavg) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for n in $SIZES; do
   reps=2; [ "$n" -ge 1000000 ] && reps=1
   for _ in $(seq $reps); do
