@@ -341,9 +341,14 @@ impl HgbModel {
                 got: x.ncols(),
             });
         }
-        // Tree-major over blocks of rows, so that a tree stays in cache for the block; each
-        // row still sums its trees in order.
+        // Binning with the fitted thresholds gives the same paths as comparing raw values
+        // (`x <= threshold[b]` exactly when `bin(x) <= b`; NaN and unknown categories get the
+        // missing bin), and u8 codes are a quarter of the memory traffic. Tree-major over
+        // blocks of rows, so that a tree stays in cache for the block; each row still sums
+        // its trees in order.
         const BLOCK: usize = 512;
+        let xb = self.mapper.transform(x, None);
+        let missing = self.mapper.missing_bin();
         let n = x.nrows();
         let mut out = Array1::from_elem(n, self.baseline);
         let mut start = 0;
@@ -351,7 +356,7 @@ impl HgbModel {
             let end = (start + BLOCK).min(n);
             for t in &self.trees {
                 for r in start..end {
-                    out[r] += t.predict_row(x.row(r), &self.mapper);
+                    out[r] += t.predict_binned(&xb, r, missing);
                 }
             }
             start = end;
