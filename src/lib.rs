@@ -12,6 +12,7 @@ pub mod data;
 pub mod eval;
 pub mod events;
 pub mod exit_code;
+pub mod gbm;
 pub mod models;
 pub mod plan;
 pub mod pool;
