@@ -187,6 +187,10 @@ fn non_numeric_cell_names_file_line_and_column() {
         "none",
         "-m",
         "ridge",
+        // issue 11: text in a column makes it categorical; only in a column forced numeric
+        // is it the positioned error
+        "--numeric",
+        "col2",
     ]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use fitpool::data::{
-    builtin_diabetes, load, read_table, shuffled_indices, train_test_split, ColumnRef, DataError,
-    HeaderMode, LoadOptions,
+    builtin_diabetes, load, read_table, train_test_split, ColumnRef, DataError, HeaderMode,
+    Holdout, LoadOptions, SplitOptions,
 };
+use fitpool::prep::Values;
 use ndarray::{array, Array1, Array2};
 
 /// A file in a fresh directory of the temp dir; the directory goes when this is dropped.
@@ -135,8 +136,9 @@ fn article_layout_friedman_fixtures() {
 fn article_layout_without_id_flag_keeps_id_as_feature() {
     let t = read_table(&real("diabetes_test.csv"), &LoadOptions::default()).unwrap();
     assert!(!t.has_header);
-    assert_eq!(t.x.dim(), (88, 11));
-    assert_eq!(t.x[[0, 0]], 354.0);
+    let x = t.numeric_x().unwrap();
+    assert_eq!(x.dim(), (88, 11));
+    assert_eq!(x[[0, 0]], 354.0);
 }
 
 #[test]
@@ -171,10 +173,13 @@ fn header_detected_and_target_by_name() {
     };
     let t = read_table(&p, &opts).unwrap();
     assert!(t.has_header);
-    assert_eq!(t.feature_names, vec!["age", "bmi"]);
+    assert_eq!(t.feature_names(), vec!["age", "bmi"]);
     assert_eq!(t.target_name, "y");
-    assert_eq!(t.x, array![[50.0, 22.5], [61.0, 27.0], [45.0, 30.1]]);
-    assert_eq!(t.y, array![100.0, 120.0, 90.0]);
+    assert_eq!(
+        t.numeric_x().unwrap(),
+        array![[50.0, 22.5], [61.0, 27.0], [45.0, 30.1]]
+    );
+    assert_eq!(t.y, vec![100.0, 120.0, 90.0]);
 }
 
 #[test]
@@ -182,8 +187,8 @@ fn all_numeric_first_row_is_data() {
     let p = temp_csv("n.csv", "1,2,3\n4,5,6\n");
     let t = read_table(&p, &LoadOptions::default()).unwrap();
     assert!(!t.has_header);
-    assert_eq!(t.x, array![[1.0, 2.0], [4.0, 5.0]]);
-    assert_eq!(t.columns, vec!["col0", "col1", "col2"]);
+    assert_eq!(t.numeric_x().unwrap(), array![[1.0, 2.0], [4.0, 5.0]]);
+    assert_eq!(t.names, vec!["col0", "col1", "col2"]);
     assert_eq!(t.target_name, "col2");
 }
 
@@ -196,7 +201,7 @@ fn header_forced_yes_and_no() {
     };
     let t = read_table(&p, &yes).unwrap();
     assert!(t.has_header);
-    assert_eq!(t.y, array![6.0, 9.0]);
+    assert_eq!(t.y, vec![6.0, 9.0]);
     assert_eq!(t.target_name, "3");
 
     let p = temp_csv("h.csv", "a,b,c\n4,5,6\n");
@@ -204,19 +209,21 @@ fn header_forced_yes_and_no() {
         header: HeaderMode::No,
         ..LoadOptions::default()
     };
+    // issue 11: the text cells "a" and "b" make their columns categorical; the text "c" in
+    // the target column is the error
     let (e, msg) = err(&p, &no);
     assert!(
         matches!(
             e,
-            DataError::NotANumber {
+            DataError::TextTarget {
                 line: 1,
-                column: 1,
+                column: 3,
                 ..
             }
         ),
         "{msg}"
     );
-    assert!(msg.starts_with(&prefix(&p, 1, 1)), "{msg}");
+    assert!(msg.starts_with(&prefix(&p, 1, 3)), "{msg}");
 }
 
 #[test]
@@ -224,25 +231,19 @@ fn text_id_column_is_not_header_evidence() {
     let p = temp_csv("ids.csv", "p1,1,2\np2,3,4\np3,5,6\n");
     let t = read_table(&p, &ids0()).unwrap();
     assert!(!t.has_header);
-    assert_eq!(t.x, array![[1.0], [3.0], [5.0]]);
+    assert_eq!(t.numeric_x().unwrap(), array![[1.0], [3.0], [5.0]]);
 }
 
 #[test]
 fn missing_value_in_first_row_is_not_a_header() {
     let p = temp_csv("na.csv", "1,NA,3\n4,5,6\n");
-    let (e, msg) = err(&p, &LoadOptions::default());
-    assert!(
-        matches!(
-            e,
-            DataError::NotANumber {
-                line: 1,
-                column: 2,
-                ..
-            }
-        ),
-        "{msg}"
-    );
-    assert!(msg.contains("found \"NA\""), "{msg}");
+    // issue 11: "NA" is one of pandas' na_values, a missing value (it used to be an error)
+    let t = read_table(&p, &LoadOptions::default()).unwrap();
+    assert!(!t.has_header);
+    let x = t.numeric_x().unwrap();
+    assert_eq!((x[[0, 0]], x[[1, 0]], x[[1, 1]]), (1.0, 4.0, 5.0));
+    assert!(x[[0, 1]].is_nan());
+    assert_eq!(t.y, vec![3.0, 6.0]);
 }
 
 #[test]
@@ -250,8 +251,8 @@ fn pandas_index_header_with_empty_first_cell() {
     let p = temp_csv("pd.csv", ",a,b\n0,1.5,2\n1,2.5,3\n");
     let t = read_table(&p, &ids0()).unwrap();
     assert!(t.has_header);
-    assert_eq!(t.columns, vec!["col0", "a", "b"]);
-    assert_eq!(t.feature_names, vec!["a"]);
+    assert_eq!(t.names, vec!["col0", "a", "b"]);
+    assert_eq!(t.feature_names(), vec!["a"]);
 }
 
 #[test]
@@ -264,8 +265,8 @@ fn negative_index_and_generated_names() {
     };
     let t = read_table(&p, &opts).unwrap();
     assert_eq!(t.target_col, 2);
-    assert_eq!(t.y, array![2.0, 6.0]);
-    assert_eq!(t.x, array![[1.0, 3.0], [5.0, 7.0]]);
+    assert_eq!(t.y, vec![2.0, 6.0]);
+    assert_eq!(t.numeric_x().unwrap(), array![[1.0, 3.0], [5.0, 7.0]]);
 }
 
 #[test]
@@ -281,26 +282,27 @@ fn whitespace_delimiter_crlf_bom_and_quotes() {
     };
     let t = read_table(&p, &opts).unwrap();
     assert!(t.has_header);
-    assert_eq!(t.columns, vec!["id", "a", "y"]);
-    assert_eq!(t.x, array![[1.5], [-300.0]]);
-    assert_eq!(t.y, array![2.0, 4.0]);
+    assert_eq!(t.names, vec!["id", "a", "y"]);
+    assert_eq!(t.numeric_x().unwrap(), array![[1.5], [-300.0]]);
+    assert_eq!(t.y, vec![2.0, 4.0]);
 
     let p = temp_csv("tab.tsv", "1\t2\n3\t4\n");
     let opts = LoadOptions {
         delimiter: b'\t',
         ..LoadOptions::default()
     };
-    assert_eq!(read_table(&p, &opts).unwrap().y, array![2.0, 4.0]);
+    assert_eq!(read_table(&p, &opts).unwrap().y, vec![2.0, 4.0]);
 }
 
 #[test]
 fn line_numbers_count_header_blank_and_multiline_records() {
+    // issue 11: the text is in the target column, a TextTarget error at the same position
     let p = temp_csv("ml.csv", "\"a\nb\",c\n1,2\n\n3,x\n");
     let (e, msg) = err(&p, &LoadOptions::default());
     assert!(
         matches!(
             e,
-            DataError::NotANumber {
+            DataError::TextTarget {
                 line: 5,
                 column: 2,
                 ..
@@ -329,7 +331,7 @@ fn line_numbers_count_header_blank_and_multiline_records() {
     assert!(
         matches!(
             e,
-            DataError::NotANumber {
+            DataError::TextTarget {
                 line: 5,
                 column: 2,
                 ..
@@ -431,7 +433,22 @@ fn ragged_row_longer() {
 #[test]
 fn not_a_number() {
     let p = bad("not_a_number.csv");
-    let (e, msg) = err(&p, &ids0());
+    // issue 11: by default the text cell makes "bmi" categorical, as pandas reads it
+    let t = read_table(&p, &ids0()).unwrap();
+    assert_eq!(t.feature_names(), vec!["age", "bmi"]);
+    let Values::Categorical(bmi) = &t.columns[1].values else {
+        panic!("bmi should be categorical: {:?}", t.columns[1]);
+    };
+    assert_eq!(
+        (0..bmi.len()).map(|i| bmi.get(i)).collect::<Vec<_>>(),
+        [Some("22.5"), Some("abc"), Some("30.1")]
+    );
+    // forced numeric, it is the positioned error it always was
+    let opts = LoadOptions {
+        numeric: vec![ColumnRef::Name("bmi".into())],
+        ..ids0()
+    };
+    let (e, msg) = err(&p, &opts);
     assert!(
         matches!(
             e,
@@ -455,30 +472,14 @@ fn not_a_number() {
 #[test]
 fn non_numeric_id_column_is_not_parsed_but_others_are() {
     let p = temp_csv("t.csv", "x,1,2\ny,3,oops\n");
+    // issue 11: "oops" is in the target column: a TextTarget error, same position
     let (e, msg) = err(&p, &ids0());
     assert!(
         matches!(
             e,
-            DataError::NotANumber {
+            DataError::TextTarget {
                 line: 2,
                 column: 3,
-                ..
-            }
-        ),
-        "{msg}"
-    );
-}
-
-#[test]
-fn nan_value() {
-    let p = bad("nan.csv");
-    let (e, msg) = err(&p, &ids0());
-    assert!(
-        matches!(
-            e,
-            DataError::NonFinite {
-                line: 2,
-                column: 2,
                 ..
             }
         ),
@@ -487,10 +488,22 @@ fn nan_value() {
     assert_eq!(
         msg,
         format!(
-            "{}non-finite value \"nan\" in column \"col1\", expected a finite number",
-            prefix(&p, 2, 2)
+            "{}the target column \"col2\" must be numeric, found \"oops\"",
+            prefix(&p, 2, 3)
         )
     );
+}
+
+#[test]
+fn nan_value() {
+    // issue 11: "nan" is one of pandas' na_values, a missing value (it used to be an error)
+    let p = bad("nan.csv");
+    let t = read_table(&p, &ids0()).unwrap();
+    let x = t.numeric_x().unwrap();
+    assert_eq!(x.dim(), (3, 2));
+    assert!(x[[1, 0]].is_nan());
+    assert_eq!((x[[0, 0]], x[[2, 0]], x[[1, 1]]), (1.5, 3.0, 2.0));
+    assert_eq!(t.y, vec![10.0, 11.0, 12.0]);
 }
 
 #[test]
@@ -513,7 +526,7 @@ fn infinite_value() {
 
 #[test]
 fn overflowing_and_other_non_finite_literals() {
-    for (text, col) in [("1e999", 2), ("-inf", 1), ("NaN", 2), ("Infinity", 1)] {
+    for (text, col) in [("1e999", 2), ("-inf", 1), ("Infinity", 1)] {
         let p = temp_csv(
             "o.csv",
             &format!(
@@ -530,40 +543,43 @@ fn overflowing_and_other_non_finite_literals() {
         assert_eq!(e.column(), Some(col), "{msg}");
         assert!(msg.contains(&format!("{text:?}")), "{msg}");
     }
+    // issue 11: a "NaN" target is a missing target (pandas' na_values), not an error here
+    let p = temp_csv("o.csv", "1,2\n3,NaN\n");
+    let t = read_table(&p, &LoadOptions::default()).unwrap();
+    assert!(t.y[1].is_nan());
+    assert_eq!(
+        (t.missing_target.clone(), t.missing_target_lines.clone()),
+        (vec![1], vec![2])
+    );
 }
 
 #[test]
 fn empty_cell() {
+    // issue 11: an empty cell is a missing value (it used to be an error), imputed with the
+    // mean of the training rows
     let p = bad("empty_cell.csv");
-    let (e, msg) = err(&p, &ids0());
-    assert!(
-        matches!(
-            e,
-            DataError::EmptyCell {
-                line: 2,
-                column: 3,
-                ..
-            }
-        ),
-        "{msg}"
-    );
-    assert_eq!(
-        msg,
-        format!(
-            "{}empty cell in column \"col2\", expected a number",
-            prefix(&p, 2, 3)
-        )
-    );
+    let t = read_table(&p, &ids0()).unwrap();
+    let x = t.numeric_x().unwrap();
+    assert!(x[[1, 1]].is_nan());
+    let ds = load(
+        &p,
+        Some(&p),
+        &ids0(),
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
+    )
+    .unwrap();
+    let mean = (2.5 + 4.0) / 2.0;
+    assert_eq!(ds.x_train.column(1).to_vec(), vec![2.5, mean, 4.0]);
+    assert_eq!(ds.x_test.column(1).to_vec(), vec![2.5, mean, 4.0]);
+    assert_eq!(ds.columns[1].missing, 1);
+    // a blank cell in the target column is a missing target: an error only when loading
     let p = temp_csv("blank.csv", "1,2\n3,   \n");
-    let (e, _) = err(&p, &LoadOptions::default());
-    assert!(matches!(
-        e,
-        DataError::EmptyCell {
-            line: 2,
-            column: 2,
-            ..
-        }
-    ));
+    let t = read_table(&p, &LoadOptions::default()).unwrap();
+    assert!(t.y[1].is_nan());
+    assert_eq!(t.missing_target_lines, vec![2]);
 }
 
 #[test]
@@ -657,9 +673,17 @@ fn ambiguous_name() {
         target: Some(ColumnRef::Name("a".into())),
         ..LoadOptions::default()
     };
+    // issue 11: duplicate header names are an error of their own, before any column is
+    // resolved (AmbiguousColumn cannot happen on a file read any more)
     let (e, msg) = err(&p, &opts);
-    assert!(matches!(e, DataError::AmbiguousColumn { .. }), "{msg}");
-    assert!(msg.ends_with("columns 1, 3"), "{msg}");
+    assert!(matches!(e, DataError::DuplicateName { .. }), "{msg}");
+    assert_eq!(
+        msg,
+        format!(
+            "{}: column name \"a\" appears twice in the header (columns 1, 3)",
+            p.display()
+        )
+    );
 }
 
 #[test]
@@ -799,26 +823,42 @@ fn too_few_rows_to_train() {
 #[test]
 fn split_leaving_an_empty_side() {
     let p = temp_csv("three.csv", "1,2\n3,4\n5,6\n");
-    for ts in [0.99, 3.0, 10.0] {
-        let e = load(
-            &p,
-            None,
-            &LoadOptions::default(),
-            &SplitOptions {
-                test_size: ts,
-                seed: 0,
-            },
-        )
-        .expect_err("no train row");
-        assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
-        assert!(
-            e.to_string()
-                .starts_with(&format!("{}: too few rows: a test size of", p.display())),
-            "{e}"
-        );
-        assert!(e.to_string().contains("leaves 0 training"), "{e}");
-    }
-    for ts in [0.0, -1.0, 1.5, f64::NAN] {
+    // issue 11: a whole number of test rows (3.0, 10.0) is no longer a test size (below);
+    // a fraction leaving no training row is TooFewRows
+    let e = load(
+        &p,
+        None,
+        &LoadOptions::default(),
+        &SplitOptions {
+            test_size: 0.99,
+            seed: 0,
+        },
+    )
+    .expect_err("no train row");
+    assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with(&format!("{}: too few rows: a test size of", p.display())),
+        "{e}"
+    );
+    assert!(e.to_string().contains("leaves 0 training"), "{e}");
+    // fewer than 2 test rows: ceil(0.2 * 3) = 1
+    let e = load(
+        &p,
+        None,
+        &LoadOptions::default(),
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
+    )
+    .expect_err("one test row");
+    assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
+    assert!(
+        e.to_string().contains("leaves 2 training and 1 test rows"),
+        "{e}"
+    );
+    for ts in [0.0, -1.0, 1.0, 1.5, 3.0, 10.0, f64::NAN] {
         let e = load(
             &p,
             None,
@@ -862,21 +902,49 @@ fn split_is_deterministic_and_a_partition() {
     let mut all: Vec<f64> = a.1.iter().chain(a.3.iter()).copied().collect();
     all.sort_by(f64::total_cmp);
     assert_eq!(all, y.to_vec());
-    // Absolute count.
-    let d = train_test_split(&x, &y, 7.0, 1).unwrap();
-    assert_eq!((d.1.len(), d.3.len()), (93, 7));
+    // issue 11: a count of test rows (7.0) is no longer accepted, only fractions in (0, 1)
+    assert!(matches!(
+        train_test_split(&x, &y, 7.0, 1),
+        Err(DataError::InvalidTestSize { .. })
+    ));
+    // the rows are those of scikit-learn's train_test_split, in its order:
+    // train_test_split(np.arange(10), test_size=0.3, random_state=0) (scikit-learn 1.9.1)
+    let (x, y) = toy(10);
+    let s = train_test_split(&x, &y, 0.3, 0).unwrap();
+    assert_eq!(s.1.to_vec(), vec![9.0, 1.0, 6.0, 7.0, 3.0, 0.0, 5.0]);
+    assert_eq!(s.3.to_vec(), vec![2.0, 8.0, 4.0]);
 }
 
 #[test]
-fn shuffle_is_a_permutation_and_stable() {
-    let p = shuffled_indices(10, 0);
-    let mut s = p.clone();
-    s.sort_unstable();
-    assert_eq!(s, (0..10).collect::<Vec<_>>());
-    // Pinned: changing the RNG or the shuffle changes every published split.
-    assert_eq!(shuffled_indices(10, 42), shuffled_indices(10, 42));
-    assert_eq!(shuffled_indices(1, 5), vec![0]);
-    assert!(shuffled_indices(0, 5).is_empty());
+fn holdout_is_scikit_learns_permutation() {
+    // issue 11 replaced the SplitMix64 shuffle with numpy's RandomState permutation; the
+    // expected rows are scikit-learn 1.9.1's train_test_split(np.arange(n), test_size, seed)
+    let h = Holdout::new(10, 0.3, 0).unwrap();
+    assert_eq!(h.train, vec![9, 1, 6, 7, 3, 0, 5]);
+    assert_eq!(h.test, vec![2, 8, 4]);
+    let h = Holdout::new(10, 0.3, 7).unwrap();
+    assert_eq!(h.train, vec![2, 1, 9, 7, 3, 6, 4]);
+    assert_eq!(h.test, vec![8, 5, 0]);
+    let h = Holdout::new(7, 0.5, 4294967295).unwrap();
+    assert_eq!(h.train, vec![4, 2, 3]);
+    assert_eq!(h.test, vec![1, 5, 0, 6]);
+    // a permutation, deterministic
+    for seed in [0, 1, 42, 12345] {
+        let h = Holdout::new(100, 0.2, seed).unwrap();
+        assert_eq!(h, Holdout::new(100, 0.2, seed).unwrap());
+        assert_eq!(h.test.len(), 20);
+        let mut all: Vec<usize> = h.train.iter().chain(&h.test).copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+    }
+    assert!(matches!(
+        Holdout::new(10, 0.5, 1 << 32),
+        Err(DataError::InvalidSeed { .. })
+    ));
+    assert!(matches!(
+        Holdout::new(1, 0.5, 5),
+        Err(DataError::TooFewRows { .. })
+    ));
 }
 
 // --- built-in dataset ------------------------------------------------------------------------
@@ -903,7 +971,11 @@ fn builtin_diabetes_shape_and_determinism() {
         builtin_diabetes(0.0, 42),
         Err(DataError::InvalidTestSize { .. })
     ));
-    assert_eq!(builtin_diabetes(100.0, 42).unwrap().y_test.len(), 100);
+    // issue 11: a count of test rows is no longer a test size
+    assert!(matches!(
+        builtin_diabetes(100.0, 42),
+        Err(DataError::InvalidTestSize { .. })
+    ));
 }
 
 // --- odd inputs ------------------------------------------------------------------------------
@@ -933,11 +1005,12 @@ fn invalid_utf8_and_long_cells_are_shown_safely() {
     let csv = temp_csv("x.csv", "");
     let p = csv.with_file_name("bin.csv");
     std::fs::write(&p, b"1,2\n3,\xff\xfe\n").unwrap();
+    // issue 11: the bad bytes are in the target column: TextTarget, same position
     let (e, msg) = err(&p, &LoadOptions::default());
     assert!(
         matches!(
             e,
-            DataError::NotANumber {
+            DataError::TextTarget {
                 line: 2,
                 column: 2,
                 ..
@@ -983,7 +1056,9 @@ fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
     .expect_err("empty test");
     assert!(matches!(e, DataError::Empty { .. }), "{e}");
     let test = temp_csv("t.csv", "0,1,2,3,4\n1,1,2,x,4\n");
-    let e = load(
+    // issue 11: by default the text cell in the test file makes col3 categorical in both
+    // files; forced numeric, it is the error it was, with the test file's position
+    let ds = load(
         &train,
         Some(&*test),
         &ids0(),
@@ -992,10 +1067,51 @@ fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
             seed: 0,
         },
     )
+    .unwrap();
+    let col3 = ds.columns.iter().find(|c| c.name == "col3").unwrap();
+    assert_eq!(col3.kind, "categorical");
+    let forced = LoadOptions {
+        numeric: vec![ColumnRef::Name("col3".into())],
+        ..ids0()
+    };
+    let e = load(
+        &train,
+        Some(&test),
+        &forced,
+        &SplitOptions {
+            test_size: 0.2,
+            seed: 0,
+        },
+    )
     .expect_err("bad cell");
+    assert!(matches!(e, DataError::NotANumber { .. }), "{e}");
     assert!(
         e.to_string()
             .starts_with(&format!("{}:2:4: ", test.display())),
         "{e}"
     );
+}
+
+#[test]
+fn another_delimiters_file_is_named_whether_or_not_a_header_is_detected() {
+    // a `;` file's header has text, not a number, below it, so it is not detected as a
+    // header; the file is still recognised (this used to end in "no feature columns left")
+    for content in ["a;b;y\n1;2;3\n4;5;6\n", "1;2;3\n4;5;6\n", "a;b\n1\n2\n"] {
+        let p = temp_csv("semi.csv", content);
+        let (e, msg) = err(&p, &LoadOptions::default());
+        assert!(
+            matches!(e, DataError::OtherDelimiter { delimiter: ';', .. }),
+            "{content:?}: {msg}"
+        );
+        assert!(msg.ends_with("try --delimiter ';'"), "{msg}");
+    }
+    let p = temp_csv("tab.csv", "a\tb\n1\t2\n");
+    let (e, _) = err(&p, &LoadOptions::default());
+    assert!(matches!(
+        e,
+        DataError::OtherDelimiter {
+            delimiter: '\t',
+            ..
+        }
+    ));
 }

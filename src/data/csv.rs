@@ -318,8 +318,13 @@ pub(super) fn read_typed(
     } else {
         (0..n_cols).map(|c| format!("col{c}")).collect()
     };
-    if has_header && reference.is_none() {
-        check_unique_names(&shown_path, &names, opts.delimiter)?;
+    if reference.is_none() {
+        // before header detection matters: a `;` file's header has no number below it, so
+        // it is not detected as a header
+        check_other_delimiter(&shown_path, &first, opts.delimiter)?;
+        if has_header {
+            check_unique_names(&shown_path, &names)?;
+        }
     }
 
     let (target_col, id_cols) = match reference {
@@ -493,17 +498,30 @@ fn header_names(path: &Path, first: &csv::ByteRecord) -> Result<Vec<String>, Dat
         .collect()
 }
 
-/// Duplicate header names are an error; a header that is one name holding `;`, a tab or `|`
-/// is another delimiter's file.
-fn check_unique_names(path: &str, names: &[String], delimiter: u8) -> Result<(), DataError> {
-    if names.len() == 1 && delimiter == b',' {
-        if let Some(d) = [';', '\t', '|'].into_iter().find(|d| names[0].contains(*d)) {
+/// A first record that is one field holding `;`, a tab or `|` (read with the default `,`)
+/// is another delimiter's file, header or not.
+fn check_other_delimiter(
+    path: &str,
+    first: &csv::ByteRecord,
+    delimiter: u8,
+) -> Result<(), DataError> {
+    if first.len() == 1 && delimiter == b',' {
+        let field = &first[0];
+        if let Some(d) = [';', '\t', '|']
+            .into_iter()
+            .find(|&d| field.contains(&(d as u8)))
+        {
             return Err(DataError::OtherDelimiter {
                 path: path.to_string(),
                 delimiter: d,
             });
         }
     }
+    Ok(())
+}
+
+/// Duplicate header names are an error.
+fn check_unique_names(path: &str, names: &[String]) -> Result<(), DataError> {
     for (c, name) in names.iter().enumerate() {
         if let Some(first) = names[..c].iter().position(|n| n == name) {
             return Err(DataError::DuplicateName {
