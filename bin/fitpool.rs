@@ -160,6 +160,29 @@ struct DataArgs {
     /// Standardize the numeric features (StandardScaler, learned on the training rows).
     #[arg(long)]
     scale: bool,
+    /// Cross-validate every model: scikit-learn's KFold(K, shuffle=True, random_state=SEED);
+    /// each (model, fold) is its own task, the pipeline learned on each fold's training rows.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..))]
+    cv: Option<u32>,
+    /// Repeat the K folds R times with new shuffles (RepeatedKFold).
+    #[arg(long, value_name = "R", requires = "cv", value_parser = clap::value_parser!(u32).range(1..))]
+    cv_repeats: Option<u32>,
+    /// GroupKFold(K) on this column's labels: a group is never in two folds (the column is
+    /// not a feature).
+    #[arg(long, value_name = "COL", requires = "cv", conflicts_with_all = ["cv_repeats", "cv_time"], allow_hyphen_values = true)]
+    groups: Option<ColumnRef>,
+    /// TimeSeriesSplit(K) in file order: each fold trains on the rows before its test rows.
+    #[arg(long, requires = "cv", conflicts_with = "cv_repeats")]
+    cv_time: bool,
+    /// The user's own folds (PredefinedSplit): this column's value is the test fold of the
+    /// row, -1 for never (the column is not a feature).
+    #[arg(
+        long,
+        value_name = "COL",
+        conflicts_with = "cv",
+        allow_hyphen_values = true
+    )]
+    fold_col: Option<ColumnRef>,
     /// Categorical columns with at most this many levels are one-hot encoded, the others
     /// ordinal encoded.
     #[arg(long, value_name = "N", default_value_t = fitpool::prep::DEFAULT_MAX_ONEHOT)]
@@ -265,9 +288,11 @@ fn load_data(d: &DataArgs) -> Result<data::Dataset> {
     let split = data::SplitOptions {
         test_size: d.test_size.unwrap_or(0.2),
         seed: d.seed,
+        cv: cv_options(d),
+        holdout: d.test_size.is_some(),
     };
     let Some(train) = &d.train else {
-        return Ok(data::builtin_diabetes(split.test_size, split.seed)?);
+        return Ok(data::builtin_diabetes(&split)?);
     };
     let opts = LoadOptions {
         header: match (d.header, d.no_header) {
@@ -292,6 +317,50 @@ fn load_data(d: &DataArgs) -> Result<data::Dataset> {
     Ok(data::load(train, d.test.as_deref(), &opts, &split)?)
 }
 
+/// The cross-validation the options ask for.
+fn cv_options(d: &DataArgs) -> Option<data::CvOptions> {
+    use fitpool::split::SplitSpec;
+    let seed = i64::try_from(d.seed).unwrap_or(i64::MAX);
+    let spec = match (d.cv, &d.fold_col) {
+        (None, None) => return None,
+        (None, Some(_)) => SplitSpec::Predefined,
+        (Some(k), _) => {
+            let k = k as usize;
+            if d.groups.is_some() {
+                SplitSpec::GroupKFold {
+                    k,
+                    shuffle: false,
+                    seed: None,
+                }
+            } else if d.cv_time {
+                SplitSpec::TimeSeries {
+                    k,
+                    test_size: None,
+                    gap: 0,
+                    max_train_size: None,
+                }
+            } else if let Some(r) = d.cv_repeats {
+                SplitSpec::RepeatedKFold {
+                    k,
+                    repeats: r as usize,
+                    seed,
+                }
+            } else {
+                SplitSpec::KFold {
+                    k,
+                    shuffle: true,
+                    seed: Some(seed),
+                }
+            }
+        }
+    };
+    Some(data::CvOptions {
+        spec,
+        groups: d.groups.clone(),
+        fold_col: d.fold_col.clone(),
+    })
+}
+
 fn lineup(args: &RunArgs) -> Result<Vec<ModelSpec>> {
     let mut specs = Vec::new();
     if let Some(path) = &args.lineup {
@@ -309,11 +378,12 @@ fn lineup(args: &RunArgs) -> Result<Vec<ModelSpec>> {
 fn cmd_run(args: RunArgs) -> Result<u8> {
     let specs = lineup(&args)?;
     let data = load_data(&args.data)?;
-    let plan = Plan::new(
+    let plan = Plan::with_folds(
         specs,
         data.x_train.nrows(),
         data.x_train.ncols(),
         shard(&args)?,
+        &scoring(&data),
     )?;
     let settings = run_settings(&args, &plan);
     let mode = args.progress.mode();
@@ -327,7 +397,7 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
     for note in &outcome.notes {
         eprintln!("fitpool: {note}");
     }
-    emit(&report::exporter(args.format).render(&report::rank(&outcome.records), &outcome.missing));
+    emit(&render(args.format, &outcome.records, &outcome.missing));
     if let Some(e) = &outcome.journal_error {
         eprintln!("error: {e}; the results above are complete, the journal is not");
         return Ok(exit::journal_code(e));
@@ -337,6 +407,26 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         outcome.missing.len(),
         outcome.interrupted,
     ))
+}
+
+/// The ranked results: one row per task, or one per model over its folds under
+/// cross-validation.
+fn render(format: Format, records: &[report::TaskRecord], missing: &[String]) -> String {
+    if records.iter().any(|r| r.fold.is_some()) || missing.iter().any(|k| k.contains(" fold ")) {
+        report::cv::render(format, records, missing)
+    } else {
+        report::exporter(format).render(&report::rank(records), missing)
+    }
+}
+
+/// What each model is scored on: the folds, and the test rows when there are any.
+fn scoring(data: &data::Dataset) -> fitpool::plan::Scoring {
+    let folds = data.cv.as_ref().map_or(&[][..], |cv| &cv.folds[..]);
+    fitpool::plan::Scoring {
+        folds: folds.len(),
+        fold_rows: folds.iter().map(|f| f.train.len()).sum::<usize>() / folds.len().max(1),
+        holdout: data.x_test.nrows() > 0,
+    }
 }
 
 /// `--shard`, or the shard SLURM's job-array or srun variables give.
@@ -449,8 +539,7 @@ fn cmd_merge(args: MergeArgs) -> Result<u8> {
             merged.torn
         );
     }
-    let ranked = report::rank(&merged.records);
-    emit(&report::exporter(args.format).render(&ranked, &merged.missing));
+    emit(&render(args.format, &merged.records, &merged.missing));
     if !merged.missing.is_empty() {
         eprintln!("error: {} task(s) have no result", merged.missing.len());
     }

@@ -75,6 +75,26 @@ pub struct Task {
     pub cost: f64,
 }
 
+/// What each model is scored on: `folds` cross-validation folds (training rows of a fold:
+/// about `fold_rows`), and the train/test split when `holdout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scoring {
+    pub folds: usize,
+    pub fold_rows: usize,
+    pub holdout: bool,
+}
+
+impl Scoring {
+    /// The train/test split alone.
+    pub fn holdout() -> Scoring {
+        Scoring {
+            folds: 0,
+            fold_rows: 0,
+            holdout: true,
+        }
+    }
+}
+
 /// Why a lineup cannot be planned on this data.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -100,13 +120,25 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Plans `specs` on training data of `n_rows` x `n_features`; with `shard`, keeps that
-    /// shard's cost-balanced share (see [`slurm::assign`]).
+    /// Plans `specs` on training data of `n_rows` x `n_features`, scored on the train/test
+    /// split; with `shard`, keeps that shard's cost-balanced share (see [`slurm::assign`]).
     pub fn new(
         specs: Vec<ModelSpec>,
         n_rows: usize,
         n_features: usize,
         shard: Option<Shard>,
+    ) -> Result<Plan, PlanError> {
+        Plan::with_folds(specs, n_rows, n_features, shard, &Scoring::holdout())
+    }
+
+    /// Plans `specs` with one task per model and fold (model-major, folds in order), plus
+    /// one on the train/test split when `scoring.holdout`.
+    pub fn with_folds(
+        specs: Vec<ModelSpec>,
+        n_rows: usize,
+        n_features: usize,
+        shard: Option<Shard>,
+        scoring: &Scoring,
     ) -> Result<Plan, PlanError> {
         if let Some(s) = specs.iter().find(|s| s.min_rows() > n_rows) {
             return Err(PlanError::TooFewRows {
@@ -117,21 +149,31 @@ impl Plan {
         }
         let total = specs.len();
         let mut seen: HashSet<String> = HashSet::new();
+        let parts: Vec<(Option<u32>, usize)> = (0..scoring.folds)
+            .map(|k| (Some(k as u32), scoring.fold_rows))
+            .chain(scoring.holdout.then_some((None, n_rows)))
+            .collect();
         let all: Vec<Task> = specs
             .into_iter()
             .filter_map(|spec| {
                 let model = spec.display();
                 seen.insert(model.clone()).then_some((model, spec))
             })
-            .enumerate()
-            .map(|(index, (model, spec))| Task {
-                id: TaskId::holdout(model),
-                index,
-                cost: spec.expected_cost(n_rows, n_features),
-                spec,
+            .flat_map(|(model, spec)| {
+                parts.iter().map(move |&(fold, rows)| Task {
+                    id: TaskId {
+                        model: model.clone(),
+                        fold,
+                    },
+                    index: 0,
+                    cost: spec.expected_cost(rows, n_features),
+                    spec: spec.clone(),
+                })
             })
+            .enumerate()
+            .map(|(index, t)| Task { index, ..t })
             .collect();
-        let repeated = total - all.len();
+        let repeated = total - seen.len();
         let lineup = all.iter().map(|t| t.id.clone()).collect();
         let tasks = match &shard {
             None => all,

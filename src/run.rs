@@ -32,12 +32,35 @@ pub enum TaskError {
     Model(#[from] ModelError),
     #[error(transparent)]
     Metrics(#[from] crate::eval::MetricsError),
+    #[error(transparent)]
+    Prep(#[from] crate::prep::PrepError),
+    #[error("fold {0} does not exist in this run's cross-validation")]
+    NoFold(u32),
 }
 
-/// Fits `spec` on the training part of `data` and scores it on the test part. Runs in a worker.
-pub fn evaluate(data: &Dataset, spec: &ModelSpec) -> Result<TaskOutput, TaskError> {
-    let p = spec.fit_predict(data.x_train.view(), data.y_train.view(), data.x_test.view())?;
-    let metrics = metrics(data.y_test.view(), p.y_pred.view())?;
+/// What goes down the pipe to a worker: the model and the part of the data it is scored on.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TaskInput {
+    pub spec: ModelSpec,
+    /// `None`: the train/test split; `Some(k)`: fold `k` of the cross-validation.
+    pub fold: Option<u32>,
+}
+
+/// Fits the model on the training rows of its split or fold and scores it on the rows held
+/// out. A fold first learns its own pipeline on its training rows. Runs in a worker.
+pub fn evaluate(data: &Dataset, task: &TaskInput) -> Result<TaskOutput, TaskError> {
+    let spec = &task.spec;
+    let fold_data;
+    let (x_train, y_train, x_test, y_test) = match task.fold {
+        None => (&data.x_train, &data.y_train, &data.x_test, &data.y_test),
+        Some(k) => {
+            let cv = data.cv.as_ref().filter(|cv| (k as usize) < cv.folds.len());
+            fold_data = cv.ok_or(TaskError::NoFold(k))?.fold(k as usize)?;
+            (&fold_data.0, &fold_data.1, &fold_data.2, &fold_data.3)
+        }
+    };
+    let p = spec.fit_predict(x_train.view(), y_train.view(), x_test.view())?;
+    let metrics = metrics(y_test.view(), p.y_pred.view())?;
     Ok(TaskOutput {
         metrics,
         fit_seconds: p.fit_seconds,
@@ -158,9 +181,15 @@ pub fn execute(
     let mut journal_error: Option<JournalError> = None;
     let mut held = Held::default();
     let summary = {
-        let job = |spec: ModelSpec| evaluate(data, &spec);
+        let job = |task: TaskInput| evaluate(data, &task);
         let mut pool = Pool::new(settings.pool.clone(), job);
-        let items: Vec<ModelSpec> = todo.iter().map(|t| t.spec.clone()).collect();
+        let items: Vec<TaskInput> = todo
+            .iter()
+            .map(|t| TaskInput {
+                spec: t.spec.clone(),
+                fold: t.id.fold,
+            })
+            .collect();
         let mut shown = Shown {
             observer: &mut *observer,
             todo: &todo,

@@ -29,5 +29,14 @@ pub fn fingerprint(data: &Dataset) -> String {
     {
         eat(v.to_bits());
     }
+    // folds are part of the data a fold task scores: another seed is other data
+    if let Some(cv) = &data.cv {
+        for fold in &cv.folds {
+            eat(fold.test.len() as u64);
+            for &i in &fold.test {
+                eat(i as u64);
+            }
+        }
+    }
     format!("{h:016x}")
 }

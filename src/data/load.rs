@@ -10,16 +10,32 @@ use std::path::Path;
 
 use super::columns::{concat, counts, misleading, DropReason};
 use super::csv::{forced_types, read_promoting, Want};
-use super::{ColumnInfo, ColumnRef, DataError, Dataset, Holdout, LoadOptions, Table};
-use crate::prep::{Column, Encoding, FittedPipeline, Pipeline, Values};
+use super::{ColumnInfo, ColumnRef, CvData, DataError, Dataset, Holdout, LoadOptions, Table};
+use crate::prep::{Column, Encoding, FittedPipeline, Pipeline, PrepOptions, Values};
+use crate::split::{Groups, Split, SplitInput, SplitSpec};
 
-/// How the rows are split when there is no test file.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// How the rows are split when there is no test file, and the folds of cross-validation.
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct SplitOptions {
     /// `train_test_split`'s `test_size`, a fraction in (0, 1).
     pub test_size: f64,
     /// `random_state`.
     pub seed: u64,
+    /// Cross-validation over the training rows; without a test file the split is then made
+    /// only when `holdout` is set.
+    pub cv: Option<CvOptions>,
+    /// With `cv` and no test file: hold out `test_size` of the rows first (`--test-size`).
+    pub holdout: bool,
+}
+
+/// Cross-validation: the protocol and the columns some protocols read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CvOptions {
+    pub spec: SplitSpec,
+    /// `--groups COL` (GroupKFold): read, then not a feature.
+    pub groups: Option<ColumnRef>,
+    /// `--fold-col COL` (PredefinedSplit): read, then not a feature.
+    pub fold_col: Option<ColumnRef>,
 }
 
 /// Loads a training file and either a test file (`test = Some`: the same columns; its target
@@ -87,7 +103,7 @@ fn read_csv_pair(
     })
 }
 
-fn finish(
+pub(super) fn finish(
     train_t: Table,
     test_t: Option<Table>,
     opts: &LoadOptions,
@@ -112,8 +128,19 @@ fn finish(
     for t in &mut tables {
         drop_missing_targets(t, opts.drop_missing_target, &mut notes)?;
     }
+    let cv_cols = match &split.cv {
+        Some(cv) => [cv.groups.as_ref(), cv.fold_col.as_ref()]
+            .into_iter()
+            .map(|r| r.map(|r| take_column(&mut tables, r)).transpose())
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
     let (columns, y, rows, description) = combine(tables, split)?;
     let (columns, info) = check_columns(columns, &rows.train, &keep, &mut notes);
+    let cv = match &split.cv {
+        Some(cv) => Some(cv_data(cv, &cv_cols, &columns, &y, &rows, &opts.prep)?),
+        None => None,
+    };
     let pipeline = Pipeline::fit(&columns, &rows.train, &opts.prep)?;
     let mut info = info;
     describe_encodings(&mut info, &pipeline, &opts.prep);
@@ -147,6 +174,92 @@ fn finish(
         columns: info,
         notes,
         pipeline: Some(pipeline),
+        cv,
+    })
+}
+
+/// Removes the column `r` names from every table (it is a fold label, not a feature) and
+/// returns its values over all rows of all tables.
+fn take_column(tables: &mut [Table], r: &ColumnRef) -> Result<Values, DataError> {
+    let t0 = &tables[0];
+    let c = super::csv::resolve_one_pub(&t0.path, "cross-validation", r, t0.has_header, &t0.names)?;
+    let Some(pos) = t0.feature_cols.iter().position(|&f| f == c) else {
+        return Err(DataError::Conflict(
+            "the --groups or --fold-col column cannot be the target or an id column",
+        ));
+    };
+    let mut values: Option<Values> = None;
+    for t in tables.iter_mut() {
+        t.feature_cols.remove(pos);
+        let col = t.columns.remove(pos);
+        match &mut values {
+            None => values = Some(col.values),
+            Some(v) => concat(v, &col.values),
+        }
+    }
+    Ok(values.expect("at least one table"))
+}
+
+/// The folds over the training rows, and what a worker needs to learn the pipeline in each.
+fn cv_data(
+    cv: &CvOptions,
+    cols: &[Option<Values>],
+    columns: &[Column],
+    y: &[f64],
+    rows: &Holdout,
+    prep: &PrepOptions,
+) -> Result<CvData, DataError> {
+    let pool = &rows.train;
+    let pick = |v: &Values| -> Values { select(v, pool) };
+    let groups = cols
+        .first()
+        .and_then(Option::as_ref)
+        .map(|v| match pick(v) {
+            Values::Numeric(x) => Groups::Float(x),
+            Values::Categorical(c) => {
+                Groups::Str((0..c.len()).map(|i| c.get(i).map(String::from)).collect())
+            }
+        });
+    let test_fold: Option<Vec<i64>> = match cols.get(1).and_then(Option::as_ref).map(pick) {
+        None => None,
+        Some(Values::Numeric(x)) => Some(
+            x.iter()
+                .map(|v| {
+                    if v.fract() == 0.0 && v.is_finite() {
+                        Ok(*v as i64)
+                    } else {
+                        Err(DataError::Conflict(
+                            "the --fold-col column must hold whole numbers (-1: never a test row)",
+                        ))
+                    }
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        Some(Values::Categorical(_)) => {
+            return Err(DataError::Conflict(
+                "the --fold-col column must hold whole numbers (-1: never a test row)",
+            ))
+        }
+    };
+    let input = SplitInput {
+        n_samples: pool.len(),
+        groups: groups.as_ref(),
+        test_fold: test_fold.as_deref(),
+    };
+    let folds = cv
+        .spec
+        .splits(&input)?
+        .into_iter()
+        .map(|s| Split {
+            train: s.train.iter().map(|&i| pool[i]).collect(),
+            test: s.test.iter().map(|&i| pool[i]).collect(),
+        })
+        .collect();
+    Ok(CvData {
+        columns: columns.to_vec(),
+        y: y.to_vec(),
+        folds,
+        prep: *prep,
     })
 }
 

@@ -3,7 +3,7 @@
 
 use ndarray::{Array1, Array2};
 
-use crate::prep::{Column, FittedPipeline, Values};
+use crate::prep::{Column, FittedPipeline, PrepOptions, Values};
 
 /// One file, read and typed: every feature column (not the target, not the id columns), the
 /// target apart.
@@ -97,6 +97,39 @@ pub struct Dataset {
     pub notes: Vec<String>,
     /// The pipeline that encoded the features (absent for the built-in dataset).
     pub pipeline: Option<FittedPipeline>,
+    /// Cross-validation: the raw training columns and the folds; each fold's task learns
+    /// its own pipeline on its fold's training rows, in the worker.
+    pub cv: Option<CvData>,
+}
+
+/// What a fold's task needs: every row's raw (typed, unencoded) feature columns and target,
+/// the folds as row indices into them, and the pipeline's settings. Shared copy-on-write
+/// with the workers; each fold task encodes its own rows.
+#[derive(Debug, Clone)]
+pub struct CvData {
+    pub columns: Vec<Column>,
+    pub y: Vec<f64>,
+    pub folds: Vec<crate::split::Split>,
+    pub prep: PrepOptions,
+}
+
+impl CvData {
+    /// Encodes fold `k`: the pipeline learned on its training rows, applied to both sides.
+    #[allow(clippy::type_complexity)]
+    pub fn fold(
+        &self,
+        k: usize,
+    ) -> Result<(Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>), crate::prep::PrepError> {
+        let s = &self.folds[k];
+        let p = crate::prep::Pipeline::fit(&self.columns, &s.train, &self.prep)?;
+        let pick = |r: &[usize]| r.iter().map(|&i| self.y[i]).collect::<Array1<f64>>();
+        Ok((
+            p.transform(&self.columns, &s.train)?,
+            pick(&s.train),
+            p.transform(&self.columns, &s.test)?,
+            pick(&s.test),
+        ))
+    }
 }
 
 impl Dataset {

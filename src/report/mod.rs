@@ -4,6 +4,7 @@
 //! This layer knows nothing of processes or models: it sees [`TaskRecord`]s.
 
 mod csv_export;
+pub mod cv;
 mod inspect;
 mod journal;
 mod json_export;

@@ -105,7 +105,7 @@ pub fn sig(v: f64) -> String {
     format!("{v:.decimals$}")
 }
 
-fn secs(v: f64) -> String {
+pub(super) fn secs(v: f64) -> String {
     if v < 10.0 {
         format!("{v:.3}")
     } else {
