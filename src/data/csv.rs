@@ -386,10 +386,14 @@ pub(super) fn read_typed(
                         return Err(cell_error(Bad::TextTarget, path, rec, c, &names[c], cell))
                     }
                 },
-                Builder::Categorical(int) => match classify(cell, &na) {
-                    Cell::Missing => int.push_missing(),
-                    _ => int.push(cell),
-                },
+                Builder::Categorical(int) => {
+                    if !int.push_known(cell) {
+                        match classify(cell, &na) {
+                            Cell::Missing => int.push_missing(),
+                            _ => int.push(cell),
+                        }
+                    }
+                }
                 Builder::Numeric {
                     values,
                     forced,
