@@ -88,10 +88,7 @@ fn article_layout_diabetes_fixtures() {
         &real("diabetes_train.csv"),
         Some(&real("diabetes_test.csv")),
         &ids0(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
+        &SplitOptions::holdout(0.2, 0),
     )
     .unwrap();
     assert_eq!(ds.x_train.dim(), (354, 10));
@@ -116,10 +113,7 @@ fn article_layout_friedman_fixtures() {
         &real("friedman_train.csv"),
         Some(&real("friedman_test.csv")),
         &ids0(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
+        &SplitOptions::holdout(0.2, 0),
     )
     .unwrap();
     assert_eq!(ds.x_train.dim(), (5000, 20));
@@ -147,10 +141,7 @@ fn single_file_is_split() {
         &real("diabetes_train.csv"),
         None,
         &ids0(),
-        &SplitOptions {
-            test_size: 0.25,
-            seed: 7,
-        },
+        &SplitOptions::holdout(0.25, 7),
     )
     .unwrap();
     assert_eq!(ds.y_train.len() + ds.y_test.len(), 354);
@@ -561,16 +552,7 @@ fn empty_cell() {
     let t = read_table(&p, &ids0()).unwrap();
     let x = t.numeric_x().unwrap();
     assert!(x[[1, 1]].is_nan());
-    let ds = load(
-        &p,
-        Some(&p),
-        &ids0(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
-    )
-    .unwrap();
+    let ds = load(&p, Some(&p), &ids0(), &SplitOptions::holdout(0.2, 0)).unwrap();
     let mean = (2.5 + 4.0) / 2.0;
     assert_eq!(ds.x_train.column(1).to_vec(), vec![2.5, mean, 4.0]);
     assert_eq!(ds.x_test.column(1).to_vec(), vec![2.5, mean, 4.0]);
@@ -733,10 +715,7 @@ fn train_test_column_count_mismatch() {
         &bad("five_columns.csv"),
         Some(&bad("nan.csv")),
         &ids0(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
+        &SplitOptions::holdout(0.2, 0),
     )
     .expect_err("mismatch");
     let msg = e.to_string();
@@ -765,10 +744,7 @@ fn train_test_column_name_mismatch() {
         &train,
         Some(&*test),
         &ids0(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
+        &SplitOptions::holdout(0.2, 0),
     )
     .expect_err("mismatch");
     let msg = e.to_string();
@@ -784,16 +760,7 @@ fn train_test_column_name_mismatch() {
         target: Some(ColumnRef::Name("a".into())),
         ..ids0()
     };
-    let ds = load(
-        &train,
-        Some(&*test),
-        &opts,
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
-    )
-    .unwrap();
+    let ds = load(&train, Some(&*test), &opts, &SplitOptions::holdout(0.2, 0)).unwrap();
     assert_eq!(ds.y_test, array![1.0, 4.0]);
     assert_eq!(ds.x_test, array![[2.0, 3.0], [5.0, 6.0]]);
     assert_eq!(ds.feature_names, vec!["b", "y"]);
@@ -802,16 +769,7 @@ fn train_test_column_name_mismatch() {
 #[test]
 fn too_few_rows_to_train() {
     let p = bad("one_row.csv");
-    let e = load(
-        &p,
-        None,
-        &ids0(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
-    )
-    .expect_err("one row");
+    let e = load(&p, None, &ids0(), &SplitOptions::holdout(0.2, 0)).expect_err("one row");
     assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
     assert!(
         e.to_string()
@@ -829,10 +787,7 @@ fn split_leaving_an_empty_side() {
         &p,
         None,
         &LoadOptions::default(),
-        &SplitOptions {
-            test_size: 0.99,
-            seed: 0,
-        },
+        &SplitOptions::holdout(0.99, 0),
     )
     .expect_err("no train row");
     assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
@@ -847,10 +802,7 @@ fn split_leaving_an_empty_side() {
         &p,
         None,
         &LoadOptions::default(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
+        &SplitOptions::holdout(0.2, 0),
     )
     .expect_err("one test row");
     assert!(matches!(e, DataError::TooFewRows { .. }), "{e}");
@@ -863,10 +815,7 @@ fn split_leaving_an_empty_side() {
             &p,
             None,
             &LoadOptions::default(),
-            &SplitOptions {
-                test_size: ts,
-                seed: 0,
-            },
+            &SplitOptions::holdout(ts, 0),
         )
         .expect_err("bad size");
         assert!(matches!(e, DataError::InvalidTestSize { .. }), "{e}");
@@ -951,7 +900,7 @@ fn holdout_is_scikit_learns_permutation() {
 
 #[test]
 fn builtin_diabetes_shape_and_determinism() {
-    let a = builtin_diabetes(0.2, 42).unwrap();
+    let a = builtin_diabetes(&SplitOptions::holdout(0.2, 42)).unwrap();
     assert_eq!(a.x_train.nrows() + a.x_test.nrows(), 442);
     assert_eq!((a.x_train.nrows(), a.x_test.nrows()), (353, 89));
     assert_eq!(a.n_features(), 10);
@@ -961,19 +910,19 @@ fn builtin_diabetes_shape_and_determinism() {
         a.description,
         "diabetes (built-in): 353 train / 89 test rows, 10 features"
     );
-    let b = builtin_diabetes(0.2, 42).unwrap();
+    let b = builtin_diabetes(&SplitOptions::holdout(0.2, 42)).unwrap();
     assert_eq!(a.y_test, b.y_test);
     assert_eq!(a.x_train, b.x_train);
-    let c = builtin_diabetes(0.2, 1).unwrap();
+    let c = builtin_diabetes(&SplitOptions::holdout(0.2, 1)).unwrap();
     assert_ne!(a.y_test, c.y_test);
     assert!(a.y_train.iter().all(|v| v.is_finite() && *v > 0.0));
     assert!(matches!(
-        builtin_diabetes(0.0, 42),
+        builtin_diabetes(&SplitOptions::holdout(0.0, 42)),
         Err(DataError::InvalidTestSize { .. })
     ));
     // issue 11: a count of test rows is no longer a test size
     assert!(matches!(
-        builtin_diabetes(100.0, 42),
+        builtin_diabetes(&SplitOptions::holdout(100.0, 42)),
         Err(DataError::InvalidTestSize { .. })
     ));
 }
@@ -1048,10 +997,7 @@ fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
         &train,
         Some(&*test),
         &ids0(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
+        &SplitOptions::holdout(0.2, 0),
     )
     .expect_err("empty test");
     assert!(matches!(e, DataError::Empty { .. }), "{e}");
@@ -1062,10 +1008,7 @@ fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
         &train,
         Some(&*test),
         &ids0(),
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
+        &SplitOptions::holdout(0.2, 0),
     )
     .unwrap();
     let col3 = ds.columns.iter().find(|c| c.name == "col3").unwrap();
@@ -1074,16 +1017,8 @@ fn test_file_with_only_header_or_bad_cell_reports_the_test_path() {
         numeric: vec![ColumnRef::Name("col3".into())],
         ..ids0()
     };
-    let e = load(
-        &train,
-        Some(&test),
-        &forced,
-        &SplitOptions {
-            test_size: 0.2,
-            seed: 0,
-        },
-    )
-    .expect_err("bad cell");
+    let e =
+        load(&train, Some(&test), &forced, &SplitOptions::holdout(0.2, 0)).expect_err("bad cell");
     assert!(matches!(e, DataError::NotANumber { .. }), "{e}");
     assert!(
         e.to_string()

@@ -1,7 +1,7 @@
 //! The runner through the library: a plan executed with a recording observer sees every task
 //! start before it finishes, in task ids, and the run's start and end once.
 
-use fitpool::data::builtin_diabetes;
+use fitpool::data::{builtin_diabetes, SplitOptions};
 use fitpool::events::Recorder;
 use fitpool::plan::Plan;
 use fitpool::pool::PoolConfig;
@@ -10,7 +10,7 @@ use fitpool::spec::parse_model;
 
 #[test]
 fn an_observer_hears_each_task_start_and_finish_in_task_ids() {
-    let data = builtin_diabetes(0.2, 0).unwrap();
+    let data = builtin_diabetes(&SplitOptions::holdout(0.2, 0)).unwrap();
     let specs = ["ridge", "lasso", "knn", "ridge"]
         .iter()
         .map(|s| parse_model(s).unwrap())

@@ -35,5 +35,10 @@ pub fn builtin_diabetes(split: &super::SplitOptions) -> Result<Dataset, DataErro
         missing_target: Vec::new(),
         missing_target_lines: Vec::new(),
     };
-    super::load::finish(table, None, &LoadOptions::default(), split)
+    let mut ds = super::load::finish(table, None, &LoadOptions::default(), split)?;
+    // the built-in data has always said only what it is
+    ds.description = ds
+        .description
+        .replacen(&format!(" split with seed {}", split.seed), "", 1);
+    Ok(ds)
 }

@@ -28,6 +28,17 @@ pub struct SplitOptions {
     pub holdout: bool,
 }
 
+impl SplitOptions {
+    /// `train_test_split(test_size, random_state=seed)` alone.
+    pub fn holdout(test_size: f64, seed: u64) -> SplitOptions {
+        SplitOptions {
+            test_size,
+            seed,
+            ..SplitOptions::default()
+        }
+    }
+}
+
 /// Cross-validation: the protocol and the columns some protocols read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CvOptions {
