@@ -24,6 +24,7 @@ import sklearn
 from sklearn.ensemble import (
     ExtraTreesRegressor,
     GradientBoostingRegressor,
+    HistGradientBoostingRegressor,
     RandomForestRegressor,
 )
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
@@ -52,6 +53,9 @@ def lineup():
         GradientBoostingRegressor(learning_rate=0.05, max_depth=4, n_estimators=200, random_state=0),
         GradientBoostingRegressor(min_samples_leaf=5, random_state=0),
         GradientBoostingRegressor(subsample=0.7, random_state=0),
+        HistGradientBoostingRegressor(),
+        HistGradientBoostingRegressor(learning_rate=0.05, max_iter=200, max_leaf_nodes=8),
+        HistGradientBoostingRegressor(l2_regularization=1.0, max_depth=3, min_samples_leaf=5),
         NuSVR(),
         NuSVR(C=10),
         NuSVR(gamma="auto", nu=0.2),

@@ -218,6 +218,8 @@ fn models_lists_every_kind_with_defaults() {
         "RandomForestRegressor",
         "ExtraTreesRegressor",
         "DecisionTreeRegressor",
+        "GradientBoostingRegressor",
+        "HistGradientBoostingRegressor",
         "NuSVR",
         "SVR",
         "Ridge",

@@ -28,8 +28,22 @@ fn value_for(ty: ParamType) -> BoxedStrategy<Value> {
         ParamType::Choice(options) => proptest::sample::select(options)
             .prop_map(|s| Value::Str(s.into()))
             .boxed(),
-        ParamType::Float { .. } | ParamType::Gamma | ParamType::MaxFeatures => {
+        ParamType::OneOf { none, bool, strs } => {
+            let mut values: Vec<Value> = strs.iter().map(|s| Value::Str((*s).into())).collect();
+            if bool {
+                values.extend([Value::Bool(true), Value::Bool(false)]);
+            }
+            if none {
+                values.push(Value::None);
+            }
+            proptest::sample::select(values).boxed()
+        }
+        ParamType::Float { .. }
+        | ParamType::OptFloat { .. }
+        | ParamType::Gamma
+        | ParamType::MaxFeatures => {
             let specials = match ty {
+                ParamType::OptFloat { .. } => vec![Value::None],
                 ParamType::Gamma => vec![Value::Str("scale".into()), Value::Str("auto".into())],
                 ParamType::MaxFeatures => vec![
                     Value::None,
@@ -55,7 +69,8 @@ fn any_spec() -> impl Strategy<Value = ModelSpec> {
         let params: Vec<_> = def
             .params
             .iter()
-            .filter(|p| p.name != "bootstrap")
+            // each has one supported value; the others are refused by design
+            .filter(|p| !["bootstrap", "warm_start"].contains(&p.name))
             .map(|p| {
                 let name = p.name.to_string();
                 let ty = p.ty;

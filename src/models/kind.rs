@@ -133,6 +133,13 @@ impl Values {
             _ => f64::NAN,
         }
     }
+    /// A `None`-or-float parameter (`None` if not a number).
+    pub fn opt_float(&self, name: &str) -> Option<f64> {
+        match self.get(name) {
+            Value::None | Value::Bool(_) | Value::Str(_) => None,
+            _ => Some(self.float(name)),
+        }
+    }
     /// A bool parameter (false if not a bool).
     pub fn bool(&self, name: &str) -> bool {
         matches!(self.get(name), Value::Bool(true))

@@ -1,7 +1,7 @@
 //! The model layer: model kinds with scikit-learn's names, parameters and defaults
-//! ([`ModelSpec`]), and fitting/predicting them (smartcore for trees, forests and boosting; our
-//! own exact code for linear models and k-NN; our SMO solver for SVMs). Knows nothing of
-//! processes.
+//! ([`ModelSpec`]), and fitting/predicting them (smartcore for trees and forests; our boosters,
+//! `crate::gbm`; our own exact code for linear models and k-NN; our SMO solver for SVMs).
+//! Knows nothing of processes.
 //!
 //! Each kind is one file under `kinds/` implementing [`Kind`], listed once in `registry.rs`.
 //! Only re-exports.
@@ -18,8 +18,9 @@ mod spec;
 pub use fit::{FittedModel, ModelError, Prediction, DEFAULT_SEED};
 pub use kind::{Kind, Predictor, Values};
 pub use kinds::{
-    BoostingParams, ElasticNetParams, ForestParams, KnnParams, LassoParams, LinearRegressionParams,
-    MaxFeatures, NuSvrParams, RidgeParams, SvrParams, TreeParams,
+    BoostingParams, ElasticNetParams, ForestParams, HistGradientBoostingParams, KnnParams,
+    LassoParams, LinearRegressionParams, MaxFeatures, NuSvrParams, RidgeParams, SvrParams,
+    TreeParams,
 };
 pub use knn::KnnWeights;
 pub use params::{python_float, Bound, KindDef, KindInfo, ParamDef, ParamInfo, ParamType, Value};

@@ -110,8 +110,20 @@ pub enum ParamType {
         hi: Bound,
     },
     Bool,
+    /// `None` or a float within the bounds.
+    OptFloat {
+        lo: Bound,
+        hi: Bound,
+    },
     /// One of these strings.
     Choice(&'static [&'static str]),
+    /// `None` (if `none`), `True` or `False` (if `bool`), or one of `strs`: parameters such
+    /// as `early_stopping='auto'` or `categorical_features='from_dtype'`.
+    OneOf {
+        none: bool,
+        bool: bool,
+        strs: &'static [&'static str],
+    },
     /// `'scale'`, `'auto'` or a float > 0 (SVM kernels).
     Gamma,
     /// `None`, `'sqrt'`, `'log2'`, an int >= 1 or a float in (0, 1] (forests).
@@ -146,6 +158,16 @@ impl ParamType {
         match *self {
             ParamType::Int { min, max } => int_range(min, max),
             ParamType::OptInt { min, max } => format!("None or {}", int_range(min, max)),
+            ParamType::OptFloat { lo, hi } => {
+                format!("None or {}", ParamType::Float { lo, hi }.describe())
+            }
+            ParamType::OneOf { none, bool, strs } => strs
+                .iter()
+                .map(|o| format!("'{o}'"))
+                .chain(bool.then(|| "True | False".to_string()))
+                .chain(none.then(|| "None".to_string()))
+                .collect::<Vec<_>>()
+                .join(" | "),
             ParamType::Float { lo, hi } => match (lo, hi) {
                 (Bound::None, Bound::None) => "float".into(),
                 (Bound::Incl(a), Bound::None) => format!("float >= {}", python_float(a)),
@@ -196,6 +218,11 @@ impl ParamType {
                 Some(Value::Float(*i as f64))
             }
             (ParamType::Bool, Value::Bool(b)) => Some(Value::Bool(*b)),
+            (ParamType::OptFloat { .. }, Value::None) => Some(Value::None),
+            (ParamType::OptFloat { lo, hi }, v) => ParamType::Float { lo, hi }.check(v),
+            (ParamType::OneOf { none: true, .. }, Value::None) => Some(Value::None),
+            (ParamType::OneOf { bool: true, .. }, Value::Bool(b)) => Some(Value::Bool(*b)),
+            (ParamType::OneOf { strs, .. }, Value::Str(_)) => ParamType::Choice(strs).check(v),
             (ParamType::Choice(options), Value::Str(s)) => options
                 .iter()
                 .find(|o| **o == s.as_ref())

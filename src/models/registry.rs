@@ -95,6 +95,7 @@ registry! {
     ExtraTrees(ForestParams): k::ExtraTrees,
     DecisionTree(TreeParams): k::DecisionTree,
     GradientBoosting(BoostingParams): k::GradientBoosting,
+    HistGradientBoosting(HistGradientBoostingParams): k::HistGradientBoosting,
     NuSvr(NuSvrParams): k::NuSvr,
     Svr(SvrParams): k::Svr,
     Ridge(RidgeParams): k::Ridge,

@@ -24,6 +24,28 @@ pub enum MaxFeatures {
 }
 
 impl MaxFeatures {
+    /// From a value checked against [`ParamType::MaxFeatures`].
+    pub(super) fn from_value(v: &Value) -> MaxFeatures {
+        match v {
+            Value::None => MaxFeatures::All,
+            Value::Int(i) => MaxFeatures::Count(*i as usize),
+            Value::Float(x) => MaxFeatures::Fraction(*x),
+            Value::Str(s) if s == "sqrt" => MaxFeatures::Sqrt,
+            _ => MaxFeatures::Log2,
+        }
+    }
+
+    /// As scikit-learn's repr writes it.
+    pub(super) fn value(&self) -> Value {
+        match *self {
+            MaxFeatures::All => Value::None,
+            MaxFeatures::Sqrt => Value::Str("sqrt".into()),
+            MaxFeatures::Log2 => Value::Str("log2".into()),
+            MaxFeatures::Count(c) => Value::count(c),
+            MaxFeatures::Fraction(x) => Value::Float(x),
+        }
+    }
+
     /// The number of features tried per split for `n_features` features.
     pub fn resolve(&self, n_features: usize) -> usize {
         let n = n_features.max(1);
@@ -122,13 +144,7 @@ pub(super) fn build(
             ),
         });
     }
-    let max_features = match v.get("max_features") {
-        Value::None => MaxFeatures::All,
-        Value::Int(i) => MaxFeatures::Count(i as usize),
-        Value::Float(x) => MaxFeatures::Fraction(x),
-        Value::Str(s) if s == "sqrt" => MaxFeatures::Sqrt,
-        _ => MaxFeatures::Log2,
-    };
+    let max_features = MaxFeatures::from_value(&v.get("max_features"));
     Ok(ForestParams {
         n_estimators: v.usize("n_estimators"),
         max_depth: v.opt_u16("max_depth"),
@@ -146,16 +162,7 @@ pub(super) fn values(p: &ForestParams) -> Vec<(&'static str, Value)> {
         ("max_depth", Value::opt_int(p.max_depth)),
         ("min_samples_split", Value::count(p.min_samples_split)),
         ("min_samples_leaf", Value::count(p.min_samples_leaf)),
-        (
-            "max_features",
-            match p.max_features {
-                MaxFeatures::All => Value::None,
-                MaxFeatures::Sqrt => Value::Str("sqrt".into()),
-                MaxFeatures::Log2 => Value::Str("log2".into()),
-                MaxFeatures::Count(c) => Value::count(c),
-                MaxFeatures::Fraction(x) => Value::Float(x),
-            },
-        ),
+        ("max_features", p.max_features.value()),
         ("bootstrap", Value::Bool(p.bootstrap)),
         ("random_state", Value::seed(p.random_state)),
     ]

@@ -1,12 +1,14 @@
 //! One file per model kind, each a [`Kind`](super::Kind) implementation, and the small files
-//! they share (forest and SVM parameter tables, smartcore adapters, least-squares helpers).
+//! they share (forest and SVM parameter tables, smartcore and booster adapters, least-squares helpers).
 //! Only re-exports; the registry (`../registry.rs`) lists the kinds.
 
 mod decision_tree;
 mod elastic_net;
 mod extra_trees;
 mod forest;
+mod gbm_glue;
 mod gradient_boosting;
+mod hist_gradient_boosting;
 mod k_neighbors;
 mod lasso;
 mod least_squares;
@@ -23,6 +25,7 @@ pub use elastic_net::{ElasticNet, ElasticNetParams};
 pub use extra_trees::ExtraTrees;
 pub use forest::{ForestParams, MaxFeatures};
 pub use gradient_boosting::{BoostingParams, GradientBoosting};
+pub use hist_gradient_boosting::{HistGradientBoosting, HistGradientBoostingParams};
 pub use k_neighbors::{KNeighbors, KnnParams};
 pub use lasso::{Lasso, LassoParams};
 pub use linear_regression::{LinearRegression, LinearRegressionParams};
