@@ -1,18 +1,22 @@
-//! Loading a regression dataset: CSV files into an `ndarray` matrix of `f64` features and a
-//! target vector, validated with precise errors; the seeded train/test split; the built-in
-//! diabetes dataset.
+//! Loading a regression dataset: CSV or Parquet files into typed columns (numbers,
+//! categories, holes), validated with precise errors; scikit-learn's train/test split and
+//! folds; the features encoded for the models; the built-in diabetes dataset.
 //!
-//! Files: `options.rs` (how to read: header mode, column references), `table.rs` (a loaded
-//! file and a dataset), `error.rs` (every input error), `csv.rs` (the reader), `split.rs`
-//! (row-index splits), `builtin.rs` (the diabetes dataset), `fingerprint.rs` (the data's
-//! identity in journals).
+//! # Columns
 //!
-//! # File layout
+//! The id columns (`LoadOptions::id_cols`) are dropped without being read. The target is the
+//! last column unless `LoadOptions::target` says otherwise; it must be numeric (text in it is
+//! an error with its position), and rows where it is missing are an error unless
+//! `drop_missing_target`. Every other column is a feature, typed as pandas types it: numeric
+//! when every non-missing cell parses as a number, categorical otherwise (`categorical` and
+//! `numeric` force a type; text in a forced-numeric column is an error with its position).
+//! A cell is missing when it is empty or one of pandas' default `na_values` (`columns.rs`),
+//! or one of `na_values`. Columns that can only mislead are dropped with a note (`load.rs`):
+//! text whose every value is distinct, integers equal to the row number, constants (`keep`
+//! keeps one). The article's files (no header, an id in column 0, the target last) load with
+//! `id_cols = [0]` and nothing else.
 //!
-//! Every column must hold numbers except the id columns (`LoadOptions::id_cols`), which are
-//! dropped without being parsed. The target is the last column unless
-//! `LoadOptions::target` says otherwise; every other column is a feature. The article's files
-//! (no header, an id in column 0, the target last) load with `id_cols = [0]` and nothing else.
+//! Parquet files (`.parquet`, `parquet.rs`) give the same typed table.
 //!
 //! # Header detection (`HeaderMode::Auto`)
 //!
@@ -39,22 +43,21 @@
 //!
 //! # Parsing
 //!
-//! Cells are trimmed of ASCII whitespace (the same result as `csv::Trim::All`, done per field
-//! because trimming a whole `ByteRecord` rebuilds it) and parsed with `str::parse::<f64>`.
-//! Empty cells and non-finite values (`nan`, `inf`, `infinity`, which Rust's parser accepts,
-//! or a literal that overflows to infinity such as `1e999`) are rejected explicitly. A UTF-8
-//! byte order mark at the start of the file is ignored. One `ByteRecord` is reused for every
-//! row and the matrix is filled row-major in one `Vec<f64>`, so a row costs no allocation.
+//! Cells are trimmed of ASCII whitespace and parsed with `str::parse::<f64>`; `nan` is
+//! missing, an infinity in a numeric column is an error. A UTF-8 byte order mark at the start
+//! of the file is ignored. A column that looks numeric and then meets text is read again as
+//! categorical (one more pass over the file, only then).
 //!
-//! # Split
+//! # Split and encoding
 //!
-//! [`train_test_split`] shuffles the row indices with a Fisher–Yates shuffle driven by
-//! SplitMix64 (seeded with `seed`, bounded draws by Lemire's multiply-and-reject method), both
-//! written here so that a seed gives the same split on every platform and every version of
-//! our dependencies. The first `n_test` shuffled indices are the test rows and the rest the
-//! training rows, each in shuffled order (as scikit-learn does). `test_size` in `(0, 1)` is a
-//! fraction: `n_test = ceil(test_size * n)` as in scikit-learn (with a 1e-9 tolerance so that
-//! `0.1 * 30` gives 3, not 4); a whole number `>= 1` is a count of test rows.
+//! The rows are split exactly as scikit-learn's `train_test_split(test_size, random_state)`
+//! (`split.rs`, numpy's `RandomState` in `crate::split`); under cross-validation the folds
+//! are `crate::split`'s. The features are encoded by `crate::prep`'s recipe learned on the
+//! training rows: in the parent for the train/test split, in each fold's worker for folds.
+//!
+//! Files: `options.rs`, `table.rs`, `error.rs`, `csv.rs` (the reader), `columns.rs` (cells and
+//! typing), `load.rs` (files to a dataset), `split.rs`, `builtin.rs`, `parquet.rs`,
+//! `fingerprint.rs`.
 
 mod builtin;
 pub mod columns;

@@ -32,7 +32,7 @@ pub struct PoolConfig {
     /// Handle SIGINT, SIGTERM and SIGUSR1 in the parent during a run (default `true`).
     /// SIGCHLD is always handled during a run; all are restored afterwards.
     pub handle_signals: bool,
-    /// Emit [`Event::Tick`] at this interval.
+    /// Emit [`Event::Tick`](super::Event::Tick) at this interval.
     pub tick: Option<Duration>,
     /// Largest frame (a task or a result, encoded) in bytes (default 64 MiB).
     pub max_frame_bytes: u32,
