@@ -1,0 +1,82 @@
+//! End-to-end tests of what the `fitpool` binary says: each cause of an error once, bounded
+//! output after an interrupt, tables that fit the terminal, warnings about the setup.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fitpool"));
+    c.env_remove("COLUMNS");
+    c
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A fresh scratch directory under cargo's target tmpdir, removed when dropped.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("messages-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    Scratch(dir)
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("fitpool runs")
+}
+
+/// How many times `needle` occurs in `hay`, whatever the case.
+fn count(hay: &str, needle: &str) -> usize {
+    hay.to_lowercase().matches(&needle.to_lowercase()).count()
+}
+
+#[test]
+fn a_missing_file_says_its_cause_once() {
+    let dir = scratch("nope");
+    let out = run_in(&dir, &["run", "--train", "nope.csv", "--progress", "none"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("cannot read nope.csv"), "{err}");
+    assert_eq!(count(&err, "no such file or directory"), 1, "{err}");
+}
+
+#[test]
+fn an_unknown_kind_lists_the_kinds_once() {
+    let dir = scratch("kind");
+    let out = run_in(&dir, &["run", "-m", "Foo()", "--progress", "none"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("unknown model kind 'Foo'"), "{err}");
+    assert_eq!(count(&err, "KNeighborsRegressor"), 1, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn a_bad_nu_says_its_range_once() {
+    let dir = scratch("nu");
+    let out = run_in(&dir, &["run", "-m", "NuSVR(nu=2.0)", "--progress", "none"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert_eq!(count(&err, "nu must be float in (0.0, 1.0]"), 1, "{err}");
+}
