@@ -80,3 +80,39 @@ fn a_bad_nu_says_its_range_once() {
     let err = text(&out.stderr);
     assert_eq!(count(&err, "nu must be float in (0.0, 1.0]"), 1, "{err}");
 }
+
+#[test]
+fn a_negative_seed_is_a_clear_usage_error() {
+    let dir = scratch("seed");
+    for args in [&["--seed", "-1"][..], &["--seed=-1"][..]] {
+        let out = run_in(&dir, &[&["run", "--progress", "none"][..], args].concat());
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(err.contains("invalid --seed -1"), "{err}");
+        assert!(err.contains("0 to 4294967295"), "{err}");
+        assert!(!err.contains("unexpected argument"), "{err}");
+    }
+}
+
+#[test]
+fn a_negative_target_index_needs_no_equals_sign() {
+    let dir = scratch("target");
+    let csv = dir.join("d.csv");
+    let mut body = String::from("a,b,y\n");
+    for i in 0..40 {
+        body.push_str(&format!("{i},{},{}\n", (i * 7) % 11, i * 2 + 1));
+    }
+    std::fs::write(&csv, body).unwrap();
+    let out = run_in(
+        &dir,
+        &[
+            "inspect",
+            csv.to_str().unwrap(),
+            "--target",
+            "-1",
+            "--test-size",
+            "0.25",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
