@@ -65,6 +65,8 @@ pub struct Progress {
     total: usize,
     finished: usize,
     failed: usize,
+    /// Tasks an interrupt cancelled before they started: one count, said at the end.
+    not_started: usize,
     started: Instant,
     /// Worker slot -> (pid, current task).
     workers: BTreeMap<usize, (i32, Option<Busy>)>,
@@ -115,6 +117,7 @@ impl Progress {
             total: 0,
             finished: 0,
             failed: 0,
+            not_started: 0,
             started: Instant::now(),
             workers: BTreeMap::new(),
             drawn: 0,
@@ -153,6 +156,10 @@ impl Progress {
 
     /// A task finished (already journaled).
     fn finished(&mut self, r: &TaskRecord) {
+        if crate::report::never_started(r) {
+            self.not_started += 1;
+            return;
+        }
         self.finished += 1;
         if r.status != Status::Ok {
             self.failed += 1;
@@ -190,6 +197,12 @@ impl Progress {
     fn done(&mut self) {
         if self.mode == ProgressMode::Live {
             self.clear();
+        }
+        if self.not_started > 0 {
+            self.line(&format!(
+                "{} not started: rerun with --resume",
+                crate::report::format_count(self.not_started)
+            ));
         }
     }
 

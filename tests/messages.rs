@@ -116,3 +116,97 @@ fn a_negative_target_index_needs_no_equals_sign() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+/// A lineup of `n` quick Ridge fits (a grid over alpha) in `dir`.
+fn many_ridges(dir: &Path, n: usize) -> PathBuf {
+    let alphas: Vec<String> = (1..=n).map(|i| format!("{}.5", i)).collect();
+    let path = dir.join("many.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[[model]]\nkind = \"Ridge\"\nalpha = [{}]\n",
+            alphas.join(", ")
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn signal(pid: u32, sig: &str) {
+    let ok = Command::new("kill")
+        .args([format!("-{sig}"), pid.to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{sig} {pid}");
+}
+
+#[test]
+fn an_early_interrupt_of_many_tasks_prints_a_bounded_number_of_lines() {
+    use std::io::{BufRead, BufReader};
+    let dir = scratch("many");
+    let lineup = many_ridges(&dir, 20_000);
+    let mut child = bin()
+        .current_dir(&*dir)
+        .args(["run", "--models", lineup.to_str().unwrap()])
+        .args(["--workers", "2", "--progress", "plain"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("RMSE") {
+                let _ = tx.send(());
+            }
+            all.push(line);
+        }
+        all
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("a first task finishes");
+    signal(child.id(), "INT");
+    let out = child.wait_with_output().unwrap();
+    let err = reader.join().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let stdout = text(&out.stdout);
+    let finished = err.iter().filter(|l| l.contains("RMSE")).count();
+    assert!(
+        finished < 15_000,
+        "the interrupt came too late to test anything"
+    );
+    let all = err.join("\n");
+    assert!(
+        !all.contains("(pid 0"),
+        "{}",
+        &all[all.len().saturating_sub(2000)..]
+    );
+    assert!(
+        all.contains("not started: rerun with --resume"),
+        "{}",
+        &all[all.len().saturating_sub(2000)..]
+    );
+    assert!(
+        stdout.contains("not started: rerun with --resume"),
+        "{stdout}"
+    );
+    // every finished task has its row and its start and end lines; nothing per unstarted one
+    assert!(
+        stdout.lines().count() <= finished + 30,
+        "{} rows",
+        stdout.lines().count()
+    );
+    assert!(err.len() <= 2 * finished + 30, "{} stderr lines", err.len());
+    let longest = stdout
+        .lines()
+        .chain(err.iter().map(String::as_str))
+        .map(str::len)
+        .max();
+    assert!(
+        longest.unwrap_or(0) < 1000,
+        "a line of {longest:?} characters"
+    );
+}

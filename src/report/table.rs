@@ -21,7 +21,13 @@ impl Exporter for TableExporter {
     fn render(&self, ranked: &[&TaskRecord], missing: &[String]) -> String {
         let mut rows: Vec<[String; 9]> = Vec::with_capacity(ranked.len());
         let mut rank = 0;
+        let mut not_started = 0usize;
         for r in ranked {
+            if never_started(r) {
+                // one count below, not a row each (an interrupted run of 20,000 tasks)
+                not_started += 1;
+                continue;
+            }
             let ok = r.status == Status::Ok;
             if ok {
                 rank += 1;
@@ -65,15 +71,48 @@ impl Exporter for TableExporter {
             out.push_str(line.trim_end());
             out.push('\n');
         }
-        if !missing.is_empty() {
+        if not_started > 0 {
             out.push_str(&format!(
-                "\n{} task(s) without a result: {}\n",
-                missing.len(),
-                missing.join(", ")
+                "\n{} not started: rerun with --resume\n",
+                thousands(not_started)
+            ));
+        }
+        if !missing.is_empty() {
+            let shown = missing.len().min(MISSING_SHOWN);
+            let more = match missing.len() - shown {
+                0 => String::new(),
+                n => format!(", ... ({} more)", thousands(n)),
+            };
+            out.push_str(&format!(
+                "\n{} task(s) without a result: {}{more}\n",
+                thousands(missing.len()),
+                missing[..shown].join(", ")
             ));
         }
         out
     }
+}
+
+/// How many of the tasks without a result the table names.
+const MISSING_SHOWN: usize = 10;
+
+/// A task that an interrupt cancelled before it ever reached a worker (the pool reports it
+/// with attempt 0 and no pid).
+pub fn never_started(r: &TaskRecord) -> bool {
+    r.status == Status::Cancelled && r.attempt == 0
+}
+
+/// A count with thousands separators: `19,541`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn status_text(r: &TaskRecord) -> String {
@@ -157,5 +196,27 @@ mod tests {
         assert!(lines[3].starts_with("   -  NuSVR()"), "{text}");
         assert!(lines[3].ends_with("crashed: killed by SIGKILL"), "{text}");
         assert!(text.contains("1 task(s) without a result: ElasticNet()"));
+    }
+
+    #[test]
+    fn never_started_tasks_are_one_count_and_the_missing_list_is_bounded() {
+        let mut recs = vec![sample(0, "Ridge()", Status::Ok, Some(55.0))];
+        for i in 1..=1500 {
+            let mut r = sample(i, &format!("Lasso(alpha={i})"), Status::Cancelled, None);
+            r.attempt = 0;
+            r.pid = 0;
+            recs.push(r);
+        }
+        let missing: Vec<String> = recs[1..].iter().map(|r| r.key.clone()).collect();
+        let text = TableExporter.render(&rank(&recs), &missing);
+        assert!(text.lines().count() < 10, "{text}");
+        assert!(
+            text.contains("1,500 not started: rerun with --resume"),
+            "{text}"
+        );
+        assert!(text.contains("(1,490 more)"), "{text}");
+        assert_eq!(thousands(19_541), "19,541");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }
