@@ -7,7 +7,7 @@ use fitpool::data::{self, ColumnRef, HeaderMode, LoadOptions};
 use fitpool::exit_code as exit;
 use fitpool::models::{self, ModelSpec};
 use fitpool::plan::Plan;
-use fitpool::pool::PoolConfig;
+use fitpool::pool::{cpus, PoolConfig};
 use fitpool::progress::{Progress, ProgressChoice, ProgressMode};
 use fitpool::report::{self, read_journal, Format};
 use fitpool::run::{self, RunSettings};
@@ -330,6 +330,7 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         shard(&args)?,
     )?;
     let settings = run_settings(&args, &plan);
+    warn_oversubscribed(&settings.pool, plan.tasks.len());
     let mode = args.progress.mode();
     if mode != ProgressMode::Quiet {
         for note in &data.notes {
@@ -387,6 +388,18 @@ fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
         },
         journal,
         resume: args.resume,
+    }
+}
+
+/// More workers than usable CPUs (`--workers 200` on 2 CPUs) is allowed, but not silently.
+fn warn_oversubscribed(pool: &PoolConfig, tasks: usize) {
+    let cpus = cpus::default_workers(pool.cpu_cap);
+    let workers = cpus::workers_for(pool.workers, pool.cpu_cap, tasks);
+    if workers > cpus {
+        eprintln!(
+            "warning: {workers} workers on {cpus} usable CPU(s): they share the CPUs, so each \
+             task runs slower and memory use grows with the workers"
+        );
     }
 }
 

@@ -210,3 +210,37 @@ fn an_early_interrupt_of_many_tasks_prints_a_bounded_number_of_lines() {
         "a line of {longest:?} characters"
     );
 }
+
+#[test]
+fn more_workers_than_cpus_is_a_warning() {
+    let dir = scratch("workers");
+    let cpus = fitpool::pool::cpus::default_workers(None);
+    let lineup = many_ridges(&dir, cpus + 1);
+    let workers = (cpus + 1).to_string();
+    let run = |workers: &str| {
+        let out = bin()
+            .current_dir(&*dir)
+            .env_remove("SLURM_CPUS_PER_TASK")
+            .args([
+                "run",
+                "--models",
+                lineup.to_str().unwrap(),
+                "--progress",
+                "none",
+            ])
+            .args(["--workers", workers])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    let err = run(&workers);
+    assert!(
+        err.contains(&format!(
+            "warning: {workers} workers on {cpus} usable CPU(s)"
+        )),
+        "{err}"
+    );
+    let err = run(&cpus.to_string());
+    assert!(!err.contains("warning"), "{err}");
+}
