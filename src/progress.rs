@@ -101,6 +101,9 @@ impl RunObserver for Progress {
             RunEvent::Interrupted(sig) => self.line(&format!(
                 "{sig} received: stopping; finished results are kept (again to kill at once)"
             )),
+            RunEvent::WorkerRetiring { pid, .. } => {
+                self.line(&format!("worker {pid} retiring after its task (SIGHUP)"))
+            }
             RunEvent::StatusRequested => self.print_status(),
             RunEvent::Tick => {}
         }
@@ -214,17 +217,33 @@ impl Progress {
             self.failed,
             self.started.elapsed().as_secs_f64()
         );
+        let mut stopped = Vec::new();
         for (slot, (pid, busy)) in &self.workers {
+            let state = if is_stopped(*pid) {
+                stopped.push(*pid);
+                "  stopped (SIGSTOP)"
+            } else {
+                ""
+            };
             match busy {
                 Some(b) => text.push_str(&format!(
-                    "  worker {slot}  pid {:>7}  {:<MODEL_WIDTH$}  {:>7.1}s  attempt {}\n",
+                    "  worker {slot}  pid {:>7}  {:<MODEL_WIDTH$}  {:>7.1}s  attempt {}{state}\n",
                     b.pid,
                     clip(&b.key),
                     b.since.elapsed().as_secs_f64(),
                     b.attempt
                 )),
-                None => text.push_str(&format!("  worker {slot}  pid {pid:>7}  idle\n")),
+                None if state.is_empty() => {
+                    text.push_str(&format!("  worker {slot}  pid {pid:>7}  idle\n"))
+                }
+                None => text.push_str(&format!("  worker {slot}  pid {pid:>7}  idle,{state}\n")),
             }
+        }
+        for pid in stopped {
+            text.push_str(&format!(
+                "  worker {pid} is stopped: without --timeout the run waits for it \
+                 (kill -CONT {pid} resumes it)\n"
+            ));
         }
         self.clear();
         eprint!("{text}");
@@ -259,12 +278,20 @@ impl Progress {
         for (pid, busy) in self.workers.values() {
             match busy {
                 Some(b) => text.push_str(&format!(
-                    "  pid {:>7}  {:<MODEL_WIDTH$} {:>7.1}s\n",
+                    "  pid {:>7}  {:<MODEL_WIDTH$} {:>7.1}s{}\n",
                     b.pid,
                     clip(&b.key),
-                    b.since.elapsed().as_secs_f64()
+                    b.since.elapsed().as_secs_f64(),
+                    if is_stopped(b.pid) { "  stopped" } else { "" }
                 )),
-                None => text.push_str(&format!("  pid {pid:>7}  idle\n")),
+                None => text.push_str(&format!(
+                    "  pid {pid:>7}  {}\n",
+                    if is_stopped(*pid) {
+                        "idle, stopped"
+                    } else {
+                        "idle"
+                    }
+                )),
             }
             lines += 1;
         }
@@ -273,6 +300,23 @@ impl Progress {
         let _ = err.flush();
         self.drawn = lines;
     }
+}
+
+/// Whether a process is stopped (SIGSTOP, SIGTSTP: state `T` in `/proc/PID/stat`; `t` when
+/// a tracer stopped it).
+fn is_stopped(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .as_deref()
+        .and_then(proc_state)
+        .is_some_and(|c| c == 'T' || c == 't')
+}
+
+/// The state letter of a `/proc/PID/stat` line (after the command name, which may hold
+/// spaces and parentheses).
+fn proc_state(stat: &str) -> Option<char> {
+    stat.rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next())
 }
 
 fn clip(s: &str) -> String {

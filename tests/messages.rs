@@ -244,3 +244,131 @@ fn more_workers_than_cpus_is_a_warning() {
     let err = run(&cpus.to_string());
     assert!(!err.contains("warning"), "{err}");
 }
+
+/// A running `fitpool run` whose stderr lines arrive on a channel.
+struct Live {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Live {
+    fn start(dir: &Path, args: &[&str]) -> Live {
+        use std::io::{BufRead, BufReader};
+        let mut child = bin()
+            .current_dir(dir)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Live {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a stderr line containing `needle`; returns it.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("no line with {needle:?} in:\n{}", self.seen.join("\n"));
+    }
+
+    /// The run's exit code and all of its stderr.
+    fn finish(mut self) -> (Option<i32>, String) {
+        let out = self.child.wait_with_output().unwrap();
+        self.seen.extend(self.lines.try_iter());
+        while let Ok(l) = self.lines.recv_timeout(std::time::Duration::from_secs(5)) {
+            self.seen.push(l);
+        }
+        (out.status.code(), self.seen.join("\n"))
+    }
+}
+
+/// The pid in a progress line's "(pid N".
+fn pid_of(line: &str) -> u32 {
+    let rest = line.split("(pid ").nth(1).expect("a pid");
+    rest.chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_worker_stopped_with_sigstop_shows_as_stopped_and_the_run_goes_on_after_sigcont() {
+    let dir = scratch("stop");
+    let lineup = many_ridges(&dir, 20_000);
+    let mut run = Live::start(
+        &dir,
+        &[
+            "run",
+            "--models",
+            lineup.to_str().unwrap(),
+            "--workers",
+            "2",
+            "--progress",
+            "plain",
+        ],
+    );
+    let worker = pid_of(&run.wait_for("started Ridge"));
+    signal(worker, "STOP");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    signal(run.child.id(), "USR1");
+    let line = run.wait_for("stopped (SIGSTOP)");
+    assert!(line.contains(&worker.to_string()), "{line}");
+    let hint = run.wait_for("is stopped");
+    assert!(
+        hint.contains("without --timeout the run waits for it"),
+        "{hint}"
+    );
+    signal(worker, "CONT");
+    let (code, err) = run.finish();
+    assert_eq!(code, Some(0), "{}", &err[err.len().saturating_sub(3000)..]);
+}
+
+#[test]
+fn a_sighup_retirement_has_a_progress_line() {
+    let dir = scratch("hup");
+    let lineup = many_ridges(&dir, 20_000);
+    let mut run = Live::start(
+        &dir,
+        &[
+            "run",
+            "--models",
+            lineup.to_str().unwrap(),
+            "--workers",
+            "2",
+            "--progress",
+            "plain",
+        ],
+    );
+    let worker = pid_of(&run.wait_for("started Ridge"));
+    signal(worker, "HUP");
+    let line = run.wait_for("retiring after its task (SIGHUP)");
+    assert!(line.contains(&format!("worker {worker} ")), "{line}");
+    signal(run.child.id(), "INT");
+    let (code, _) = run.finish();
+    assert_eq!(code, Some(130));
+}
