@@ -372,3 +372,36 @@ fn a_sighup_retirement_has_a_progress_line() {
     let (code, _) = run.finish();
     assert_eq!(code, Some(130));
 }
+
+#[test]
+fn a_task_cancelled_by_sigterm_to_its_worker_makes_the_exit_code_1() {
+    let dir = scratch("term");
+    let fixture = |n: &str| format!("{}/tests/fixtures/data/{n}", env!("CARGO_MANIFEST_DIR"));
+    let (train, test) = (fixture("friedman_train.csv"), fixture("friedman_test.csv"));
+    let mut run = Live::start(
+        &dir,
+        &[
+            "run",
+            "--train",
+            &train,
+            "--test",
+            &test,
+            "--id-col",
+            "0",
+            "--progress",
+            "plain",
+            "--workers",
+            "2",
+            "-m",
+            "RandomForestRegressor(n_estimators=100000)",
+            "-m",
+            "Ridge()",
+        ],
+    );
+    let worker = pid_of(&run.wait_for("started RandomForestRegressor"));
+    run.wait_for("Ridge() RMSE");
+    signal(worker, "TERM");
+    let (code, err) = run.finish();
+    assert!(err.contains("cancelled by operator"), "{err}");
+    assert_eq!(code, Some(1), "{err}");
+}
