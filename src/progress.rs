@@ -73,7 +73,15 @@ pub struct Progress {
     drawn: usize,
 }
 
+/// The model column of the live view and the status at most; narrower on a narrow terminal.
 const MODEL_WIDTH: usize = 56;
+
+/// The model column's width for a terminal of `columns`: the rest of a status line takes
+/// about 60 columns.
+fn model_width() -> usize {
+    crate::pool::terminal_width(2)
+        .map_or(MODEL_WIDTH, |c| c.saturating_sub(62).clamp(16, MODEL_WIDTH))
+}
 
 impl RunObserver for Progress {
     fn on_event(&mut self, event: &RunEvent<'_>) {
@@ -217,6 +225,7 @@ impl Progress {
             self.failed,
             self.started.elapsed().as_secs_f64()
         );
+        let w = model_width();
         let mut stopped = Vec::new();
         for (slot, (pid, busy)) in &self.workers {
             let state = if is_stopped(*pid) {
@@ -227,9 +236,9 @@ impl Progress {
             };
             match busy {
                 Some(b) => text.push_str(&format!(
-                    "  worker {slot}  pid {:>7}  {:<MODEL_WIDTH$}  {:>7.1}s  attempt {}{state}\n",
+                    "  worker {slot}  pid {:>7}  {:<w$}  {:>7.1}s  attempt {}{state}\n",
                     b.pid,
-                    clip(&b.key),
+                    clip(&b.key, w),
                     b.since.elapsed().as_secs_f64(),
                     b.attempt
                 )),
@@ -275,12 +284,13 @@ impl Progress {
             self.started.elapsed().as_secs_f64()
         );
         let mut lines = 1;
+        let w = model_width();
         for (pid, busy) in self.workers.values() {
             match busy {
                 Some(b) => text.push_str(&format!(
-                    "  pid {:>7}  {:<MODEL_WIDTH$} {:>7.1}s{}\n",
+                    "  pid {:>7}  {:<w$} {:>7.1}s{}\n",
                     b.pid,
-                    clip(&b.key),
+                    clip(&b.key, w),
                     b.since.elapsed().as_secs_f64(),
                     if is_stopped(b.pid) { "  stopped" } else { "" }
                 )),
@@ -319,11 +329,11 @@ fn proc_state(stat: &str) -> Option<char> {
         .and_then(|(_, rest)| rest.chars().next())
 }
 
-fn clip(s: &str) -> String {
-    if s.chars().count() <= MODEL_WIDTH {
+fn clip(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
         s.to_string()
     } else {
-        let mut t: String = s.chars().take(MODEL_WIDTH - 1).collect();
+        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
         t.push('…');
         t
     }

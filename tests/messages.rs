@@ -405,3 +405,37 @@ fn a_task_cancelled_by_sigterm_to_its_worker_makes_the_exit_code_1() {
     assert!(err.contains("cancelled by operator"), "{err}");
     assert_eq!(code, Some(1), "{err}");
 }
+
+#[test]
+fn the_table_fits_a_120_column_terminal_and_json_keeps_reprs_whole() {
+    let dir = scratch("width");
+    let long = "RandomForestRegressor(n_estimators=7, max_depth=4, min_samples_split=3, \
+                min_samples_leaf=2, max_features=0.75, random_state=11)";
+    let run = |format: &str| {
+        let out = bin()
+            .current_dir(&*dir)
+            .env("COLUMNS", "120")
+            .args(["run", "--progress", "none", "--format", format])
+            .args(["-m", long, "-m", "Ridge()", "-m", "NuSVR(nu=0.3)"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let table = run("table");
+    for line in table.lines() {
+        assert!(line.chars().count() <= 120, "{line:?}\n{table}");
+    }
+    let words: String = table.split_whitespace().collect();
+    assert!(words.contains("random_state=11)"), "{table}");
+    let json = run("json");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rf = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["model"].as_str().unwrap())
+        .find(|m| m.starts_with("RandomForest"))
+        .unwrap();
+    assert!(rf.len() > 100 && rf.contains("random_state=11)"), "{rf}");
+}
