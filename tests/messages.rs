@@ -439,3 +439,23 @@ fn the_table_fits_a_120_column_terminal_and_json_keeps_reprs_whole() {
         .unwrap();
     assert!(rf.len() > 100 && rf.contains("random_state=11)"), "{rf}");
 }
+
+#[test]
+fn an_ensemble_too_big_to_fit_is_refused_up_front() {
+    let dir = scratch("trees");
+    for spec in [
+        "RandomForestRegressor(n_estimators=1000000000000)",
+        "GradientBoostingRegressor(n_estimators=1000000000000)",
+        "ExtraTreesRegressor(n_estimators=100001)",
+    ] {
+        let out = run_in(&dir, &["run", "--progress", "none", "-m", spec]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{spec}: {err}");
+        assert!(
+            err.contains("n_estimators must be int in [1, 100000]"),
+            "{err}"
+        );
+        assert!(!err.contains("memory allocation"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}

@@ -8,7 +8,7 @@ use smartcore::xgboost::{XGRegressor, XGRegressorParameters};
 
 use super::smartcore_glue as glue;
 use crate::models::kind::{dims, Kind, Predictor, Values};
-use crate::models::params::{f, int, opt_int, p, verbose, Bound, POSITIVE};
+use crate::models::params::{f, int, opt_int, p, verbose, Bound, ESTIMATORS, POSITIVE};
 use crate::models::{BuildError, ModelError, ParamDef, ParamType, Value, DEFAULT_SEED};
 
 /// Parameters of GradientBoostingRegressor (squared error).
@@ -36,7 +36,7 @@ impl Kind for GradientBoosting {
         vec![
             p(
                 "n_estimators",
-                int(1),
+                ESTIMATORS,
                 Value::Int(100),
                 "number of boosting stages",
             ),
