@@ -7,7 +7,7 @@ use fitpool::data::{self, ColumnRef, HeaderMode, LoadOptions};
 use fitpool::exit_code as exit;
 use fitpool::models::{self, ModelSpec};
 use fitpool::plan::Plan;
-use fitpool::pool::PoolConfig;
+use fitpool::pool::{cpus, PoolConfig};
 use fitpool::progress::{Progress, ProgressChoice, ProgressMode};
 use fitpool::report::{self, read_journal, Format};
 use fitpool::run::{self, RunSettings};
@@ -27,10 +27,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Fit every model of the lineup in its own worker process and rank them by test RMSE.
+    #[command(allow_negative_numbers = true)]
     Run(RunArgs),
     /// List every model kind with its parameters and defaults.
     Models,
     /// Show how each column of a table is read and encoded, before a long run.
+    #[command(allow_negative_numbers = true)]
     Inspect(InspectArgs),
     /// Rank the results of several journals (e.g. the shards of a SLURM job array) together.
     Merge(MergeArgs),
@@ -40,7 +42,11 @@ enum Command {
 
 /// `fitpool run`'s options alone, to check what `fitpool slurm` passes through.
 #[derive(Parser)]
-#[command(name = "fitpool run", no_binary_name = true)]
+#[command(
+    name = "fitpool run",
+    no_binary_name = true,
+    allow_negative_numbers = true
+)]
 struct RunOnly {
     #[command(flatten)]
     _args: RunArgs,
@@ -122,7 +128,7 @@ struct DataArgs {
     #[arg(long, value_name = "F", conflicts_with = "test")]
     test_size: Option<f64>,
     /// Seed of the train/test split (numpy's RandomState: 0 to 4294967295).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = seed)]
     seed: u64,
     /// Field delimiter of the CSV files.
     #[arg(long, default_value = ",")]
@@ -248,6 +254,14 @@ fn at_least_one(s: &str) -> Result<usize, String> {
         Ok(n) if n >= 1 => Ok(n),
         _ => Err(format!("'{s}' is not a whole number of at least 1")),
     }
+}
+
+/// A split seed: a negative one is refused here with the range, as clap would otherwise take
+/// `-1` for an option.
+fn seed(s: &str) -> Result<u64, String> {
+    s.trim().parse::<u64>().map_err(|_| {
+        format!("invalid --seed {s}: scikit-learn's splits take a seed from 0 to 4294967295")
+    })
 }
 
 fn positive_duration(s: &str) -> Result<std::time::Duration, String> {
@@ -386,6 +400,7 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         &scoring(&data),
     )?;
     let settings = run_settings(&args, &plan);
+    warn_oversubscribed(&settings.pool, plan.tasks.len());
     let mode = args.progress.mode();
     if mode != ProgressMode::Quiet {
         for note in &data.notes {
@@ -463,6 +478,18 @@ fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
         },
         journal,
         resume: args.resume,
+    }
+}
+
+/// More workers than usable CPUs (`--workers 200` on 2 CPUs) is allowed, but not silently.
+fn warn_oversubscribed(pool: &PoolConfig, tasks: usize) {
+    let cpus = cpus::default_workers(pool.cpu_cap);
+    let workers = cpus::workers_for(pool.workers, pool.cpu_cap, tasks);
+    if workers > cpus {
+        eprintln!(
+            "warning: {workers} workers on {cpus} usable CPU(s): they share the CPUs, so each \
+             task runs slower and memory use grows with the workers"
+        );
     }
 }
 

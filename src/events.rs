@@ -36,6 +36,8 @@ pub enum RunEvent<'a> {
     TaskFinished(&'a TaskRecord),
     /// A worker process ended.
     WorkerExited { worker: usize, pid: i32 },
+    /// A worker leaves after its current task because an operator sent it SIGHUP.
+    WorkerRetiring { worker: usize, pid: i32 },
     /// Time passed (for redrawing elapsed times).
     Tick,
     /// SIGINT or SIGTERM: the run stops dispatching and winds down.

@@ -68,14 +68,15 @@ fn pool_code(e: &PoolError) -> u8 {
 }
 
 /// An error and its causes as one line, each cause said once: a cause whose text its parent
-/// already includes (`cannot open x: no such file`, caused by `no such file`) is not repeated.
+/// already includes (`cannot open x: no such file`, caused by `No such file`, whatever the
+/// case) is not repeated.
 pub fn error_line<'e>(
     chain: impl IntoIterator<Item = &'e (dyn std::error::Error + 'static)>,
 ) -> String {
     let mut line = String::new();
     for e in chain {
         let text = e.to_string();
-        if line.contains(&text) {
+        if text.is_empty() || line.to_lowercase().contains(&text.to_lowercase()) {
             continue;
         }
         if !line.is_empty() {
@@ -117,6 +118,9 @@ mod tests {
             error_line(e.chain()),
             "loading the data: cannot read x.csv: no such file"
         );
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let e = anyhow::Error::new(Outer(io));
+        assert_eq!(error_line(e.chain()), "cannot read x.csv: No such file");
     }
 
     #[test]

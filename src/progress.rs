@@ -65,13 +65,23 @@ pub struct Progress {
     total: usize,
     finished: usize,
     failed: usize,
+    /// Tasks an interrupt cancelled before they started: one count, said at the end.
+    not_started: usize,
     started: Instant,
     /// Worker slot -> (pid, current task).
     workers: BTreeMap<usize, (i32, Option<Busy>)>,
     drawn: usize,
 }
 
+/// The model column of the live view and the status at most; narrower on a narrow terminal.
 const MODEL_WIDTH: usize = 56;
+
+/// The model column's width for a terminal of `columns`: the rest of a status line takes
+/// about 60 columns.
+fn model_width() -> usize {
+    crate::pool::terminal_width(2)
+        .map_or(MODEL_WIDTH, |c| c.saturating_sub(62).clamp(16, MODEL_WIDTH))
+}
 
 impl RunObserver for Progress {
     fn on_event(&mut self, event: &RunEvent<'_>) {
@@ -99,6 +109,9 @@ impl RunObserver for Progress {
             RunEvent::Interrupted(sig) => self.line(&format!(
                 "{sig} received: stopping; finished results are kept (again to kill at once)"
             )),
+            RunEvent::WorkerRetiring { pid, .. } => {
+                self.line(&format!("worker {pid} retiring after its task (SIGHUP)"))
+            }
             RunEvent::StatusRequested => self.print_status(),
             RunEvent::Tick => {}
         }
@@ -115,6 +128,7 @@ impl Progress {
             total: 0,
             finished: 0,
             failed: 0,
+            not_started: 0,
             started: Instant::now(),
             workers: BTreeMap::new(),
             drawn: 0,
@@ -153,6 +167,10 @@ impl Progress {
 
     /// A task finished (already journaled).
     fn finished(&mut self, r: &TaskRecord) {
+        if crate::report::never_started(r) {
+            self.not_started += 1;
+            return;
+        }
         self.finished += 1;
         if r.status != Status::Ok {
             self.failed += 1;
@@ -191,6 +209,12 @@ impl Progress {
         if self.mode == ProgressMode::Live {
             self.clear();
         }
+        if self.not_started > 0 {
+            self.line(&format!(
+                "{} not started: rerun with --resume",
+                crate::report::format_count(self.not_started)
+            ));
+        }
     }
 
     fn print_status(&mut self) {
@@ -201,17 +225,34 @@ impl Progress {
             self.failed,
             self.started.elapsed().as_secs_f64()
         );
+        let w = model_width();
+        let mut stopped = Vec::new();
         for (slot, (pid, busy)) in &self.workers {
+            let state = if is_stopped(*pid) {
+                stopped.push(*pid);
+                "  stopped (SIGSTOP)"
+            } else {
+                ""
+            };
             match busy {
                 Some(b) => text.push_str(&format!(
-                    "  worker {slot}  pid {:>7}  {:<MODEL_WIDTH$}  {:>7.1}s  attempt {}\n",
+                    "  worker {slot}  pid {:>7}  {:<w$}  {:>7.1}s  attempt {}{state}\n",
                     b.pid,
-                    clip(&b.key),
+                    clip(&b.key, w),
                     b.since.elapsed().as_secs_f64(),
                     b.attempt
                 )),
-                None => text.push_str(&format!("  worker {slot}  pid {pid:>7}  idle\n")),
+                None if state.is_empty() => {
+                    text.push_str(&format!("  worker {slot}  pid {pid:>7}  idle\n"))
+                }
+                None => text.push_str(&format!("  worker {slot}  pid {pid:>7}  idle,{state}\n")),
             }
+        }
+        for pid in stopped {
+            text.push_str(&format!(
+                "  worker {pid} is stopped: without --timeout the run waits for it \
+                 (kill -CONT {pid} resumes it)\n"
+            ));
         }
         self.clear();
         eprint!("{text}");
@@ -243,15 +284,24 @@ impl Progress {
             self.started.elapsed().as_secs_f64()
         );
         let mut lines = 1;
+        let w = model_width();
         for (pid, busy) in self.workers.values() {
             match busy {
                 Some(b) => text.push_str(&format!(
-                    "  pid {:>7}  {:<MODEL_WIDTH$} {:>7.1}s\n",
+                    "  pid {:>7}  {:<w$} {:>7.1}s{}\n",
                     b.pid,
-                    clip(&b.key),
-                    b.since.elapsed().as_secs_f64()
+                    clip(&b.key, w),
+                    b.since.elapsed().as_secs_f64(),
+                    if is_stopped(b.pid) { "  stopped" } else { "" }
                 )),
-                None => text.push_str(&format!("  pid {pid:>7}  idle\n")),
+                None => text.push_str(&format!(
+                    "  pid {pid:>7}  {}\n",
+                    if is_stopped(*pid) {
+                        "idle, stopped"
+                    } else {
+                        "idle"
+                    }
+                )),
             }
             lines += 1;
         }
@@ -262,11 +312,28 @@ impl Progress {
     }
 }
 
-fn clip(s: &str) -> String {
-    if s.chars().count() <= MODEL_WIDTH {
+/// Whether a process is stopped (SIGSTOP, SIGTSTP: state `T` in `/proc/PID/stat`; `t` when
+/// a tracer stopped it).
+fn is_stopped(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .as_deref()
+        .and_then(proc_state)
+        .is_some_and(|c| c == 'T' || c == 't')
+}
+
+/// The state letter of a `/proc/PID/stat` line (after the command name, which may hold
+/// spaces and parentheses).
+fn proc_state(stat: &str) -> Option<char> {
+    stat.rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next())
+}
+
+fn clip(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
         s.to_string()
     } else {
-        let mut t: String = s.chars().take(MODEL_WIDTH - 1).collect();
+        let mut t: String = s.chars().take(w.saturating_sub(1)).collect();
         t.push('…');
         t
     }

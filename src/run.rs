@@ -296,6 +296,7 @@ impl Shown<'_, '_> {
                 attempt,
             },
             Event::WorkerExited { slot, pid, .. } => RunEvent::WorkerExited { worker: slot, pid },
+            Event::WorkerRetiring { slot, pid } => RunEvent::WorkerRetiring { worker: slot, pid },
             Event::Tick => RunEvent::Tick,
             Event::Interrupted(sig) => RunEvent::Interrupted(sig),
             Event::StatusRequested => RunEvent::StatusRequested,

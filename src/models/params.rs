@@ -313,6 +313,15 @@ pub struct KindInfo {
 }
 
 /// An integer `>= min`.
+/// The most trees an ensemble may have: more would not fit in memory (a tree is at least a
+/// few hundred bytes; `n_estimators=1000000000000` would die of it rather than be refused).
+pub(crate) const MAX_ESTIMATORS: i64 = 100_000;
+/// `n_estimators` of the ensembles: 1 to [`MAX_ESTIMATORS`].
+pub(crate) const ESTIMATORS: ParamType = ParamType::Int {
+    min: 1,
+    max: MAX_ESTIMATORS,
+};
+
 pub(crate) const fn int(min: i64) -> ParamType {
     ParamType::Int { min, max: i64::MAX }
 }

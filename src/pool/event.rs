@@ -130,6 +130,9 @@ pub enum Event<'a, R> {
         pid: i32,
         exit: WorkerExit,
     },
+    /// A worker that nobody in the pool asked to leave (an operator's SIGHUP) said it retires
+    /// after its current task; a fresh worker takes its place.
+    WorkerRetiring { slot: usize, pid: i32 },
     /// `PoolConfig::tick` elapsed (redraw a progress view).
     Tick,
     /// The parent received SIGINT or SIGTERM: dispatch stopped, workers are told to stop.
@@ -172,6 +175,7 @@ impl<R> Event<'_, R> {
             },
             Event::TaskFinished(_) => return None,
             Event::WorkerExited { slot, pid, exit } => Event::WorkerExited { slot, pid, exit },
+            Event::WorkerRetiring { slot, pid } => Event::WorkerRetiring { slot, pid },
             Event::Tick => Event::Tick,
             Event::Interrupted(sig) => Event::Interrupted(sig),
             Event::StatusRequested => Event::StatusRequested,

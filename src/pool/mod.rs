@@ -44,3 +44,13 @@ pub use config::{PoolConfig, PoolError, RunSummary};
 pub use event::{CancelReason, Event, Outcome, TaskResult};
 pub use exit::WorkerExit;
 pub use nix::sys::signal::Signal;
+
+/// The width of the terminal on stdout (`Some(fd)`: on that descriptor), if any: `$COLUMNS`
+/// when set, else the terminal's own size.
+pub fn terminal_width(fd: std::os::fd::RawFd) -> Option<usize> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| sys::terminal_columns(fd))
+}

@@ -524,7 +524,18 @@ where
                     );
                 }
             }
-            Response::Bye => slot.rest_unstarted = true,
+            Response::Bye => {
+                // The pool retires a worker by closing its task pipe (or on an interrupt);
+                // a Bye with the pipe still open is an operator's SIGHUP.
+                let operator = self.interrupted.is_none()
+                    && slot.task_tx.is_some()
+                    && !slot.close_after_flush
+                    && slot.kill.is_none();
+                slot.rest_unstarted = true;
+                if operator {
+                    emit(Event::WorkerRetiring { slot: s, pid });
+                }
+            }
         }
     }
 

@@ -296,3 +296,18 @@ pub(crate) fn trim_heap() {
         libc::malloc_trim(0);
     }
 }
+
+/// The width in columns of the terminal on `fd`, if it is one and says.
+pub(crate) fn terminal_columns(fd: RawFd) -> Option<usize> {
+    let mut size = libc::winsize {
+        ws_row: 0,
+        ws_col: 0,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: TIOCGWINSZ writes one `winsize` through the pointer, which points to a live,
+    // writable `winsize` on this stack; on a descriptor that is not a terminal it fails with
+    // ENOTTY and writes nothing.
+    let r = unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut size as *mut libc::winsize) };
+    (r == 0 && size.ws_col > 0).then_some(usize::from(size.ws_col))
+}

@@ -20,7 +20,10 @@ pub use merge::{check_one_dataset, merge, MergeError, Merged};
 #[cfg(test)]
 pub(crate) use record::sample as sample_record;
 pub use record::{rank, Line, PlanRecord, Status, TaskRecord};
-pub use table::{bytes as format_bytes, sig as format_sig, TableExporter};
+pub use table::{
+    bytes as format_bytes, never_started, sig as format_sig, thousands as format_count,
+    TableExporter,
+};
 
 /// An output format of the ranked results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::models::kind::Values;
-use crate::models::params::{f, int, n_jobs, opt_int, p, verbose, ParamDef, ParamType, Value};
+use crate::models::params::{
+    f, int, n_jobs, opt_int, p, verbose, ParamDef, ParamType, Value, ESTIMATORS,
+};
 use crate::models::BuildError;
 
 /// `max_features` of a forest: how many features are tried at each split.
@@ -77,7 +79,12 @@ pub struct ForestParams {
 /// The forest table; `bootstrap` is the only value smartcore's forest of this kind supports.
 pub(super) fn table(bootstrap: bool) -> Vec<ParamDef> {
     vec![
-        p("n_estimators", int(1), Value::Int(100), "number of trees"),
+        p(
+            "n_estimators",
+            ESTIMATORS,
+            Value::Int(100),
+            "number of trees",
+        ),
         p(
             "max_depth",
             ParamType::OptInt {

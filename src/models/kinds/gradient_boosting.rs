@@ -9,7 +9,7 @@ use super::forest::{levels, MaxFeatures};
 use super::gbm_glue as glue;
 use crate::gbm::{self, fit_gbr, GbrParams};
 use crate::models::kind::{dims, Kind, Predictor, Values};
-use crate::models::params::{f, int, opt_int, p, s, verbose, Bound, POSITIVE};
+use crate::models::params::{f, int, opt_int, p, s, verbose, Bound, ESTIMATORS, POSITIVE};
 use crate::models::{BuildError, ModelError, ParamDef, ParamType, Value, DEFAULT_SEED};
 
 /// Parameters of GradientBoostingRegressor (squared error, `criterion='friedman_mse'`).
@@ -41,7 +41,7 @@ impl Kind for GradientBoosting {
         vec![
             p(
                 "n_estimators",
-                int(1),
+                ESTIMATORS,
                 Value::Int(100),
                 "number of boosting stages",
             ),

@@ -12,7 +12,7 @@ use super::gbm_glue as glue;
 use crate::gbm::{fit_hgb, EarlyStopping, HgbParams, Loss};
 use crate::models::kind::{dims, Kind, Predictor, Values};
 use crate::models::params::{
-    f, int, opt_int, p, s, verbose, Bound, ParamType, NON_NEGATIVE, POSITIVE,
+    f, int, opt_int, p, s, verbose, Bound, ParamType, ESTIMATORS, NON_NEGATIVE, POSITIVE,
 };
 use crate::models::{BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
 
@@ -66,7 +66,7 @@ impl Kind for HistGradientBoosting {
             p("learning_rate", POSITIVE, f(0.1), "shrinkage of each tree"),
             p(
                 "max_iter",
-                int(1),
+                ESTIMATORS,
                 Value::Int(100),
                 "boosting iterations (one tree each) at most",
             ),
