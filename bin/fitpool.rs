@@ -5,8 +5,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use fitpool::data::{self, ColumnRef, HeaderMode, LoadOptions};
 use fitpool::exit_code as exit;
-use fitpool::models::{self, ModelSpec};
-use fitpool::plan::Plan;
+use fitpool::models;
+use fitpool::plan::{Entry, Plan};
 use fitpool::pool::{cpus, PoolConfig};
 use fitpool::progress::{Progress, ProgressChoice, ProgressMode};
 use fitpool::report::{self, read_journal, Format};
@@ -375,16 +375,19 @@ fn cv_options(d: &DataArgs) -> Option<data::CvOptions> {
     })
 }
 
-fn lineup(args: &RunArgs) -> Result<Vec<ModelSpec>> {
+fn lineup(args: &RunArgs) -> Result<Vec<Entry>> {
     let mut specs = Vec::new();
     if let Some(path) = &args.lineup {
-        specs.extend(spec::load_lineup(path)?);
+        specs.extend(spec::load_lineup(path)?.into_iter().map(Entry::plain));
     }
     for text in &args.models {
-        specs.push(spec::parse_model(text).with_context(|| format!("in -m '{text}'"))?);
+        specs.push(spec::parse_entry(text).with_context(|| format!("in -m '{text}'"))?);
     }
     if specs.is_empty() {
-        specs = spec::default_lineup();
+        specs = spec::default_lineup()
+            .into_iter()
+            .map(Entry::plain)
+            .collect();
     }
     Ok(specs)
 }

@@ -64,10 +64,36 @@ impl fmt::Display for TaskId {
     }
 }
 
+/// A model of the lineup: a spec, with its own StandardScaler or not.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub spec: ModelSpec,
+    /// `make_pipeline(StandardScaler(), spec)`: the numeric features standardized (learned on
+    /// the training rows) for this model alone.
+    pub scale: bool,
+}
+
+impl Entry {
+    pub fn plain(spec: ModelSpec) -> Entry {
+        Entry { spec, scale: false }
+    }
+
+    /// scikit-learn's repr: `Ridge()`, or `make_pipeline(StandardScaler(), SVR())`.
+    pub fn display(&self) -> String {
+        if self.scale {
+            format!("make_pipeline(StandardScaler(), {})", self.spec.display())
+        } else {
+            self.spec.display()
+        }
+    }
+}
+
 /// One task of the plan.
 #[derive(Clone, Debug)]
 pub struct Task {
     pub id: TaskId,
+    /// The model's own StandardScaler (see [`Entry::scale`]).
+    pub scale: bool,
     /// Position in the whole lineup (all shards).
     pub index: usize,
     pub spec: ModelSpec,
@@ -128,22 +154,23 @@ impl Plan {
         n_features: usize,
         shard: Option<Shard>,
     ) -> Result<Plan, PlanError> {
-        Plan::with_folds(specs, n_rows, n_features, shard, &Scoring::holdout())
+        let entries = specs.into_iter().map(Entry::plain).collect();
+        Plan::with_folds(entries, n_rows, n_features, shard, &Scoring::holdout())
     }
 
     /// Plans `specs` with one task per model and fold (model-major, folds in order), plus
     /// one on the train/test split when `scoring.holdout`.
     pub fn with_folds(
-        specs: Vec<ModelSpec>,
+        specs: Vec<Entry>,
         n_rows: usize,
         n_features: usize,
         shard: Option<Shard>,
         scoring: &Scoring,
     ) -> Result<Plan, PlanError> {
-        if let Some(s) = specs.iter().find(|s| s.min_rows() > n_rows) {
+        if let Some(e) = specs.iter().find(|e| e.spec.min_rows() > n_rows) {
             return Err(PlanError::TooFewRows {
-                model: s.display(),
-                min: s.min_rows(),
+                model: e.display(),
+                min: e.spec.min_rows(),
                 rows: n_rows,
             });
         }
@@ -155,19 +182,20 @@ impl Plan {
             .collect();
         let all: Vec<Task> = specs
             .into_iter()
-            .filter_map(|spec| {
-                let model = spec.display();
-                seen.insert(model.clone()).then_some((model, spec))
+            .filter_map(|entry| {
+                let model = entry.display();
+                seen.insert(model.clone()).then_some((model, entry))
             })
-            .flat_map(|(model, spec)| {
+            .flat_map(|(model, entry)| {
                 parts.iter().map(move |&(fold, rows)| Task {
                     id: TaskId {
                         model: model.clone(),
                         fold,
                     },
+                    scale: entry.scale,
                     index: 0,
-                    cost: spec.expected_cost(rows, n_features),
-                    spec: spec.clone(),
+                    cost: entry.spec.expected_cost(rows, n_features),
+                    spec: entry.spec.clone(),
                 })
             })
             .enumerate()

@@ -44,6 +44,9 @@ pub struct TaskInput {
     pub spec: ModelSpec,
     /// `None`: the train/test split; `Some(k)`: fold `k` of the cross-validation.
     pub fold: Option<u32>,
+    /// Standardize the numeric features for this model alone (`make_pipeline(StandardScaler(),
+    /// ...)`): its worker encodes its rows itself.
+    pub scale: bool,
 }
 
 /// Fits the model on the training rows of its split or fold and scores it on the rows held
@@ -51,11 +54,22 @@ pub struct TaskInput {
 pub fn evaluate(data: &Dataset, task: &TaskInput) -> Result<TaskOutput, TaskError> {
     let spec = &task.spec;
     let fold_data;
-    let (x_train, y_train, x_test, y_test) = match task.fold {
-        None => (&data.x_train, &data.y_train, &data.x_test, &data.y_test),
-        Some(k) => {
+    let own_scaler = task.scale && data.raw.as_ref().is_some_and(|r| !r.prep.scale);
+    let (x_train, y_train, x_test, y_test) = match (task.fold, own_scaler) {
+        (None, false) => (&data.x_train, &data.y_train, &data.x_test, &data.y_test),
+        (None, true) => {
+            fold_data = data
+                .raw
+                .as_ref()
+                .ok_or(TaskError::NoFold(0))?
+                .fold(0, true)?;
+            (&fold_data.0, &fold_data.1, &fold_data.2, &fold_data.3)
+        }
+        (Some(k), _) => {
             let cv = data.cv.as_ref().filter(|cv| (k as usize) < cv.folds.len());
-            fold_data = cv.ok_or(TaskError::NoFold(k))?.fold(k as usize)?;
+            fold_data = cv
+                .ok_or(TaskError::NoFold(k))?
+                .fold(k as usize, task.scale)?;
             (&fold_data.0, &fold_data.1, &fold_data.2, &fold_data.3)
         }
     };
@@ -188,6 +202,7 @@ pub fn execute(
             .map(|t| TaskInput {
                 spec: t.spec.clone(),
                 fold: t.id.fold,
+                scale: t.scale,
             })
             .collect();
         let mut shown = Shown {

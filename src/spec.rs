@@ -375,6 +375,46 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A model of the command line: a spec (see [`parse_model`]), or scikit-learn's
+/// `make_pipeline(StandardScaler(), SPEC)`, which standardizes the numeric features for that
+/// model alone (a lineup mixing trees and kernels scales only the kernels).
+pub fn parse_entry(text: &str) -> Result<crate::plan::Entry, SpecError> {
+    let t = text.trim();
+    let Some(inner) = t
+        .strip_prefix("make_pipeline(")
+        .and_then(|r| r.strip_suffix(')'))
+    else {
+        return Ok(crate::plan::Entry::plain(parse_model(text)?));
+    };
+    let start = text.find("make_pipeline(").unwrap_or(0) + "make_pipeline(".len();
+    let bad = |message: &str| SpecError::Syntax {
+        at: Location::in_text("", text, start),
+        message: message.to_string(),
+    };
+    let Some((first, rest)) = inner.split_once(',') else {
+        return Err(bad("expected make_pipeline(StandardScaler(), MODEL)"));
+    };
+    if first.split_whitespace().collect::<String>() != "StandardScaler()" {
+        return Err(bad(
+            "the only step fitpool takes before a model is StandardScaler(): \
+             make_pipeline(StandardScaler(), MODEL)",
+        ));
+    }
+    let offset = start + first.len() + 1;
+    let spec = parse_model(rest).map_err(|e| match e {
+        SpecError::Syntax { at, message } => SpecError::Syntax {
+            at: Location::in_text("", text, offset + at.column.saturating_sub(1)),
+            message,
+        },
+        SpecError::Invalid { at, source } => SpecError::Invalid {
+            at: Location::in_text("", text, offset + at.column.saturating_sub(1)),
+            source,
+        },
+        e => e,
+    })?;
+    Ok(crate::plan::Entry { spec, scale: true })
+}
+
 /// The article's four models: `RandomForestRegressor()`, `NuSVR()`, `Ridge()`, `ElasticNet()`.
 pub fn default_lineup() -> Vec<ModelSpec> {
     ["RandomForestRegressor", "NuSVR", "Ridge", "ElasticNet"]

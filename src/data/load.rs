@@ -186,6 +186,15 @@ pub(super) fn finish(
         notes,
         pipeline: Some(pipeline),
         cv,
+        raw: Some(CvData {
+            columns,
+            y,
+            folds: vec![Split {
+                train: rows.train,
+                test: rows.test,
+            }],
+            prep: opts.prep,
+        }),
     })
 }
 
@@ -382,6 +391,15 @@ fn combine(
             let rows = Holdout {
                 train: (0..n_train).collect(),
                 test: (n_train..n).collect(),
+            };
+            Ok((train.columns, train.y, rows, (origin_path, desc, target)))
+        }
+        None if split.cv.is_some() && !split.holdout => {
+            let n = train.n_rows();
+            let desc = format!("{} (cross-validated)", train.path);
+            let rows = Holdout {
+                train: (0..n).collect(),
+                test: Vec::new(),
             };
             Ok((train.columns, train.y, rows, (origin_path, desc, target)))
         }

@@ -100,6 +100,9 @@ pub struct Dataset {
     /// Cross-validation: the raw training columns and the folds; each fold's task learns
     /// its own pipeline on its fold's training rows, in the worker.
     pub cv: Option<CvData>,
+    /// The raw columns with the train/test split as its one fold: what a model with its own
+    /// scaler (`make_pipeline(StandardScaler(), ...)`) is encoded from, in its worker.
+    pub raw: Option<CvData>,
 }
 
 /// What a fold's task needs: every row's raw (typed, unencoded) feature columns and target,
@@ -114,14 +117,20 @@ pub struct CvData {
 }
 
 impl CvData {
-    /// Encodes fold `k`: the pipeline learned on its training rows, applied to both sides.
+    /// Encodes fold `k`: the pipeline learned on its training rows, applied to both sides;
+    /// `scale` adds the StandardScaler (a model's own `make_pipeline(StandardScaler(), ...)`).
     #[allow(clippy::type_complexity)]
     pub fn fold(
         &self,
         k: usize,
+        scale: bool,
     ) -> Result<(Array2<f64>, Array1<f64>, Array2<f64>, Array1<f64>), crate::prep::PrepError> {
         let s = &self.folds[k];
-        let p = crate::prep::Pipeline::fit(&self.columns, &s.train, &self.prep)?;
+        let prep = PrepOptions {
+            scale: scale || self.prep.scale,
+            ..self.prep
+        };
+        let p = crate::prep::Pipeline::fit(&self.columns, &s.train, &prep)?;
         let pick = |r: &[usize]| r.iter().map(|&i| self.y[i]).collect::<Array1<f64>>();
         Ok((
             p.transform(&self.columns, &s.train)?,
