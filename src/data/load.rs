@@ -385,6 +385,15 @@ fn combine(
             };
             Ok((train.columns, train.y, rows, (origin_path, desc, target)))
         }
+        None if split.cv.is_some() && !split.holdout => {
+            // cross-validation over all rows: no test rows unless --test-size asks for them
+            let rows = Holdout {
+                train: (0..train.n_rows()).collect(),
+                test: Vec::new(),
+            };
+            let desc = format!("{} (all rows)", train.path);
+            Ok((train.columns, train.y, rows, (origin_path, desc, target)))
+        }
         None => {
             let rows =
                 Holdout::new(train.n_rows(), split.test_size, split.seed).map_err(|e| match e {
