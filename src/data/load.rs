@@ -395,12 +395,12 @@ fn combine(
             Ok((train.columns, train.y, rows, (origin_path, desc, target)))
         }
         None if split.cv.is_some() && !split.holdout => {
-            let n = train.n_rows();
-            let desc = format!("{} (cross-validated)", train.path);
+            // cross-validation over all rows: no test rows unless --test-size asks for them
             let rows = Holdout {
-                train: (0..n).collect(),
+                train: (0..train.n_rows()).collect(),
                 test: Vec::new(),
             };
+            let desc = format!("{} (all rows)", train.path);
             Ok((train.columns, train.y, rows, (origin_path, desc, target)))
         }
         None => {
