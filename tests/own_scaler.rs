@@ -31,7 +31,6 @@ fn rmse(v: &Value, model: &str) -> f64 {
         .find(|r| r["model"] == model)
         .unwrap_or_else(|| panic!("{model} in {v}"))
         .get("rmse")
-        .or_else(|| None)
         .and_then(Value::as_f64)
         .unwrap()
 }
