@@ -73,15 +73,42 @@ pub(super) fn forced_types(
 
 /// The column names of a file and whether it has a header (its first two records only).
 pub(super) fn header_of(path: &Path, opts: &LoadOptions) -> Result<(Vec<String>, bool), DataError> {
+    let head = open_head(path, opts)?;
+    Ok((head.names, head.has_header))
+}
+
+/// A file opened for reading: its first two records, whether the first is a header, and the
+/// column names.
+struct Head {
+    reader: csv::Reader<File>,
+    first: csv::ByteRecord,
+    second: Option<csv::ByteRecord>,
+    has_header: bool,
+    names: Vec<String>,
+}
+
+fn open_head(path: &Path, opts: &LoadOptions) -> Result<Head, DataError> {
     let shown_path = path.display().to_string();
+    if matches!(opts.delimiter, b'"' | b'\n' | b'\r') || !opts.delimiter.is_ascii() {
+        return Err(DataError::InvalidDelimiter {
+            delimiter: char::from(opts.delimiter),
+        });
+    }
     let file = File::open(path).map_err(|source| DataError::Io {
         path: shown_path.clone(),
         source,
     })?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(DataError::Io {
+            path: shown_path,
+            source: io::Error::other("is a directory"),
+        });
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(opts.delimiter)
+        .buffer_capacity(1 << 16)
         .from_reader(file);
     let mut first = csv::ByteRecord::new();
     if !next_record(&mut reader, &mut first, path)? {
@@ -92,18 +119,24 @@ pub(super) fn header_of(path: &Path, opts: &LoadOptions) -> Result<(Vec<String>,
     }
     strip_bom(&mut first);
     let mut second = csv::ByteRecord::new();
-    let has_second = next_record(&mut reader, &mut second, path)?;
+    let second = next_record(&mut reader, &mut second, path)?.then_some(second);
     let has_header = match opts.header {
         HeaderMode::Yes => true,
         HeaderMode::No => false,
-        HeaderMode::Auto => detect_header(&first, has_second.then_some(&second)),
+        HeaderMode::Auto => detect_header(&first, second.as_ref()),
     };
     let names = if has_header {
         header_names(path, &first)?
     } else {
         (0..first.len()).map(|c| format!("col{c}")).collect()
     };
-    Ok((names, has_header))
+    Ok(Head {
+        reader,
+        first,
+        second,
+        has_header,
+        names,
+    })
 }
 
 /// True when a first-record cell says "this is a header" (see the module documentation).
@@ -271,53 +304,14 @@ pub(super) fn read_typed(
     wants: &dyn Fn(usize) -> Want,
 ) -> Result<Table, ReadStop> {
     let shown_path = path.display().to_string();
-    if matches!(opts.delimiter, b'"' | b'\n' | b'\r') || !opts.delimiter.is_ascii() {
-        return Err(DataError::InvalidDelimiter {
-            delimiter: char::from(opts.delimiter),
-        }
-        .into());
-    }
-    let file = File::open(path).map_err(|source| DataError::Io {
-        path: shown_path.clone(),
-        source,
-    })?;
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(DataError::Io {
-            path: shown_path,
-            source: io::Error::other("is a directory"),
-        }
-        .into());
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(opts.delimiter)
-        .buffer_capacity(1 << 16)
-        .from_reader(file);
-
-    let mut first = csv::ByteRecord::new();
-    if !next_record(&mut reader, &mut first, path)? {
-        return Err(DataError::Empty {
-            path: shown_path,
-            detail: "the file is empty",
-        }
-        .into());
-    }
-    strip_bom(&mut first);
-    let mut second = csv::ByteRecord::new();
-    let has_second = next_record(&mut reader, &mut second, path)?;
-
-    let has_header = match opts.header {
-        HeaderMode::Yes => true,
-        HeaderMode::No => false,
-        HeaderMode::Auto => detect_header(&first, has_second.then_some(&second)),
-    };
+    let Head {
+        mut reader,
+        first,
+        second,
+        has_header,
+        names,
+    } = open_head(path, opts)?;
     let n_cols = first.len();
-    let names: Vec<String> = if has_header {
-        header_names(path, &first)?
-    } else {
-        (0..n_cols).map(|c| format!("col{c}")).collect()
-    };
     if reference.is_none() {
         // before header detection matters: a `;` file's header has no number below it, so
         // it is not detected as a header
@@ -432,7 +426,7 @@ pub(super) fn read_typed(
         push(&first, &mut builders, rows)?;
         rows += 1;
     }
-    if has_second {
+    if let Some(second) = second {
         push(&second, &mut builders, rows)?;
         rows += 1;
         let mut rec = second;
