@@ -12,8 +12,13 @@ use crate::report::TaskRecord;
 /// One thing that happened during a run. Borrowed data lives as long as the call.
 #[derive(Debug)]
 pub enum RunEvent<'a> {
-    /// The run begins: `tasks` tasks in this shard, `resumed` of them already in the journal.
-    Started { tasks: usize, resumed: usize },
+    /// The run begins: `tasks` tasks in this shard, `resumed` of them already in the journal;
+    /// `folds` cross-validation folds per model (0 without cross-validation).
+    Started {
+        tasks: usize,
+        resumed: usize,
+        folds: usize,
+    },
     /// A worker process is up. `worker` numbers the worker's place in the pool (a replaced
     /// worker takes the number of the one it replaces).
     WorkerStarted { worker: usize, pid: i32 },
@@ -69,7 +74,9 @@ pub struct Recorder {
 impl RunObserver for Recorder {
     fn on_event(&mut self, event: &RunEvent<'_>) {
         let line = match event {
-            RunEvent::Started { tasks, resumed } => format!("started {tasks} resumed {resumed}"),
+            RunEvent::Started { tasks, resumed, .. } => {
+                format!("started {tasks} resumed {resumed}")
+            }
             RunEvent::TaskStarted { task, attempt, .. } => format!("task {task} {attempt}"),
             RunEvent::TaskRetry { task, .. } => format!("retry {task}"),
             RunEvent::TaskFinished(r) => format!("finished {} {}", r.key, r.status.as_str()),

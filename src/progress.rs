@@ -71,6 +71,9 @@ pub struct Progress {
     /// Worker slot -> (pid, current task).
     workers: BTreeMap<usize, (i32, Option<Busy>)>,
     drawn: usize,
+    /// Cross-validation folds per model, and each model's fold RMSEs shown so far.
+    folds: usize,
+    fold_rmse: std::collections::HashMap<String, Vec<Option<f64>>>,
 }
 
 /// The model column of the live view and the status at most; narrower on a narrow terminal.
@@ -86,7 +89,14 @@ fn model_width() -> usize {
 impl RunObserver for Progress {
     fn on_event(&mut self, event: &RunEvent<'_>) {
         match event {
-            RunEvent::Started { tasks, resumed } => return self.start(*tasks, *resumed),
+            RunEvent::Started {
+                tasks,
+                resumed,
+                folds,
+            } => {
+                self.folds = *folds;
+                return self.start(*tasks, *resumed);
+            }
             RunEvent::TaskFinished(r) => return self.finished(r),
             RunEvent::Finished => return self.done(),
             RunEvent::WorkerStarted { worker, pid } => {
@@ -132,6 +142,8 @@ impl Progress {
             started: Instant::now(),
             workers: BTreeMap::new(),
             drawn: 0,
+            folds: 0,
+            fold_rmse: std::collections::HashMap::new(),
         }
     }
 
@@ -163,6 +175,32 @@ impl Progress {
             since: Instant::now(),
         };
         self.workers.insert(worker, (pid, Some(busy)));
+    }
+
+    /// Under cross-validation, one line per model when its last fold ends.
+    fn model_done(&mut self, r: &TaskRecord) {
+        if r.fold.is_none() || self.folds == 0 {
+            return;
+        }
+        let seen = self.fold_rmse.entry(r.model.clone()).or_default();
+        seen.push(r.rmse.filter(|_| r.status == Status::Ok));
+        if seen.len() != self.folds {
+            return;
+        }
+        let ok: Vec<f64> = seen.iter().flatten().copied().collect();
+        let text = if ok.len() == self.folds {
+            let mean = ok.iter().sum::<f64>() / ok.len() as f64;
+            format!(
+                "{}: {}/{} folds, mean RMSE {}",
+                r.model,
+                ok.len(),
+                self.folds,
+                crate::report::format_sig(mean)
+            )
+        } else {
+            format!("{}: {}/{} folds ok", r.model, ok.len(), self.folds)
+        };
+        self.line(&text);
     }
 
     /// A task finished (already journaled).
@@ -202,6 +240,7 @@ impl Progress {
             "[{}/{}] {} {what} (pid {}, {:.1}s)",
             self.finished, self.total, r.key, r.pid, r.wall_seconds
         ));
+        self.model_done(r);
     }
 
     /// The run is over: clear the live view.

@@ -188,6 +188,7 @@ pub fn execute(
     observer.on_event(&RunEvent::Started {
         tasks: plan.tasks.len(),
         resumed,
+        folds: data.cv.as_ref().map_or(0, |cv| cv.folds.len()),
     });
     let costs: Vec<f64> = todo.iter().map(|t| t.cost).collect();
     let host = hostname();

@@ -72,3 +72,22 @@ fn only_a_standard_scaler_may_come_before_the_model() {
         "{err}"
     );
 }
+
+#[test]
+fn progress_says_once_per_model_when_its_last_fold_ends() {
+    let table = format!(
+        "{}/tests/fixtures/data/table_shop.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_fitpool"))
+        .args(["run", "--train", &table, "--target", "sales", "--cv", "3"])
+        .args(["-m", "ridge", "-m", "knn", "--progress", "plain"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for model in ["Ridge()", "KNeighborsRegressor()"] {
+        let line = format!("fitpool: {model}: 3/3 folds, mean RMSE ");
+        assert_eq!(err.matches(&line).count(), 1, "{err}");
+    }
+}
