@@ -130,7 +130,7 @@ fn resume_after_sigterm_runs_only_the_missing_folds() {
         if reader.read_line(&mut line).unwrap() == 0 {
             break;
         }
-        if line.contains(" RMSE ") {
+        if line.starts_with("fitpool: [") && line.contains(" RMSE ") {
             done += 1;
         }
     }
@@ -220,7 +220,8 @@ fn a_kill_storm_loses_no_finished_fold() {
                 kill(pid, 9);
                 killed.insert(key);
             }
-        } else if let Some(pos) = line.find(" RMSE ") {
+        } else if let (true, Some(pos)) = (line.starts_with("fitpool: ["), line.find(" RMSE ")) {
+            // a finished task: `fitpool: [i/n] KEY RMSE ...` (per-model summaries are not tasks)
             let key = line[..pos].rsplit("] ").next().unwrap().to_string();
             shown.insert(key);
         }
