@@ -238,20 +238,7 @@ struct Stats {
 /// Fits a GradientBoostingRegressor on `x` (all values finite) and `y`.
 pub fn fit_gbr(x: ArrayView2<f64>, y: &[f64], p: &GbrParams) -> Result<GbrModel, GbmError> {
     p.validate()?;
-    let (n, nf) = x.dim();
-    if n == 0 || nf == 0 {
-        return Err(GbmError::EmptyData { rows: n, cols: nf });
-    }
-    if y.len() != n {
-        return Err(GbmError::LengthMismatch {
-            what: "y",
-            got: y.len(),
-            expected: n,
-        });
-    }
-    if y.iter().any(|v| !v.is_finite()) {
-        return Err(GbmError::NonFinite("y"));
-    }
+    let (n, nf) = super::check_xy(x, y)?;
     if x.iter().any(|v| v.is_nan() || v.abs() > f32::MAX as f64) {
         return Err(GbmError::NonFinite("x"));
     }

@@ -163,20 +163,7 @@ pub fn fit_hgb(
     p: &HgbParams,
 ) -> Result<HgbModel, GbmError> {
     p.validate()?;
-    let (n, nf) = x.dim();
-    if n == 0 || nf == 0 {
-        return Err(GbmError::EmptyData { rows: n, cols: nf });
-    }
-    if y.len() != n {
-        return Err(GbmError::LengthMismatch {
-            what: "y",
-            got: y.len(),
-            expected: n,
-        });
-    }
-    if y.iter().any(|v| !v.is_finite()) {
-        return Err(GbmError::NonFinite("y"));
-    }
+    let (n, nf) = super::check_xy(x, y)?;
     let no_cat;
     let categorical = if categorical.is_empty() {
         no_cat = vec![false; nf];

@@ -104,3 +104,23 @@ pub(crate) fn invalid(name: &'static str, msg: impl Into<String>) -> GbmError {
         msg: msg.into(),
     }
 }
+
+/// The checks both boosters make first: some rows and columns, one finite target per row.
+/// Returns `(rows, columns)`.
+fn check_xy(x: ndarray::ArrayView2<f64>, y: &[f64]) -> Result<(usize, usize), GbmError> {
+    let (n, nf) = x.dim();
+    if n == 0 || nf == 0 {
+        return Err(GbmError::EmptyData { rows: n, cols: nf });
+    }
+    if y.len() != n {
+        return Err(GbmError::LengthMismatch {
+            what: "y",
+            got: y.len(),
+            expected: n,
+        });
+    }
+    if y.iter().any(|v| !v.is_finite()) {
+        return Err(GbmError::NonFinite("y"));
+    }
+    Ok((n, nf))
+}

@@ -76,6 +76,26 @@ pub struct ForestParams {
     pub random_state: Option<u64>,
 }
 
+/// `min_samples_split` of the tree kinds (forests, trees, gradient boosting).
+pub(super) fn min_samples_split() -> ParamDef {
+    p(
+        "min_samples_split",
+        int(2),
+        Value::Int(2),
+        "minimum samples to split a node",
+    )
+}
+
+/// `min_samples_leaf` of the tree kinds.
+pub(super) fn min_samples_leaf() -> ParamDef {
+    p(
+        "min_samples_leaf",
+        int(1),
+        Value::Int(1),
+        "minimum samples in a leaf",
+    )
+}
+
 /// The forest table; `bootstrap` is the only value smartcore's forest of this kind supports.
 pub(super) fn table(bootstrap: bool) -> Vec<ParamDef> {
     vec![
@@ -94,18 +114,8 @@ pub(super) fn table(bootstrap: bool) -> Vec<ParamDef> {
             Value::None,
             "maximum depth of a tree; None grows until leaves are pure",
         ),
-        p(
-            "min_samples_split",
-            int(2),
-            Value::Int(2),
-            "minimum samples to split a node",
-        ),
-        p(
-            "min_samples_leaf",
-            int(1),
-            Value::Int(1),
-            "minimum samples in a leaf",
-        ),
+        min_samples_split(),
+        min_samples_leaf(),
         p(
             "max_features",
             ParamType::MaxFeatures,

@@ -5,11 +5,11 @@
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::forest::{levels, MaxFeatures};
+use super::forest::{levels, min_samples_leaf, min_samples_split, MaxFeatures};
 use super::gbm_glue as glue;
 use crate::gbm::{self, fit_gbr, GbrParams};
 use crate::models::kind::{dims, Kind, Predictor, Values};
-use crate::models::params::{f, int, opt_int, p, s, verbose, Bound, ESTIMATORS, POSITIVE};
+use crate::models::params::{f, opt_int, p, s, verbose, Bound, ESTIMATORS, POSITIVE};
 use crate::models::{BuildError, ModelError, ParamDef, ParamType, Value, DEFAULT_SEED};
 
 /// Parameters of GradientBoostingRegressor (squared error, `criterion='friedman_mse'`).
@@ -55,18 +55,8 @@ impl Kind for GradientBoosting {
                 Value::Int(3),
                 "depth of each tree; None grows until the sample limits stop it",
             ),
-            p(
-                "min_samples_split",
-                int(2),
-                Value::Int(2),
-                "minimum samples to split a node",
-            ),
-            p(
-                "min_samples_leaf",
-                int(1),
-                Value::Int(1),
-                "minimum samples in a leaf",
-            ),
+            min_samples_split(),
+            min_samples_leaf(),
             p(
                 "subsample",
                 ParamType::Float {
