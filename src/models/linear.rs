@@ -1,5 +1,6 @@
 //! Linear models written to match scikit-learn exactly: Ridge (Cholesky on centred data),
-//! LinearRegression (minimum-norm least squares via SVD, as `scipy.linalg.lstsq`), and
+//! LinearRegression (minimum-norm least squares via SVD, as `scipy.linalg.lstsq`; the
+//! factorisations are faer's, through `dense`), and
 //! Lasso/ElasticNet (sklearn's cyclic coordinate descent with gap-safe screening and the
 //! duality-gap stopping rule of `sklearn/linear_model/_cd_fast.pyx`).
 //!
@@ -7,6 +8,8 @@
 //! their RMSE differs from scikit-learn's by more than our 0.1 % bound; see `tests/models_fidelity.rs`.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+use super::dense;
 
 /// A fitted linear model: `y = x . coef + intercept`.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,48 +62,19 @@ fn finish(c: &Centred, coef: Array1<f64>) -> LinearFit {
 /// Solves `a z = b` for a symmetric positive definite `a` by Cholesky; `None` if `a` is not
 /// positive definite.
 fn cholesky_solve(a: Array2<f64>, b: &Array1<f64>) -> Option<Array1<f64>> {
-    cholesky_solve_checked(a, b, 0.0)
+    dense::cholesky_solve(a.view(), b.view())
 }
 
-/// As [`cholesky_solve`], but also `None` when a pivot is at most `rel` times its diagonal
-/// entry (the column is nearly a combination of the previous ones).
-fn cholesky_solve_checked(mut a: Array2<f64>, b: &Array1<f64>, rel: f64) -> Option<Array1<f64>> {
-    let n = a.nrows();
-    for j in 0..n {
-        let mut d = a[[j, j]];
-        let diag = d;
-        for k in 0..j {
-            d -= a[[j, k]] * a[[j, k]];
-        }
-        if d <= rel * diag || d <= 0.0 || !d.is_finite() {
-            return None;
-        }
-        let d = d.sqrt();
-        a[[j, j]] = d;
-        for i in j + 1..n {
-            let mut s = a[[i, j]];
-            for k in 0..j {
-                s -= a[[i, k]] * a[[j, k]];
-            }
-            a[[i, j]] = s / d;
-        }
-    }
-    let mut z = b.clone();
-    for i in 0..n {
-        let mut s = z[i];
-        for k in 0..i {
-            s -= a[[i, k]] * z[k];
-        }
-        z[i] = s / a[[i, i]];
-    }
-    for i in (0..n).rev() {
-        let mut s = z[i];
-        for k in i + 1..n {
-            s -= a[[k, i]] * z[k];
-        }
-        z[i] = s / a[[i, i]];
-    }
-    Some(z)
+/// As [`cholesky_solve`], but also `None` when a pivot squared is at most `rel` times its
+/// diagonal entry (the column is nearly a combination of the previous ones).
+fn cholesky_solve_checked(a: Array2<f64>, b: &Array1<f64>, rel: f64) -> Option<Array1<f64>> {
+    let c = dense::Cholesky::new(a.view())?;
+    let pivots = c.pivots();
+    let ill = pivots
+        .iter()
+        .zip(a.diag())
+        .any(|(p, d)| !(p * p > rel * d && *p > 0.0));
+    (!ill).then(|| c.solve(b.view()))
 }
 
 /// Ridge regression, as scikit-learn's `Ridge(solver='auto')` on dense data: centre, then
@@ -137,64 +111,9 @@ pub fn ols(x: ArrayView2<f64>, y: ArrayView1<f64>, fit_intercept: bool) -> Linea
     finish(&c, coef)
 }
 
-/// Minimum-norm least squares by one-sided Jacobi SVD (Hestenes).
+/// Minimum-norm least squares (SVD, as `scipy.linalg.lstsq`).
 fn lstsq(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Array1<f64> {
-    let (n, f) = x.dim();
-    // Columns of A, rotated in place until mutually orthogonal; V accumulates the rotations.
-    let mut a: Vec<Vec<f64>> = (0..f).map(|j| x.column(j).to_vec()).collect();
-    let mut v: Vec<Vec<f64>> = (0..f)
-        .map(|j| (0..f).map(|i| if i == j { 1.0 } else { 0.0 }).collect())
-        .collect();
-    let dot = |p: &[f64], q: &[f64]| p.iter().zip(q).map(|(a, b)| a * b).sum::<f64>();
-    for _sweep in 0..100 {
-        let mut rotated = false;
-        for i in 0..f {
-            for j in i + 1..f {
-                let alpha = dot(&a[i], &a[i]);
-                let beta = dot(&a[j], &a[j]);
-                let gamma = dot(&a[i], &a[j]);
-                if gamma == 0.0 || gamma.abs() <= f64::EPSILON * (alpha * beta).sqrt() {
-                    continue;
-                }
-                rotated = true;
-                let zeta = (beta - alpha) / (2.0 * gamma);
-                let t = zeta.signum() / (zeta.abs() + (1.0 + zeta * zeta).sqrt());
-                let cs = 1.0 / (1.0 + t * t).sqrt();
-                let sn = cs * t;
-                let (lo, hi) = a.split_at_mut(j);
-                for (p, q) in lo[i].iter_mut().zip(hi[0].iter_mut()) {
-                    let (pi, qj) = (*p, *q);
-                    *p = cs * pi - sn * qj;
-                    *q = sn * pi + cs * qj;
-                }
-                let (lo, hi) = v.split_at_mut(j);
-                for (p, q) in lo[i].iter_mut().zip(hi[0].iter_mut()) {
-                    let (pi, qj) = (*p, *q);
-                    *p = cs * pi - sn * qj;
-                    *q = sn * pi + cs * qj;
-                }
-            }
-        }
-        if !rotated {
-            break;
-        }
-    }
-    let sigma2: Vec<f64> = a.iter().map(|col| dot(col, col)).collect();
-    let smax = sigma2.iter().cloned().fold(0.0, f64::max).sqrt();
-    let cutoff = f64::EPSILON * n.max(f) as f64 * smax;
-    let y = y.to_vec();
-    let mut coef = Array1::zeros(f);
-    for k in 0..f {
-        let s = sigma2[k].sqrt();
-        if s <= cutoff || s == 0.0 {
-            continue;
-        }
-        let w = dot(&a[k], &y) / sigma2[k];
-        for (c, vk) in coef.iter_mut().zip(&v[k]) {
-            *c += w * vk;
-        }
-    }
-    coef
+    dense::lstsq(x, y)
 }
 
 /// What the coordinate descent reached.

@@ -6,6 +6,7 @@
 //! Each kind is one file under `kinds/` implementing [`Kind`], listed once in `registry.rs`.
 //! Only re-exports.
 
+pub mod dense;
 mod fit;
 mod kind;
 pub mod kinds;

@@ -1,0 +1,213 @@
+//! Dense linear algebra for the model kinds, on `faer` (pure Rust, built without its rayon
+//! feature, so every factorisation runs on the worker's one thread): conversions between
+//! `ndarray` and `faer`, and the few factorisations the kinds need (Cholesky, symmetric
+//! eigendecomposition, thin SVD, LU, minimum-norm least squares). No kind writes its own.
+
+use faer::linalg::solvers::{DenseSolveCore, Solve};
+use faer::{Mat, MatRef, Side};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+
+/// A `faer` copy of an `ndarray` matrix.
+pub fn to_mat(a: ArrayView2<f64>) -> Mat<f64> {
+    Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[[i, j]])
+}
+
+/// A column vector (n x 1) from an `ndarray` vector.
+pub fn to_col(v: ArrayView1<f64>) -> Mat<f64> {
+    Mat::from_fn(v.len(), 1, |i, _| v[i])
+}
+
+/// An `ndarray` copy of a `faer` matrix.
+pub fn to_array(m: MatRef<f64>) -> Array2<f64> {
+    Array2::from_shape_fn((m.nrows(), m.ncols()), |(i, j)| m[(i, j)])
+}
+
+/// Column `j` of a `faer` matrix as an `ndarray` vector.
+pub fn column(m: MatRef<f64>, j: usize) -> Array1<f64> {
+    Array1::from_shape_fn(m.nrows(), |i| m[(i, j)])
+}
+
+/// The Cholesky factorisation `a = L L'` of a symmetric positive definite matrix.
+pub struct Cholesky {
+    llt: faer::linalg::solvers::Llt<f64>,
+}
+
+impl Cholesky {
+    /// Factorises `a` (only its lower triangle is read); `None` if `a` is not numerically
+    /// positive definite or holds a non-finite value.
+    pub fn new(a: ArrayView2<f64>) -> Option<Cholesky> {
+        if a.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        let llt = to_mat(a).llt(Side::Lower).ok()?;
+        Some(Cholesky { llt })
+    }
+
+    /// The lower-triangular factor `L`.
+    pub fn l(&self) -> Array2<f64> {
+        to_array(self.llt.L())
+    }
+
+    /// The diagonal of `L` (its pivots).
+    pub fn pivots(&self) -> Array1<f64> {
+        let l = self.llt.L();
+        Array1::from_shape_fn(l.nrows(), |i| l[(i, i)])
+    }
+
+    /// `log det(a)`, twice the sum of the logs of the pivots.
+    pub fn log_det(&self) -> f64 {
+        2.0 * self.pivots().iter().map(|d| d.ln()).sum::<f64>()
+    }
+
+    /// Solves `a z = b`.
+    pub fn solve(&self, b: ArrayView1<f64>) -> Array1<f64> {
+        let mut rhs = to_col(b);
+        self.llt.solve_in_place(rhs.as_mut());
+        column(rhs.as_ref(), 0)
+    }
+
+    /// Solves `a Z = B` for every column of `B`.
+    pub fn solve_many(&self, b: ArrayView2<f64>) -> Array2<f64> {
+        let mut rhs = to_mat(b);
+        self.llt.solve_in_place(rhs.as_mut());
+        to_array(rhs.as_ref())
+    }
+
+    /// `a^{-1}`.
+    pub fn inverse(&self) -> Array2<f64> {
+        to_array(self.llt.inverse().as_ref())
+    }
+}
+
+/// Solves `a z = b` for a symmetric positive definite `a`; `None` if it is not one.
+pub fn cholesky_solve(a: ArrayView2<f64>, b: ArrayView1<f64>) -> Option<Array1<f64>> {
+    Cholesky::new(a).map(|c| c.solve(b))
+}
+
+/// Solves the square system `a z = b` by LU with partial pivoting; `None` if the solution is
+/// not finite (a singular `a`).
+pub fn lu_solve(a: ArrayView2<f64>, b: ArrayView1<f64>) -> Option<Array1<f64>> {
+    let lu = to_mat(a).partial_piv_lu();
+    let mut rhs = to_col(b);
+    lu.solve_in_place(rhs.as_mut());
+    let z = column(rhs.as_ref(), 0);
+    z.iter().all(|v| v.is_finite()).then_some(z)
+}
+
+/// The eigendecomposition of a symmetric matrix: eigenvalues ascending, eigenvectors as the
+/// columns of the second matrix (as `numpy.linalg.eigh`); `None` if it did not converge or
+/// `a` holds a non-finite value.
+pub fn eigh(a: ArrayView2<f64>) -> Option<(Array1<f64>, Array2<f64>)> {
+    if a.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let evd = to_mat(a).self_adjoint_eigen(Side::Lower).ok()?;
+    let s = evd.S();
+    let w = Array1::from_shape_fn(a.nrows(), |i| s[i]);
+    Some((w, to_array(evd.U())))
+}
+
+/// The thin SVD `a = U diag(s) V'`: `U` (n x k), `s` descending (k), `V'` (k x f), with
+/// `k = min(n, f)` (as `scipy.linalg.svd(full_matrices=False)`); `None` if it did not converge
+/// or `a` holds a non-finite value.
+pub fn svd(a: ArrayView2<f64>) -> Option<(Array2<f64>, Array1<f64>, Array2<f64>)> {
+    if a.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let svd = to_mat(a).thin_svd().ok()?;
+    let s = svd.S();
+    let k = a.nrows().min(a.ncols());
+    let sv = Array1::from_shape_fn(k, |i| s[i]);
+    Some((to_array(svd.U()), sv, to_array(svd.V().transpose())))
+}
+
+/// The minimum-norm least-squares solution of `x w = y`, as `scipy.linalg.lstsq` with its
+/// default cut-off: singular values at most `eps * max(n, f) * s_max` count as zero. Zeros
+/// if the SVD fails (a non-finite input).
+pub fn lstsq(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Array1<f64> {
+    let (n, f) = x.dim();
+    let Some((u, s, vt)) = svd(x) else {
+        return Array1::zeros(f);
+    };
+    let smax = s.iter().cloned().fold(0.0, f64::max);
+    let cutoff = f64::EPSILON * n.max(f) as f64 * smax;
+    let mut coef = Array1::zeros(f);
+    for k in 0..s.len() {
+        if s[k] <= cutoff || s[k] == 0.0 {
+            continue;
+        }
+        let w = u.column(k).dot(&y) / s[k];
+        coef.scaled_add(w, &vt.row(k));
+    }
+    coef
+}
+
+/// The pseudo-inverse of a symmetric matrix from its eigendecomposition, as
+/// `scipy.linalg.pinvh`: eigenvalues at most `max|w| * max(n) * eps` count as zero. `None`
+/// if the decomposition fails.
+pub fn pinvh(a: ArrayView2<f64>) -> Option<Array2<f64>> {
+    let (w, v) = eigh(a)?;
+    let wmax = w.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let cutoff = wmax * a.nrows().max(1) as f64 * f64::EPSILON;
+    let n = a.nrows();
+    let mut out = Array2::zeros((n, n));
+    for k in 0..n {
+        if w[k].abs() <= cutoff {
+            continue;
+        }
+        let col = v.column(k);
+        for i in 0..n {
+            let vi = col[i] / w[k];
+            for j in 0..n {
+                out[[i, j]] += vi * col[j];
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn cholesky_solves_and_logdet() {
+        let a = array![[4.0, 2.0], [2.0, 3.0]];
+        let c = Cholesky::new(a.view()).unwrap();
+        let z = c.solve(array![2.0, 1.0].view());
+        let back = a.dot(&z);
+        assert!((back[0] - 2.0).abs() < 1e-12 && (back[1] - 1.0).abs() < 1e-12);
+        assert!((c.log_det() - 8f64.ln()).abs() < 1e-12);
+        assert!(Cholesky::new(array![[1.0, 2.0], [2.0, 1.0]].view()).is_none());
+    }
+
+    #[test]
+    fn eigh_ascending_and_reconstructs() {
+        let a = array![[2.0, 1.0], [1.0, 2.0]];
+        let (w, v) = eigh(a.view()).unwrap();
+        assert!((w[0] - 1.0).abs() < 1e-12 && (w[1] - 3.0).abs() < 1e-12);
+        let back = v.dot(&Array2::from_diag(&w)).dot(&v.t());
+        assert!((&back - &a).iter().all(|d| d.abs() < 1e-12));
+    }
+
+    #[test]
+    fn svd_reconstructs_and_lstsq_min_norm() {
+        let x = array![[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]];
+        let (u, s, vt) = svd(x.view()).unwrap();
+        let back = u.dot(&Array2::from_diag(&s)).dot(&vt);
+        assert!((&back - &x).iter().all(|d| d.abs() < 1e-12));
+        // duplicate columns: the minimum-norm solution splits the weight evenly
+        let w = lstsq(x.view(), array![2.0, 4.0, 6.0].view());
+        assert!((w[0] - 1.0).abs() < 1e-12 && (w[1] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn lu_and_pinvh() {
+        let a = array![[0.0, 1.0], [1.0, 0.0]];
+        let z = lu_solve(a.view(), array![3.0, 5.0].view()).unwrap();
+        assert_eq!(z, array![5.0, 3.0]);
+        let p = pinvh(array![[2.0, 0.0], [0.0, 0.0]].view()).unwrap();
+        assert!((p[[0, 0]] - 0.5).abs() < 1e-12 && p[[1, 1]].abs() < 1e-12);
+    }
+}
