@@ -11,6 +11,7 @@ mod fit;
 mod kind;
 pub mod kinds;
 mod knn;
+pub mod lars;
 pub mod linear;
 mod params;
 mod registry;

@@ -103,6 +103,10 @@ registry! {
     ElasticNet(ElasticNetParams): k::ElasticNet,
     LinearRegression(LinearRegressionParams): k::LinearRegression,
     KNeighbors(KnnParams): k::KNeighbors,
+    // LARS family (branch lin2)
+    Lars(LarsParams): k::Lars,
+    LassoLars(LassoLarsParams): k::LassoLars,
+    // end LARS family
 }
 
 const _: () = assert!(

@@ -10,6 +10,10 @@ mod gbm_glue;
 mod gradient_boosting;
 mod hist_gradient_boosting;
 mod k_neighbors;
+// LARS family (branch lin2)
+mod lars;
+mod lasso_lars;
+// end LARS family
 mod lasso;
 mod least_squares;
 mod linear_regression;
@@ -27,6 +31,10 @@ pub use forest::{ForestParams, MaxFeatures};
 pub use gradient_boosting::{BoostingParams, GradientBoosting};
 pub use hist_gradient_boosting::{HistGradientBoosting, HistGradientBoostingParams};
 pub use k_neighbors::{KNeighbors, KnnParams};
+// LARS family (branch lin2)
+pub use lars::{Lars, LarsParams};
+pub use lasso_lars::{LassoLars, LassoLarsParams};
+// end LARS family
 pub use lasso::{Lasso, LassoParams};
 pub use linear_regression::{LinearRegression, LinearRegressionParams};
 pub use nusvr::{NuSvr, NuSvrParams};
