@@ -10,3 +10,17 @@ CASES = [
     {"dataset": "diabetes", "repr": "LassoLars(alpha=0.01)"},
     {"dataset": "friedman", "repr": "LassoLars(alpha=0.001)"},
 ]
+CASES += [
+    {"dataset": "diabetes", "repr": "LassoLarsIC()", "attrs": ["alpha_"]},
+    {"dataset": "friedman", "repr": "LassoLarsIC()", "attrs": ["alpha_"]},
+    {"dataset": "shop", "repr": "LassoLarsIC()", "attrs": ["alpha_"]},
+    {"dataset": "diabetes", "repr": "LassoLarsIC(criterion='bic')", "attrs": ["alpha_"]},
+    {"dataset": "diabetes", "repr": "LarsCV()", "attrs": ["alpha_"]},
+    {"dataset": "friedman", "repr": "LarsCV()", "attrs": ["alpha_"]},
+    {"dataset": "shop", "repr": "LarsCV()", "attrs": ["alpha_"]},
+    {"dataset": "diabetes", "repr": "LarsCV(max_n_alphas=10)", "attrs": ["alpha_"]},
+    {"dataset": "diabetes", "repr": "LassoLarsCV()", "attrs": ["alpha_"]},
+    {"dataset": "friedman", "repr": "LassoLarsCV()", "attrs": ["alpha_"]},
+    {"dataset": "shop", "repr": "LassoLarsCV()", "attrs": ["alpha_"]},
+    {"dataset": "diabetes", "repr": "LassoLarsCV(max_n_alphas=20)", "attrs": ["alpha_"]},
+]

@@ -106,6 +106,9 @@ registry! {
     // LARS family (branch lin2)
     Lars(LarsParams): k::Lars,
     LassoLars(LassoLarsParams): k::LassoLars,
+    LassoLarsIc(LassoLarsIcParams): k::LassoLarsIc,
+    LarsCv(LarsCvParams): k::LarsCv,
+    LassoLarsCv(LarsCvParams): k::LassoLarsCv,
     // end LARS family
 }
 

@@ -12,7 +12,10 @@ mod hist_gradient_boosting;
 mod k_neighbors;
 // LARS family (branch lin2)
 mod lars;
+mod lars_cv;
 mod lasso_lars;
+mod lasso_lars_cv;
+mod lasso_lars_ic;
 // end LARS family
 mod lasso;
 mod least_squares;
@@ -33,7 +36,10 @@ pub use hist_gradient_boosting::{HistGradientBoosting, HistGradientBoostingParam
 pub use k_neighbors::{KNeighbors, KnnParams};
 // LARS family (branch lin2)
 pub use lars::{Lars, LarsParams};
+pub use lars_cv::{fit_cv as lars_fit_cv, LarsCv, LarsCvParams};
 pub use lasso_lars::{LassoLars, LassoLarsParams};
+pub use lasso_lars_cv::LassoLarsCv;
+pub use lasso_lars_ic::{fit_ic as lasso_lars_fit_ic, LassoLarsIc, LassoLarsIcParams};
 // end LARS family
 pub use lasso::{Lasso, LassoParams};
 pub use linear_regression::{LinearRegression, LinearRegressionParams};
