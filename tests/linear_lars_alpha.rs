@@ -1,10 +1,11 @@
-//! The selected `alpha_` of LassoLarsIC, LarsCV and LassoLarsCV equals scikit-learn's (recorded
+//! The selected `alpha_` of LassoLarsIC, LarsCV and LassoLarsCV (and `n_nonzero_coefs_` of
+//! OrthogonalMatchingPursuitCV) equals scikit-learn's (recorded
 //! in `tests/fixtures/kinds/linear_lars.json`) on the article-layout datasets.
 
 use std::path::{Path, PathBuf};
 
 use fitpool::data::{read_table, ColumnRef, LoadOptions};
-use fitpool::models::kinds::{lars_fit_cv, lasso_lars_fit_ic};
+use fitpool::models::kinds::{fit_omp_cv, lars_fit_cv, lasso_lars_fit_ic};
 use fitpool::models::lars::Method;
 use fitpool::models::ModelSpec;
 use fitpool::spec::parse_model;
@@ -30,6 +31,7 @@ fn selected(spec: &ModelSpec, x: &Array2<f64>, y: &Array1<f64>) -> Option<f64> {
         ModelSpec::LarsCv(p) => Some(lars_fit_cv(p, Method::Lar, x.view(), y.view()).1),
         ModelSpec::LassoLarsCv(p) => Some(lars_fit_cv(p, Method::Lasso, x.view(), y.view()).1),
         ModelSpec::LassoLarsIc(p) => Some(lasso_lars_fit_ic(p, x.view(), y.view()).ok()?.1),
+        ModelSpec::OmpCv(p) => Some(fit_omp_cv(p, x.view(), y.view()).ok()?.1 as f64),
         _ => None,
     }
 }
@@ -44,7 +46,11 @@ fn selected_alpha_matches_sklearn() {
     let mut failures = Vec::new();
     for c in doc["cases"].as_array().expect("cases") {
         let dataset = c["dataset"].as_str().unwrap();
-        let Some(want) = c.get("alpha_").and_then(Value::as_f64) else {
+        let Some(want) = c
+            .get("alpha_")
+            .or_else(|| c.get("n_nonzero_coefs_"))
+            .and_then(Value::as_f64)
+        else {
             continue;
         };
         if !matches!(dataset, "diabetes" | "friedman" | "friedman20k") {
@@ -60,6 +66,6 @@ fn selected_alpha_matches_sklearn() {
             failures.push(format!("{dataset} {}: {got} != {want}", spec.display()));
         }
     }
-    assert!(checked >= 6, "only {checked} cases checked");
+    assert!(checked >= 9, "only {checked} cases checked");
     assert!(failures.is_empty(), "{failures:#?}");
 }

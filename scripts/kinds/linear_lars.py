@@ -24,3 +24,14 @@ CASES += [
     {"dataset": "shop", "repr": "LassoLarsCV()", "attrs": ["alpha_"]},
     {"dataset": "diabetes", "repr": "LassoLarsCV(max_n_alphas=20)", "attrs": ["alpha_"]},
 ]
+CASES += [
+    {"dataset": "diabetes", "repr": "OrthogonalMatchingPursuit()"},
+    {"dataset": "friedman", "repr": "OrthogonalMatchingPursuit()"},
+    {"dataset": "shop", "repr": "OrthogonalMatchingPursuit()"},
+    {"dataset": "diabetes", "repr": "OrthogonalMatchingPursuit(n_nonzero_coefs=5)"},
+    {"dataset": "friedman", "repr": "OrthogonalMatchingPursuit(tol=20000.0)"},
+    {"dataset": "diabetes", "repr": "OrthogonalMatchingPursuitCV()", "attrs": ["n_nonzero_coefs_"]},
+    {"dataset": "friedman", "repr": "OrthogonalMatchingPursuitCV()", "attrs": ["n_nonzero_coefs_"]},
+    {"dataset": "shop", "repr": "OrthogonalMatchingPursuitCV()", "attrs": ["n_nonzero_coefs_"]},
+    {"dataset": "diabetes", "repr": "OrthogonalMatchingPursuitCV(max_iter=8)", "attrs": ["n_nonzero_coefs_"]},
+]

@@ -13,6 +13,7 @@ pub mod kinds;
 mod knn;
 pub mod lars;
 pub mod linear;
+pub mod omp;
 mod params;
 mod registry;
 mod spec;

@@ -109,6 +109,8 @@ registry! {
     LassoLarsIc(LassoLarsIcParams): k::LassoLarsIc,
     LarsCv(LarsCvParams): k::LarsCv,
     LassoLarsCv(LarsCvParams): k::LassoLarsCv,
+    Omp(OmpParams): k::OrthogonalMatchingPursuit,
+    OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
     // end LARS family
 }
 

@@ -16,6 +16,8 @@ mod lars_cv;
 mod lasso_lars;
 mod lasso_lars_cv;
 mod lasso_lars_ic;
+mod orthogonal_matching_pursuit;
+mod orthogonal_matching_pursuit_cv;
 // end LARS family
 mod lasso;
 mod least_squares;
@@ -40,6 +42,8 @@ pub use lars_cv::{fit_cv as lars_fit_cv, LarsCv, LarsCvParams};
 pub use lasso_lars::{LassoLars, LassoLarsParams};
 pub use lasso_lars_cv::LassoLarsCv;
 pub use lasso_lars_ic::{fit_ic as lasso_lars_fit_ic, LassoLarsIc, LassoLarsIcParams};
+pub use orthogonal_matching_pursuit::{fit_omp, OmpParams, OrthogonalMatchingPursuit};
+pub use orthogonal_matching_pursuit_cv::{fit_omp_cv, OmpCvParams, OrthogonalMatchingPursuitCv};
 // end LARS family
 pub use lasso::{Lasso, LassoParams};
 pub use linear_regression::{LinearRegression, LinearRegressionParams};
