@@ -303,17 +303,15 @@ pub fn split_rows(
     )
 }
 
-/// `scipy.interpolate.interp1d(xs, ys)(at)` for one series (linear, `xs` sorted here).
-fn interp(xs: &[f64], ys: &[f64], at: f64) -> f64 {
+/// `scipy.interpolate.interp1d(xs, ..)(at)`'s bracket in the sorted `xs`: the positions
+/// below and above `at` (searchsorted left, clipped to `[1, n-1]`) and their abscissae.
+fn bracket(xs: &[f64], at: f64) -> Option<(usize, usize, f64, f64)> {
     let n = xs.len();
     if n < 2 {
-        return f64::NAN;
+        return None;
     }
-    let mut i = xs.partition_point(|v| *v < at);
-    i = i.clamp(1, n - 1);
-    let (xl, xh, yl, yh) = (xs[i - 1], xs[i], ys[i - 1], ys[i]);
-    let slope = (yh - yl) / (xh - xl);
-    slope * (at - xl) + yl
+    let i = xs.partition_point(|v| *v < at).clamp(1, n - 1);
+    Some((i - 1, i, xs[i - 1], xs[i]))
 }
 
 /// LarsCV's selection: the alpha with the lowest mean squared test residual over KFold(5),
@@ -371,12 +369,19 @@ pub fn cv_alpha(
         let xs: Vec<f64> = order.iter().map(|&i| a[i]).collect();
         let nrow = r[0].len();
         for (ai, &at) in all.iter().enumerate() {
-            let mut sum = 0.0;
-            for row in 0..nrow {
-                let ys: Vec<f64> = order.iter().map(|&i| r[i][row]).collect();
-                let v = interp(&xs, &ys, at);
-                sum += v * v;
-            }
+            let Some((lo, hi, xl, xh)) = bracket(&xs, at) else {
+                mse[ai][fi] = f64::NAN;
+                continue;
+            };
+            let (rl, rh) = (&r[order[lo]], &r[order[hi]]);
+            let sum: f64 = rl
+                .iter()
+                .zip(rh.iter())
+                .map(|(yl, yh)| {
+                    let v = (yh - yl) / (xh - xl) * (at - xl) + yl;
+                    v * v
+                })
+                .sum();
             mse[ai][fi] = sum / nrow.max(1) as f64;
         }
     }
