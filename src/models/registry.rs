@@ -103,6 +103,15 @@ registry! {
     ElasticNet(ElasticNetParams): k::ElasticNet,
     LinearRegression(LinearRegressionParams): k::LinearRegression,
     KNeighbors(KnnParams): k::KNeighbors,
+    // LARS family (branch lin2)
+    Lars(LarsParams): k::Lars,
+    LassoLars(LassoLarsParams): k::LassoLars,
+    LassoLarsIc(LassoLarsIcParams): k::LassoLarsIc,
+    LarsCv(LarsCvParams): k::LarsCv,
+    LassoLarsCv(LarsCvParams): k::LassoLarsCv,
+    Omp(OmpParams): k::OrthogonalMatchingPursuit,
+    OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
+    // end LARS family
 }
 
 const _: () = assert!(
