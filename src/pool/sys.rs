@@ -56,6 +56,30 @@ pub(crate) fn close_inherited(fds: &[RawFd]) {
     }
 }
 
+/// Closes every descriptor above 2 except `keep`: what the parent had open when it forked
+/// (a journal holding its `flock`, files, sockets) must not stay open in a worker, where it
+/// would outlive the parent's own close (a lock still held after the run ended).
+pub(crate) fn close_all_except(keep: &[RawFd]) {
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    let open: Vec<RawFd> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    // (the listing's own descriptor is closed now that `dir` is consumed; closing its number
+    // again below only fails with EBADF, as nothing was opened in between)
+    for fd in open {
+        if fd > 2 && !keep.contains(&fd) {
+            // SAFETY: the worker owns no `OwnedFd` for these numbers except the kept ones
+            // (the parent's owners are never dropped in the child, which leaves with `_exit`),
+            // so each is closed once here and never used again in this process.
+            unsafe {
+                libc::close(fd);
+            }
+        }
+    }
+}
+
 /// `ppoll(2)` over a caller-owned array, with a nanosecond timeout (`None`: wait forever)
 /// and the signal mask left as it is.
 pub(crate) fn poll(
