@@ -174,3 +174,8 @@ pub fn check_family(family: &str) {
 fn harness_on_existing_kinds() {
     check_family("dummy_check");
 }
+
+#[test]
+fn linear_bayes() {
+    check_family("linear_bayes");
+}

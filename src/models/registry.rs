@@ -103,6 +103,8 @@ registry! {
     ElasticNet(ElasticNetParams): k::ElasticNet,
     LinearRegression(LinearRegressionParams): k::LinearRegression,
     KNeighbors(KnnParams): k::KNeighbors,
+    // linear_bayes (issue 14)
+    Dummy(DummyParams): k::DummyRegressor,
 }
 
 const _: () = assert!(
