@@ -272,6 +272,11 @@ fn positive_duration(s: &str) -> Result<std::time::Duration, String> {
     }
 }
 
+/// In a worker, a failed allocation reports "out of memory" to the parent and ends the
+/// worker, without std's raw `memory allocation of N bytes failed` line on the terminal.
+#[global_allocator]
+static ALLOC: fitpool::pool::WorkerAlloc = fitpool::pool::WorkerAlloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

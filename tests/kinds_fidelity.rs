@@ -176,6 +176,11 @@ fn harness_on_existing_kinds() {
 }
 
 #[test]
+fn linear_lars() {
+    check_family("linear_lars");
+}
+
+#[test]
 fn linear_bayes() {
     check_family("linear_bayes");
 }

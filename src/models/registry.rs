@@ -103,7 +103,15 @@ registry! {
     ElasticNet(ElasticNetParams): k::ElasticNet,
     LinearRegression(LinearRegressionParams): k::LinearRegression,
     KNeighbors(KnnParams): k::KNeighbors,
-    // linear_bayes (issue 14)
+    // least-angle regression and matching pursuit (models/lars.rs, models/omp.rs)
+    Lars(LarsParams): k::Lars,
+    LassoLars(LassoLarsParams): k::LassoLars,
+    LassoLarsIc(LassoLarsIcParams): k::LassoLarsIc,
+    LarsCv(LarsCvParams): k::LarsCv,
+    LassoLarsCv(LarsCvParams): k::LassoLarsCv,
+    Omp(OmpParams): k::OrthogonalMatchingPursuit,
+    OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
+    // baselines
     Dummy(DummyParams): k::DummyRegressor,
 }
 
