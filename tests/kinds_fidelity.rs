@@ -179,3 +179,8 @@ fn harness_on_existing_kinds() {
 fn linear_lars() {
     check_family("linear_lars");
 }
+
+#[test]
+fn linear_bayes() {
+    check_family("linear_bayes");
+}

@@ -103,7 +103,7 @@ registry! {
     ElasticNet(ElasticNetParams): k::ElasticNet,
     LinearRegression(LinearRegressionParams): k::LinearRegression,
     KNeighbors(KnnParams): k::KNeighbors,
-    // LARS family (branch lin2)
+    // least-angle regression and matching pursuit (models/lars.rs, models/omp.rs)
     Lars(LarsParams): k::Lars,
     LassoLars(LassoLarsParams): k::LassoLars,
     LassoLarsIc(LassoLarsIcParams): k::LassoLarsIc,
@@ -111,7 +111,8 @@ registry! {
     LassoLarsCv(LarsCvParams): k::LassoLarsCv,
     Omp(OmpParams): k::OrthogonalMatchingPursuit,
     OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
-    // end LARS family
+    // baselines
+    Dummy(DummyParams): k::DummyRegressor,
 }
 
 const _: () = assert!(

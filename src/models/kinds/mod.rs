@@ -28,6 +28,8 @@ mod ridge;
 mod smartcore_glue;
 mod svm;
 mod svr;
+// linear_bayes (issue 14)
+mod dummy_regressor;
 
 pub use decision_tree::{DecisionTree, TreeParams};
 pub use elastic_net::{ElasticNet, ElasticNetParams};
@@ -51,3 +53,5 @@ pub use nusvr::{NuSvr, NuSvrParams};
 pub use random_forest::RandomForest;
 pub use ridge::{Ridge, RidgeParams};
 pub use svr::{Svr, SvrParams};
+// linear_bayes (issue 14)
+pub use dummy_regressor::{DummyParams, DummyRegressor, DummyStrategy};
