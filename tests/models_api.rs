@@ -165,6 +165,13 @@ fn degenerate_data_never_panics() {
                         p.y_pred
                     ),
                     Err(ModelError::Unavailable(_)) => {}
+                    // scikit-learn refuses too: no noise variance from n <= n_features + 1 rows
+                    Err(ModelError::Fit {
+                        kind: "LassoLarsIC",
+                        ..
+                    }) if x.nrows() <= x.ncols() + 1 => {}
+                    // the CV kinds need a row per fold (the plan refuses them before fitting)
+                    Err(ModelError::TooFewRows { min, .. }) if min > x.nrows() => {}
                     Err(e) => panic!("{text} on {:?}: {e}", x.dim()),
                 }
             }
