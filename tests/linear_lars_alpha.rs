@@ -69,3 +69,50 @@ fn selected_alpha_matches_sklearn() {
     assert!(checked >= 9, "only {checked} cases checked");
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Degenerate inputs (constant target, duplicate and constant columns, more features than
+/// rows) end in a prediction or a `ModelError`, never a panic; LassoLarsIC without enough rows
+/// to estimate the noise fails with scikit-learn's message.
+#[test]
+fn degenerate_inputs_do_not_panic() {
+    let reprs = [
+        "Lars()",
+        "LassoLars(alpha=0.0)",
+        "LassoLarsIC()",
+        "LarsCV()",
+        "LassoLarsCV()",
+        "OrthogonalMatchingPursuit(n_nonzero_coefs=3)",
+        "OrthogonalMatchingPursuit(tol=0.0)",
+        "OrthogonalMatchingPursuitCV(max_iter=50)",
+    ];
+    let wide = Array2::from_shape_fn((6, 10), |(i, j)| ((i * 7 + j * 3) % 5) as f64);
+    let mut dup = Array2::from_shape_fn((12, 3), |(i, j)| (i * (j + 1)) as f64);
+    dup.column_mut(2).fill(1.0);
+    let cases = [
+        (wide.clone(), Array1::from_shape_fn(6, |i| i as f64)),
+        (dup.clone(), Array1::from_elem(12, 3.0)),
+        (dup, Array1::from_shape_fn(12, |i| (i % 3) as f64)),
+    ];
+    for r in reprs {
+        let spec = parse_model(r).unwrap();
+        for (x, y) in &cases {
+            if let Ok(p) = spec.fit_predict(x.view(), y.view(), x.view()) {
+                assert_eq!(p.y_pred.len(), x.nrows());
+            }
+        }
+    }
+    let ic = parse_model("LassoLarsIC()").unwrap();
+    let err = ic
+        .fit_predict(wide.view(), cases[0].1.view(), wide.view())
+        .unwrap_err();
+    assert!(err
+        .to_string()
+        .contains("Provide an estimate of the noise variance"));
+    let omp = parse_model("OrthogonalMatchingPursuit(n_nonzero_coefs=11)").unwrap();
+    let err = omp
+        .fit_predict(wide.view(), cases[0].1.view(), wide.view())
+        .unwrap_err();
+    assert!(err
+        .to_string()
+        .contains("cannot be more than the number of features"));
+}
