@@ -103,6 +103,10 @@ registry! {
     ElasticNet(ElasticNetParams): k::ElasticNet,
     LinearRegression(LinearRegressionParams): k::LinearRegression,
     KNeighbors(KnnParams): k::KNeighbors,
+    TransformedTarget(TransformedTargetParams): k::TransformedTarget,
+    ExtraTree(ExtraTreeParams): k::ExtraTree,
+    Bagging(BaggingParams): k::Bagging,
+    AdaBoost(AdaBoostParams): k::AdaBoost,
 }
 
 const _: () = assert!(
