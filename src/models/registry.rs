@@ -113,6 +113,11 @@ registry! {
     OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
+    // wrappers and ensembles of other kinds (kinds/nested.rs)
+    TransformedTarget(TransformedTargetParams): k::TransformedTarget,
+    ExtraTree(ExtraTreeParams): k::ExtraTree,
+    Bagging(BaggingParams): k::Bagging,
+    AdaBoost(AdaBoostParams): k::AdaBoost,
 }
 
 const _: () = assert!(
