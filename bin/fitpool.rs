@@ -73,6 +73,10 @@ struct RunArgs {
     /// Retries for a task whose worker died (killed, segfault, OOM killer).
     #[arg(long, default_value_t = 1)]
     retries: u32,
+    /// Write every model's predictions on the scored rows (test rows, or out-of-fold rows
+    /// under --cv) to this CSV: row, [fold,] actual, one column per model.
+    #[arg(long, value_name = "FILE.csv")]
+    predictions: Option<PathBuf>,
     /// Replace a worker after it has run this many tasks.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_tasks_per_worker: Option<u64>,
@@ -421,6 +425,19 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         eprintln!("fitpool: {note}");
     }
     emit(&render(args.format, &outcome.records, &outcome.missing));
+    if let Some(path) = &args.predictions {
+        let mut models: Vec<String> = Vec::new();
+        for t in &plan.tasks {
+            if !models.contains(&t.id.model) {
+                models.push(t.id.model.clone());
+            }
+        }
+        let text = report::predictions_csv(&models, &outcome.predictions);
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write predictions {}: {e}", path.display());
+            return Ok(2);
+        }
+    }
     if let Some(e) = &outcome.journal_error {
         eprintln!("error: {e}; the results above are complete, the journal is not");
         return Ok(exit::journal_code(e));
@@ -486,6 +503,7 @@ fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
         },
         journal,
         resume: args.resume,
+        predictions: args.predictions.is_some(),
     }
 }
 
