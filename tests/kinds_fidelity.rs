@@ -184,3 +184,8 @@ fn linear_lars() {
 fn linear_bayes() {
     check_family("linear_bayes");
 }
+
+#[test]
+fn ensembles() {
+    check_family("ensembles");
+}
