@@ -58,8 +58,13 @@ struct RunArgs {
     data: DataArgs,
     /// A model in scikit-learn's repr syntax, e.g. 'RandomForestRegressor(n_estimators=300)'
     /// or an alias such as 'rf', 'nusvr', 'ridge(alpha=0.5)'. Repeatable.
+    /// `-m all`: every kind with its defaults (`fitpool models`).
     #[arg(short = 'm', long = "model", value_name = "SPEC")]
     models: Vec<String>,
+    /// Kinds to leave out of the lineup (class names or aliases), e.g. with `-m all`:
+    /// --exclude GaussianProcessRegressor,KernelRidge. Repeatable or comma-separated.
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    exclude: Vec<String>,
     /// A lineup file (TOML); lists of values expand to a grid. Default lineup, without -m or
     /// --models: the article's RandomForestRegressor(), NuSVR(), Ridge(), ElasticNet().
     #[arg(long = "models", value_name = "FILE")]
@@ -390,6 +395,10 @@ fn lineup(args: &RunArgs) -> Result<Vec<Entry>> {
         specs.extend(spec::load_lineup(path)?.into_iter().map(Entry::plain));
     }
     for text in &args.models {
+        if text.trim().eq_ignore_ascii_case("all") {
+            specs.extend(spec::all_kinds().into_iter().map(Entry::plain));
+            continue;
+        }
         specs.push(spec::parse_entry(text).with_context(|| format!("in -m '{text}'"))?);
     }
     if specs.is_empty() {
@@ -397,6 +406,11 @@ fn lineup(args: &RunArgs) -> Result<Vec<Entry>> {
             .into_iter()
             .map(Entry::plain)
             .collect();
+    }
+    let excluded = spec::excluded_kinds(&args.exclude).context("in --exclude")?;
+    specs.retain(|e| !excluded.contains(&e.spec.kind_name()));
+    if specs.is_empty() {
+        anyhow::bail!("--exclude leaves no model to run");
     }
     Ok(specs)
 }

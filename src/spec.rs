@@ -472,6 +472,24 @@ pub fn default_lineup() -> Vec<ModelSpec> {
         .collect()
 }
 
+/// `-m all`: every registered kind with its defaults, in the registry's order (as
+/// `fitpool models` lists them), lazypredict's "every regressor" run.
+pub fn all_kinds() -> Vec<ModelSpec> {
+    crate::models::kinds()
+        .iter()
+        .filter_map(|k| ModelSpec::default_of(k.name).ok())
+        .collect()
+}
+
+/// `--exclude`: the kinds named (class names or aliases, case-insensitive, as `-m` takes
+/// them), or the first unknown name's error with its closest match.
+pub fn excluded_kinds(names: &[String]) -> Result<Vec<&'static str>, BuildError> {
+    names
+        .iter()
+        .map(|n| crate::models::lookup_kind(n.trim()).map(|k| k.name))
+        .collect()
+}
+
 /// Reads a lineup file: TOML if the name ends in `.toml`, else one spec per line (see the
 /// module docs).
 pub fn load_lineup(path: &Path) -> Result<Vec<ModelSpec>, SpecError> {
