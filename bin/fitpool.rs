@@ -7,7 +7,7 @@ use fitpool::data::{self, ColumnRef, HeaderMode, LoadOptions};
 use fitpool::exit_code as exit;
 use fitpool::models;
 use fitpool::plan::{Entry, Plan};
-use fitpool::pool::{cpus, PoolConfig};
+use fitpool::pool::{cpus, memory, PoolConfig};
 use fitpool::progress::{Progress, ProgressChoice, ProgressMode};
 use fitpool::report::{self, read_journal, Format};
 use fitpool::run::{self, RunSettings};
@@ -85,9 +85,11 @@ struct RunArgs {
     /// Replace a worker after it has run this many tasks.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_tasks_per_worker: Option<u64>,
-    /// Cap each worker's address space (e.g. 4G); a task that hits it is reported out of memory.
-    #[arg(long, value_parser = units::parse_size, value_name = "SIZE")]
-    mem_limit: Option<u64>,
+    /// Cap each worker's address space (e.g. 4G); a task that hits it is reported out of
+    /// memory. Default: a fair share, the memory available at the start divided by the
+    /// workers (on top of what each inherits from the parent); `none` for no cap.
+    #[arg(long, value_parser = parse_mem_limit, value_name = "SIZE|none")]
+    mem_limit: Option<MemLimit>,
     /// Output format of the ranked results on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -495,6 +497,48 @@ fn env(key: &str) -> Option<String> {
     std::env::var(key).ok()
 }
 
+/// `--mem-limit`: a size, or `none`.
+#[derive(Clone, Copy, Debug)]
+enum MemLimit {
+    Size(u64),
+    None,
+}
+
+fn parse_mem_limit(text: &str) -> Result<MemLimit, String> {
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(MemLimit::None);
+    }
+    units::parse_size(text)
+        .map(MemLimit::Size)
+        .map_err(|e| format!("{e} (or none)"))
+}
+
+/// Each worker's memory limit and the words a task that reaches it is reported with.
+fn memory_limit(args: &RunArgs, cpu_cap: Option<usize>, tasks: usize) -> (Option<u64>, String) {
+    match args.mem_limit {
+        Some(MemLimit::Size(n)) => (
+            Some(n),
+            format!("reached --mem-limit {}", units::format_size(n)),
+        ),
+        Some(MemLimit::None) => (None, "out of memory (no --mem-limit)".into()),
+        None => {
+            let workers = cpus::workers_for(args.workers, cpu_cap, tasks);
+            match memory::fair_share(workers) {
+                Some(share) => (
+                    Some(share.limit),
+                    format!(
+                        "reached its fair share of memory ({} available / {} worker(s)); \
+                         --mem-limit raises it",
+                        units::format_size(share.available),
+                        share.workers
+                    ),
+                ),
+                None => (None, "out of memory".into()),
+            }
+        }
+    }
+}
+
 fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
     let job = slurm::job_id(&env);
     let journal = args.journal.as_deref().map(|t| {
@@ -504,20 +548,23 @@ fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
             job.as_deref(),
         ))
     });
+    let cpu_cap = slurm::cpus_per_task(&env);
+    let (mem_limit, oom_message) = memory_limit(args, cpu_cap, plan.tasks.len());
     RunSettings {
         pool: PoolConfig {
             workers: args.workers,
-            cpu_cap: slurm::cpus_per_task(&env),
+            cpu_cap,
             task_timeout: args.timeout,
             retries: args.retries,
             max_tasks_per_worker: args.max_tasks_per_worker,
-            mem_limit: args.mem_limit,
+            mem_limit,
             tick: Some(std::time::Duration::from_millis(200)),
             ..PoolConfig::default()
         },
         journal,
         resume: args.resume,
         predictions: args.predictions.is_some(),
+        oom_message,
     }
 }
 

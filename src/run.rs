@@ -123,6 +123,8 @@ pub struct RunSettings {
     pub resume: bool,
     /// Collect every successful task's predictions (`--predictions`); kept out of the journal.
     pub predictions: bool,
+    /// Why a task that ran out of memory ended (which limit it reached), for its record.
+    pub oom_message: String,
 }
 
 /// How a run ended.
@@ -273,6 +275,7 @@ pub fn execute(
                 let record = record_of(
                     todo[result.index],
                     result,
+                    &settings.oom_message,
                     &dataset,
                     shard.as_deref(),
                     host.as_deref(),
@@ -409,6 +412,7 @@ impl Held {
 fn record_of(
     task: &Task,
     result: &TaskResult<TaskOutput>,
+    oom_message: &str,
     dataset: &str,
     shard: Option<&str>,
     host: Option<&str>,
@@ -418,11 +422,7 @@ fn record_of(
         Outcome::Failed(msg) => (Status::Failed, Some(msg.clone()), None),
         Outcome::TimedOut => (Status::TimedOut, Some("task timeout reached".into()), None),
         Outcome::Crashed(exit) => (Status::Crashed, Some(exit.to_string()), None),
-        Outcome::OutOfMemory => (
-            Status::OutOfMemory,
-            Some("memory limit reached".into()),
-            None,
-        ),
+        Outcome::OutOfMemory => (Status::OutOfMemory, Some(oom_message.to_string()), None),
         Outcome::Cancelled(reason) => (Status::Cancelled, Some(reason.to_string()), None),
     };
     TaskRecord {

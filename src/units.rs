@@ -47,6 +47,18 @@ pub fn parse_duration(text: &str) -> Result<Duration, UnitError> {
     Duration::try_from_secs_f64(total).map_err(|_| err())
 }
 
+/// Bytes in binary units, one decimal: `50.0 MiB`.
+pub fn format_size(b: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    let mut v = b as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
 /// Parses a byte size with an optional binary unit (`K`, `M`, `G`, `T`, optionally followed by
 /// `B` or `iB`).
 pub fn parse_size(text: &str) -> Result<u64, UnitError> {

@@ -629,3 +629,71 @@ fn all_runs_every_kind_but_the_excluded() {
         text(&none.stderr)
     );
 }
+
+/// Without --mem-limit each worker gets a fair share of the available memory: the task that
+/// needs more ends "out of memory" with the reason, the others finish; `--mem-limit none`
+/// lifts the cap. (`FITPOOL_AVAILABLE_MEMORY` stands in for a small machine.)
+#[test]
+fn without_mem_limit_a_task_past_its_fair_share_ends_out_of_memory() {
+    let args = |limit: Option<&'static str>| {
+        let mut a = vec![
+            "run",
+            "--train",
+            "tests/fixtures/data/friedman_train.csv",
+            "--test",
+            "tests/fixtures/data/friedman_test.csv",
+            "--id-col",
+            "0",
+            "-m",
+            "Ridge()",
+            "-m",
+            "RandomForestRegressor(n_estimators=300)",
+            "-j",
+            "2",
+            "--format",
+            "json",
+            "--progress",
+            "none",
+        ];
+        if let Some(l) = limit {
+            a.extend(["--mem-limit", l]);
+        }
+        a
+    };
+    let status_of = |doc: &Value, kind: &str| -> (String, String) {
+        let r = doc["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["model"].as_str().unwrap().starts_with(kind))
+            .unwrap_or_else(|| panic!("{kind} in {doc}"))
+            .clone();
+        (
+            r["status"].as_str().unwrap_or_default().to_string(),
+            r["message"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let small = bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("FITPOOL_AVAILABLE_MEMORY", "100M")
+        .args(args(None))
+        .output()
+        .unwrap();
+    assert_eq!(small.status.code(), Some(1), "{}", text(&small.stderr));
+    let doc = json(&small);
+    assert_eq!(status_of(&doc, "Ridge").0, "ok");
+    let (status, message) = status_of(&doc, "RandomForest");
+    assert_eq!(status, "out_of_memory", "{doc}");
+    assert!(
+        message.contains("fair share") && message.contains("100.0 MiB available / 2 worker"),
+        "{message}"
+    );
+    let lifted = bin()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("FITPOOL_AVAILABLE_MEMORY", "100M")
+        .args(args(Some("none")))
+        .output()
+        .unwrap();
+    assert_eq!(lifted.status.code(), Some(0), "{}", text(&lifted.stderr));
+    assert_eq!(status_of(&json(&lifted), "RandomForest").0, "ok");
+}

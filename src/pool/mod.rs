@@ -25,13 +25,14 @@
 //! Modules: [`wire`] (frames), `worker` (the child's loop), `supervisor` (the parent's event
 //! loop), `slots` (the parent's view of its worker processes), `signals` (the parent's
 //! signal self-pipe during a run), [`exit`] (how a worker ended), `sys` (the only unsafe
-//! code), [`cpus`] (default worker count).
+//! code), [`cpus`] (default worker count), [`memory`] (default memory limit).
 
 mod api;
 mod config;
 pub mod cpus;
 mod event;
 pub mod exit;
+pub mod memory;
 mod signals;
 mod slots;
 mod supervisor;

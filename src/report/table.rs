@@ -236,14 +236,7 @@ pub(super) fn secs(v: f64) -> String {
 
 /// Bytes in binary units.
 pub fn bytes(b: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64 / 1024.0;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    format!("{v:.1} {}", UNITS[unit])
+    crate::units::format_size(b)
 }
 
 #[cfg(test)]
