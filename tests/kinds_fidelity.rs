@@ -189,3 +189,38 @@ fn linear_bayes() {
 fn ensembles() {
     check_family("ensembles");
 }
+
+/// RidgeCV's chosen `alpha_` equals scikit-learn's on every case of the `linear_bayes` family
+/// that records it on an article-layout dataset.
+#[test]
+fn linear_bayes_selected_alpha() {
+    let path = fixtures().join("kinds/linear_bayes.json");
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the fixture")).expect("JSON");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for c in doc["cases"].as_array().expect("cases") {
+        let dataset = c["dataset"].as_str().unwrap();
+        let Some(want) = c.get("alpha_").and_then(Value::as_f64) else {
+            continue;
+        };
+        if TABLES.iter().any(|t| t.0 == dataset) {
+            continue;
+        }
+        let spec = parse_model(c["repr"].as_str().unwrap()).unwrap();
+        let fitpool::models::ModelSpec::RidgeCv(p) = &spec else {
+            continue;
+        };
+        let (x, y) = load(&fixtures().join(format!("data/{dataset}_train.csv")));
+        let got = fitpool::models::kinds::fit_ridge_cv(p, x.view(), y.view())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .1;
+        checked += 1;
+        eprintln!("{dataset} {} alpha_ ours {got} sklearn {want}", spec.display());
+        if got != want {
+            failures.push(format!("{dataset} {}: {got} != {want}", spec.display()));
+        }
+    }
+    assert!(checked >= 6, "only {checked} cases checked");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
