@@ -216,7 +216,10 @@ fn linear_bayes_selected_alpha() {
             .unwrap_or_else(|e| panic!("{e}"))
             .1;
         checked += 1;
-        eprintln!("{dataset} {} alpha_ ours {got} sklearn {want}", spec.display());
+        eprintln!(
+            "{dataset} {} alpha_ ours {got} sklearn {want}",
+            spec.display()
+        );
         if got != want {
             failures.push(format!("{dataset} {}: {got} != {want}", spec.display()));
         }

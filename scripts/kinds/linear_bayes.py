@@ -19,3 +19,18 @@ CASES += [
     {"dataset": "diabetes", "repr": "RidgeCV(alphas=(0.001, 0.01, 0.03, 0.1, 0.3, 1.0), cv=4, scoring='neg_mean_squared_error')", "attrs": ["alpha_"]},
     {"dataset": "shop", "repr": "RidgeCV(alphas=(0.1, 1.0, 10.0, 100.0), cv=3)", "attrs": ["alpha_"]},
 ]
+CASES += [
+    {"dataset": "diabetes", "repr": "KernelRidge()"},
+    {"dataset": "friedman", "repr": "KernelRidge()"},
+    {"dataset": "shop", "repr": "KernelRidge()"},
+    {"dataset": "diabetes", "repr": "KernelRidge(alpha=0.01, kernel='rbf', gamma=0.5)"},
+    {"dataset": "friedman", "repr": "KernelRidge(alpha=0.1, kernel='rbf')"},
+    {"dataset": "shop", "repr": "KernelRidge(alpha=0.5, kernel='rbf', gamma=0.05)"},
+    {"dataset": "clinic", "repr": "KernelRidge(kernel='poly', degree=2)"},
+    {"dataset": "diabetes", "repr": "KernelRidge(alpha=0.1, kernel='poly', gamma=1.0, coef0=0.5)"},
+    {"dataset": "diabetes", "repr": "KernelRidge(alpha=0.3, kernel='laplacian')"},
+    {"dataset": "clinic", "repr": "KernelRidge(alpha=2.0, kernel='laplacian', gamma=0.1)"},
+    {"dataset": "friedman", "repr": "KernelRidge(alpha=0.1, kernel='chi2', gamma=0.5)"},
+    {"dataset": "diabetes", "repr": "KernelRidge(alpha=0.1, kernel='sigmoid', gamma=0.5, coef0=0.0)"},
+    {"dataset": "shop", "repr": "KernelRidge(alpha=10.0, kernel='sigmoid', gamma=0.01)"},
+]

@@ -137,11 +137,9 @@ impl Values {
     /// A `None`-or-float parameter (`None` if not a number).
     pub fn opt_float(&self, name: &str) -> Option<f64> {
         match self.get(name) {
-            Value::None
-            | Value::Bool(_)
-            | Value::Str(_)
-            | Value::Model(_)
-            | Value::Floats(_) => None,
+            Value::None | Value::Bool(_) | Value::Str(_) | Value::Model(_) | Value::Floats(_) => {
+                None
+            }
             _ => Some(self.float(name)),
         }
     }

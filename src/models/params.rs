@@ -226,7 +226,9 @@ impl ParamType {
             ParamType::Estimator => "None | a model spec such as Ridge(alpha=2.0)".into(),
             ParamType::Floats { lo, hi } => format!(
                 "a tuple of {} such as (0.1, 1.0)",
-                ParamType::Float { lo, hi }.describe().replace("float", "floats")
+                ParamType::Float { lo, hi }
+                    .describe()
+                    .replace("float", "floats")
             ),
             ParamType::CountOrFraction { none } => format!(
                 "{}int >= 1 | float in (0.0, 1.0]",

@@ -113,6 +113,7 @@ registry! {
     OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
     // Bayesian, cross-validated and kernel linear models (issue 14)
     RidgeCv(RidgeCvParams): k::RidgeCv,
+    KernelRidge(KernelRidgeParams): k::KernelRidge,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
     // wrappers and ensembles of other kinds (kinds/nested.rs)

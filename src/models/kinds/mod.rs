@@ -14,6 +14,7 @@ mod gbm_glue;
 mod gradient_boosting;
 mod hist_gradient_boosting;
 mod k_neighbors;
+mod kernel_ridge;
 mod lars;
 mod lars_cv;
 mod lasso;
@@ -45,6 +46,9 @@ pub use forest::{ForestParams, MaxFeatures};
 pub use gradient_boosting::{BoostingParams, GradientBoosting};
 pub use hist_gradient_boosting::{HistGradientBoosting, HistGradientBoostingParams};
 pub use k_neighbors::{KNeighbors, KnnParams};
+pub use kernel_ridge::{
+    fit_kernel_ridge, KernelKind, KernelRidge, KernelRidgeFit, KernelRidgeParams,
+};
 pub use lars::{Lars, LarsParams};
 pub use lars_cv::{fit_cv as lars_fit_cv, LarsCv, LarsCvParams};
 pub use lasso::{Lasso, LassoParams};

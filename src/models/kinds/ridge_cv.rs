@@ -201,11 +201,7 @@ pub fn fit_ridge_cv(
 /// The score of predictions `pred` of `truth` (higher is better).
 fn score(scoring: RidgeScoring, pred: ArrayView1<f64>, truth: ArrayView1<f64>) -> f64 {
     let n = truth.len().max(1) as f64;
-    let sse: f64 = pred
-        .iter()
-        .zip(truth)
-        .map(|(a, b)| (a - b) * (a - b))
-        .sum();
+    let sse: f64 = pred.iter().zip(truth).map(|(a, b)| (a - b) * (a - b)).sum();
     match scoring {
         RidgeScoring::NegMeanSquaredError => -sse / n,
         RidgeScoring::Default | RidgeScoring::R2 => {
@@ -322,12 +318,7 @@ fn decompose(c: &Centred, mode: Option<GcvMode>) -> Result<Decomposition, ModelE
             .ok_or_else(|| fit_error("the eigendecomposition of X X' did not converge"))?;
         let qt_y = q.t().dot(&c.y);
         let qt_one = q.t().dot(&one);
-        Ok(Decomposition::Gram {
-            w,
-            q,
-            qt_y,
-            qt_one,
-        })
+        Ok(Decomposition::Gram { w, q, qt_y, qt_one })
     } else {
         let cov = c.x.t().dot(&c.x);
         let (w, v) = dense::eigh(cov.view())
@@ -343,7 +334,9 @@ fn decompose(c: &Centred, mode: Option<GcvMode>) -> Result<Decomposition, ModelE
 
 /// `sum_j d_j m_ij^2` for every row `i`: the diagonal of `M diag(d) M'`.
 fn diag_of(m: &Array2<f64>, d: &Array1<f64>) -> Array1<f64> {
-    m.map_axis(Axis(1), |row| row.iter().zip(d).map(|(q, dj)| dj * q * q).sum())
+    m.map_axis(Axis(1), |row| {
+        row.iter().zip(d).map(|(q, dj)| dj * q * q).sum()
+    })
 }
 
 impl Decomposition {
@@ -351,12 +344,7 @@ impl Decomposition {
     fn solve(&self, c: &Centred, alpha: f64, fit_intercept: bool) -> (Array1<f64>, Array1<f64>) {
         let n = c.x.nrows() as f64;
         match self {
-            Decomposition::Gram {
-                w,
-                q,
-                qt_y,
-                qt_one,
-            } => {
+            Decomposition::Gram { w, q, qt_y, qt_one } => {
                 let d_inv = w.mapv(|e| 1.0 / (e + alpha));
                 let dual = q.dot(&(&d_inv * qt_y));
                 let mut diag = diag_of(q, &d_inv);
@@ -519,10 +507,7 @@ mod tests {
         assert_eq!(alpha, want);
         let kf = RidgeCvParams { cv: Some(3), ..p };
         assert!(fit_ridge_cv(&kf, x.view(), y.view()).is_ok());
-        let too_many = RidgeCvParams {
-            cv: Some(8),
-            ..kf
-        };
+        let too_many = RidgeCvParams { cv: Some(8), ..kf };
         assert!(fit_ridge_cv(&too_many, x.view(), y.view()).is_err());
     }
 }
