@@ -190,10 +190,14 @@ fn ensembles() {
     check_family("ensembles");
 }
 
-/// RidgeCV's chosen `alpha_` equals scikit-learn's on every case of the `linear_bayes` family
-/// that records it on an article-layout dataset.
+/// The fitted hyperparameters equal scikit-learn's on every case of the `linear_bayes` family
+/// that records them on an article-layout dataset: RidgeCV's chosen `alpha_` exactly,
+/// BayesianRidge's `alpha_`, `lambda_`, `n_iter_` and ARDRegression's `alpha_`, `n_iter_`
+/// within 1e-6 (relative).
 #[test]
-fn linear_bayes_selected_alpha() {
+fn linear_bayes_fitted_attributes() {
+    use fitpool::models::kinds::{fit_ard, fit_bayesian_ridge, fit_ridge_cv};
+    use fitpool::models::ModelSpec;
     let path = fixtures().join("kinds/linear_bayes.json");
     let doc: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("the fixture")).expect("JSON");
@@ -201,29 +205,57 @@ fn linear_bayes_selected_alpha() {
     let mut failures = Vec::new();
     for c in doc["cases"].as_array().expect("cases") {
         let dataset = c["dataset"].as_str().unwrap();
-        let Some(want) = c.get("alpha_").and_then(Value::as_f64) else {
-            continue;
-        };
-        if TABLES.iter().any(|t| t.0 == dataset) {
+        if TABLES.iter().any(|t| t.0 == dataset) || c.get("alpha_").is_none() {
             continue;
         }
         let spec = parse_model(c["repr"].as_str().unwrap()).unwrap();
-        let fitpool::models::ModelSpec::RidgeCv(p) = &spec else {
-            continue;
-        };
         let (x, y) = load(&fixtures().join(format!("data/{dataset}_train.csv")));
-        let got = fitpool::models::kinds::fit_ridge_cv(p, x.view(), y.view())
-            .unwrap_or_else(|e| panic!("{e}"))
-            .1;
-        checked += 1;
-        eprintln!(
-            "{dataset} {} alpha_ ours {got} sklearn {want}",
-            spec.display()
-        );
-        if got != want {
-            failures.push(format!("{dataset} {}: {got} != {want}", spec.display()));
+        let (x, y) = (x.view(), y.view());
+        // (name, ours, exact)
+        let got: Vec<(&str, f64, bool)> = match &spec {
+            ModelSpec::RidgeCv(p) => {
+                let (_, alpha) = fit_ridge_cv(p, x, y).unwrap_or_else(|e| panic!("{e}"));
+                vec![("alpha_", alpha, true)]
+            }
+            ModelSpec::BayesianRidge(p) => {
+                let b = fit_bayesian_ridge(p, x, y).unwrap_or_else(|e| panic!("{e}"));
+                vec![
+                    ("alpha_", b.alpha, false),
+                    ("lambda_", b.lambda, false),
+                    ("n_iter_", b.n_iter as f64, true),
+                ]
+            }
+            ModelSpec::Ard(p) => {
+                let a = fit_ard(p, x, y).unwrap_or_else(|e| panic!("{e}"));
+                vec![
+                    ("alpha_", a.alpha, false),
+                    ("n_iter_", a.n_iter as f64, true),
+                ]
+            }
+            other => panic!("{}: no fitted attributes to compare", other.display()),
+        };
+        for (name, ours, exact) in got {
+            let want = c[name]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{name} recorded"));
+            checked += 1;
+            eprintln!(
+                "{dataset} {} {name} ours {ours} sklearn {want}",
+                spec.display()
+            );
+            let ok = if exact {
+                ours == want
+            } else {
+                (ours - want).abs() <= 1e-6 * want.abs()
+            };
+            if !ok {
+                failures.push(format!(
+                    "{dataset} {} {name}: {ours} != {want}",
+                    spec.display()
+                ));
+            }
         }
     }
-    assert!(checked >= 6, "only {checked} cases checked");
+    assert!(checked >= 20, "only {checked} values checked");
     assert!(failures.is_empty(), "{failures:#?}");
 }

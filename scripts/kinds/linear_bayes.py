@@ -34,3 +34,20 @@ CASES += [
     {"dataset": "diabetes", "repr": "KernelRidge(alpha=0.1, kernel='sigmoid', gamma=0.5, coef0=0.0)"},
     {"dataset": "shop", "repr": "KernelRidge(alpha=10.0, kernel='sigmoid', gamma=0.01)"},
 ]
+CASES += [
+    {"dataset": "diabetes", "repr": "BayesianRidge()", "attrs": ["alpha_", "lambda_", "n_iter_"]},
+    {"dataset": "friedman", "repr": "BayesianRidge()", "attrs": ["alpha_", "lambda_", "n_iter_"]},
+    {"dataset": "shop", "repr": "BayesianRidge()"},
+    {"dataset": "clinic", "repr": "BayesianRidge(fit_intercept=False)"},
+    {"dataset": "diabetes", "repr": "BayesianRidge(alpha_init=1.0, lambda_init=0.001, tol=1e-06)", "attrs": ["alpha_", "lambda_", "n_iter_"]},
+    {"dataset": "diabetes", "repr": "BayesianRidge(max_iter=2, alpha_1=0.1, lambda_2=10.0)", "attrs": ["alpha_", "lambda_", "n_iter_"]},
+    {"dataset": "friedman", "repr": "BayesianRidge(lambda_1=1.0, lambda_2=0.01, fit_intercept=False)"},
+]
+CASES += [
+    {"dataset": "diabetes", "repr": "ARDRegression()", "attrs": ["alpha_", "n_iter_"]},
+    {"dataset": "friedman", "repr": "ARDRegression()", "attrs": ["alpha_", "n_iter_"]},
+    {"dataset": "shop", "repr": "ARDRegression()"},
+    {"dataset": "clinic", "repr": "ARDRegression(threshold_lambda=100.0)"},
+    {"dataset": "diabetes", "repr": "ARDRegression(threshold_lambda=1000.0, tol=1e-05)", "attrs": ["alpha_", "n_iter_"]},
+    {"dataset": "friedman", "repr": "ARDRegression(max_iter=5, alpha_1=0.5, lambda_1=0.01)", "attrs": ["alpha_", "n_iter_"]},
+]

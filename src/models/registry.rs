@@ -114,6 +114,8 @@ registry! {
     // Bayesian, cross-validated and kernel linear models (issue 14)
     RidgeCv(RidgeCvParams): k::RidgeCv,
     KernelRidge(KernelRidgeParams): k::KernelRidge,
+    BayesianRidge(BayesianRidgeParams): k::BayesianRidge,
+    Ard(ArdParams): k::ArdRegression,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
     // wrappers and ensembles of other kinds (kinds/nested.rs)

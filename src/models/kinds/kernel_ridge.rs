@@ -351,7 +351,8 @@ mod tests {
             ..params(KernelKind::Linear, None)
         };
         let x = array![[1.0], [2.0], [3.0]];
-        let fit = fit_kernel_ridge(&p, x.view(), array![1.0, 2.0, 3.0].view()).unwrap();
+        let y = array![1.0, 2.0, 3.0];
+        let fit = fit_kernel_ridge(&p, x.view(), y.view()).unwrap();
         let pred = fit.predict(x.view()).unwrap();
         assert!(pred.iter().all(|v| v.is_finite()));
         assert!((pred[1] - 2.0).abs() < 1e-9, "{pred}");

@@ -3,7 +3,9 @@
 //! Only re-exports; the registry (`../registry.rs`) lists the kinds.
 
 mod ada_boost;
+mod ard_regression;
 mod bagging;
+mod bayesian_ridge;
 mod decision_tree;
 mod dummy_regressor;
 mod elastic_net;
@@ -36,7 +38,11 @@ mod svr;
 mod transformed_target;
 
 pub use ada_boost::{AdaBoost, AdaBoostParams, AdaLoss};
+pub use ard_regression::{fit_ard, ArdFit, ArdParams, ArdRegression};
 pub use bagging::{Amount, Bagging, BaggingParams};
+pub use bayesian_ridge::{
+    fit_bayesian_ridge, BayesianRidge, BayesianRidgeFit, BayesianRidgeParams, GammaPriors,
+};
 pub use decision_tree::{DecisionTree, TreeParams};
 pub use dummy_regressor::{DummyParams, DummyRegressor, DummyStrategy};
 pub use elastic_net::{ElasticNet, ElasticNetParams};
