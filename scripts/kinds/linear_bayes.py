@@ -51,3 +51,13 @@ CASES += [
     {"dataset": "diabetes", "repr": "ARDRegression(threshold_lambda=1000.0, tol=1e-05)", "attrs": ["alpha_", "n_iter_"]},
     {"dataset": "friedman", "repr": "ARDRegression(max_iter=5, alpha_1=0.5, lambda_1=0.01)", "attrs": ["alpha_", "n_iter_"]},
 ]
+CASES += [
+    {"dataset": "diabetes", "repr": "PLSRegression()"},
+    {"dataset": "friedman", "repr": "PLSRegression()"},
+    {"dataset": "shop", "repr": "PLSRegression()"},
+    {"dataset": "clinic", "repr": "PLSRegression(n_components=4, scale=False)"},
+    {"dataset": "diabetes", "repr": "PLSRegression(n_components=5)"},
+    {"dataset": "diabetes", "repr": "PLSRegression(n_components=10, scale=False)"},
+    {"dataset": "friedman", "repr": "PLSRegression(n_components=1, scale=False)"},
+    {"dataset": "friedman", "repr": "PLSRegression(n_components=8, max_iter=10, tol=0.01)"},
+]

@@ -166,6 +166,31 @@ pub fn pinvh(a: ArrayView2<f64>) -> Option<Array2<f64>> {
     Some(out)
 }
 
+/// The pseudo-inverse of any matrix from its thin SVD, as `scipy.linalg.pinv`: singular
+/// values at most `s_max * max(n, f) * eps` count as zero. `None` if the SVD fails.
+pub fn pinv(a: ArrayView2<f64>) -> Option<Array2<f64>> {
+    let (n, f) = a.dim();
+    if n == 0 || f == 0 {
+        return Some(Array2::zeros((f, n)));
+    }
+    let (u, s, vt) = svd(a)?;
+    let smax = s.iter().cloned().fold(0.0, f64::max);
+    let cutoff = smax * n.max(f) as f64 * f64::EPSILON;
+    let mut out = Array2::zeros((f, n));
+    for k in 0..s.len() {
+        if s[k] <= cutoff || s[k] == 0.0 {
+            continue;
+        }
+        for i in 0..f {
+            let vi = vt[[k, i]] / s[k];
+            for j in 0..n {
+                out[[i, j]] += vi * u[[j, k]];
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Solves `l z = b` for a lower-triangular `l` (only its lower triangle is read).
 pub fn solve_lower(l: ArrayView2<f64>, b: ArrayView1<f64>) -> Array1<f64> {
     let lm = to_mat(l);
@@ -238,5 +263,11 @@ mod tests {
         assert_eq!(z, array![5.0, 3.0]);
         let p = pinvh(array![[2.0, 0.0], [0.0, 0.0]].view()).unwrap();
         assert!((p[[0, 0]] - 0.5).abs() < 1e-12 && p[[1, 1]].abs() < 1e-12);
+        let r = array![[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]];
+        let pi = pinv(r.view()).unwrap();
+        assert_eq!(pi.dim(), (2, 3));
+        // a A+ a = a
+        let back = r.dot(&pi).dot(&r);
+        assert!((&back - &r).iter().all(|d| d.abs() < 1e-12));
     }
 }

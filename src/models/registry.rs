@@ -116,6 +116,7 @@ registry! {
     KernelRidge(KernelRidgeParams): k::KernelRidge,
     BayesianRidge(BayesianRidgeParams): k::BayesianRidge,
     Ard(ArdParams): k::ArdRegression,
+    Pls(PlsParams): k::PlsRegression,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
     // wrappers and ensembles of other kinds (kinds/nested.rs)
