@@ -259,3 +259,79 @@ fn linear_bayes_fitted_attributes() {
     assert!(checked >= 20, "only {checked} values checked");
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// Degenerate inputs (constant target, duplicate and constant columns, more features than
+/// rows, two rows) end in a prediction or a `ModelError`, never a panic, for the
+/// `linear_bayes` kinds; PLSRegression refuses more components than features with
+/// scikit-learn's message, and KernelRidge's chi2 kernel refuses negative values.
+#[test]
+fn linear_bayes_degenerate_inputs_do_not_panic() {
+    let reprs = [
+        "RidgeCV()",
+        "RidgeCV(gcv_mode='svd')",
+        "RidgeCV(cv=3, scoring='r2')",
+        "KernelRidge()",
+        "KernelRidge(alpha=0.0, kernel='rbf')",
+        "KernelRidge(alpha=0.0, kernel='sigmoid', gamma=3.0)",
+        "KernelRidge(kernel='chi2', gamma=1.0)",
+        "KernelRidge(kernel='poly', degree=0.5)",
+        "BayesianRidge()",
+        "BayesianRidge(fit_intercept=False)",
+        "ARDRegression()",
+        "ARDRegression(threshold_lambda=0.0)",
+        "PLSRegression()",
+        "PLSRegression(n_components=1, scale=False)",
+    ];
+    let wide = Array2::from_shape_fn((6, 10), |(i, j)| ((i * 7 + j * 3) % 5) as f64);
+    let mut dup = Array2::from_shape_fn((12, 3), |(i, j)| (i * (j + 1)) as f64);
+    dup.column_mut(2).fill(1.0);
+    let two = Array2::from_shape_fn((2, 2), |(i, j)| (i + 2 * j) as f64);
+    let cases = [
+        (wide.clone(), Array1::from_shape_fn(6, |i| i as f64)),
+        (dup.clone(), Array1::from_elem(12, 3.0)),
+        (dup.clone(), Array1::from_shape_fn(12, |i| (i % 3) as f64)),
+        (dup.mapv(|v| -v), Array1::from_shape_fn(12, |i| i as f64)),
+        (two, Array1::from_vec(vec![1.0, 2.0])),
+    ];
+    for r in reprs {
+        let spec = parse_model(r).unwrap_or_else(|e| panic!("{r}: {e}"));
+        for (x, y) in &cases {
+            if let Ok(p) = spec.fit_predict(x.view(), y.view(), x.view()) {
+                assert_eq!(p.y_pred.len(), x.nrows());
+            }
+        }
+    }
+    let pls = parse_model("PLSRegression(n_components=11)").unwrap();
+    let err = pls
+        .fit_predict(wide.view(), cases[0].1.view(), wide.view())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("`n_components` upper bound is 6"),
+        "{err}"
+    );
+    let chi2 = parse_model("KernelRidge(kernel='chi2', gamma=1.0)").unwrap();
+    let err = chi2
+        .fit_predict(cases[3].0.view(), cases[3].1.view(), cases[3].0.view())
+        .unwrap_err();
+    assert!(err.to_string().contains("negative"), "{err}");
+    // the tuple syntax: one alpha, a list, a trailing comma
+    for (text, want) in [
+        ("RidgeCV(alphas=2.0)", vec![2.0]),
+        ("RidgeCV(alphas=[1, 3])", vec![1.0, 3.0]),
+        ("RidgeCV(alphas=(0.5,))", vec![0.5]),
+    ] {
+        let spec = parse_model(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let fitpool::models::ModelSpec::RidgeCv(p) = &spec else {
+            panic!("{text}");
+        };
+        assert_eq!(p.alphas, want, "{text}");
+        assert_eq!(parse_model(&spec.display()).unwrap(), spec);
+    }
+    for bad in [
+        "RidgeCV(alphas=())",
+        "RidgeCV(alphas=(1.0, -2.0))",
+        "RidgeCV(alphas=(1.0 2.0))",
+    ] {
+        assert!(parse_model(bad).is_err(), "{bad}");
+    }
+}

@@ -178,9 +178,12 @@ pub fn fit_ard(
         alpha = (n as f64 - gamma.sum() + 2.0 * pr.alpha_1) / (sse + 2.0 * pr.alpha_2);
         // prune (a NaN precision is not below the threshold: pruned, as numpy's `<`)
         keep = (0..f).filter(|&j| lambda[j] < p.threshold_lambda).collect();
-        for j in 0..f {
-            if !(lambda[j] < p.threshold_lambda) {
-                coef[j] = 0.0;
+        let mut kept = keep.iter().peekable();
+        for (j, c) in coef.iter_mut().enumerate() {
+            if kept.peek() == Some(&&j) {
+                kept.next();
+            } else {
+                *c = 0.0;
             }
         }
         if let Some(old) = &coef_old {

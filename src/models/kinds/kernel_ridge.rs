@@ -116,14 +116,6 @@ impl Kind for KernelRidge {
             _ => KernelKind::Linear,
         };
         let gamma = v.opt_float("gamma");
-        if kernel == KernelKind::Chi2 && gamma.is_none() {
-            // scikit-learn passes gamma=None on to chi2_kernel, which fails on it
-            return Err(BuildError::Unsupported {
-                kind: Self::NAME,
-                name: "gamma",
-                message: "kernel='chi2' needs a gamma (scikit-learn fails with gamma=None)".into(),
-            });
-        }
         Ok(KernelRidgeParams {
             alpha: v.float("alpha"),
             kernel,
@@ -241,6 +233,13 @@ pub fn fit_kernel_ridge<'a>(
         degree: p.degree,
         coef0: p.coef0,
     };
+    if kernel.kind == KernelKind::Chi2 && p.gamma.is_none() {
+        // scikit-learn passes gamma=None on to chi2_kernel, which fails on it
+        return Err(ModelError::Fit {
+            kind: KernelRidge::NAME,
+            message: "kernel='chi2' needs a gamma (scikit-learn fails with gamma=None)".into(),
+        });
+    }
     if kernel.kind == KernelKind::Chi2 && has_negative(x) {
         return Err(ModelError::Fit {
             kind: KernelRidge::NAME,
@@ -334,8 +333,8 @@ mod tests {
         assert!((k(KernelKind::Sigmoid, 0.1) - (0.1 * dot + 1.0f64).tanh()).abs() < 1e-12);
         assert!((k(KernelKind::Rbf, 0.2) - (-0.2f64 * 4.25).exp()).abs() < 1e-12);
         assert!((k(KernelKind::Laplacian, 0.2) - (-0.2f64 * 2.5).exp()).abs() < 1e-12);
-        let chi2 = 0.25 / 1.5 + 4.0 / 6.0;
-        assert!((k(KernelKind::Chi2, 1.0) - (-chi2 as f64).exp()).abs() < 1e-12);
+        let chi2: f64 = 0.25 / 1.5 + 4.0 / 6.0;
+        assert!((k(KernelKind::Chi2, 1.0) - (-chi2).exp()).abs() < 1e-12);
     }
 
     #[test]

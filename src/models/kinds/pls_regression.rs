@@ -81,8 +81,9 @@ impl Kind for PlsRegression {
             ("tol", Value::Float(p.tol)),
         ]
     }
-    fn min_rows(p: &PlsParams) -> usize {
-        p.n_components.max(2)
+    fn min_rows(_: &PlsParams) -> usize {
+        // more components than rows is refused in `fit_pls`, with scikit-learn's message
+        2
     }
     fn expected_cost(p: &PlsParams, n_rows: usize, n_features: usize) -> f64 {
         let (n, f) = dims(n_rows, n_features);

@@ -419,9 +419,12 @@ fn gcv(
                 score(scoring, pred.view(), y)
             }
         };
-        match &best {
-            Some((b, _, _)) if !(s > *b) => {}
-            _ => best = Some((s, alpha, coef)),
+        let better = match &best {
+            None => true,
+            Some((b, _, _)) => s > *b,
+        };
+        if better {
+            best = Some((s, alpha, coef));
         }
     }
     let (_, alpha, coef) = best.ok_or_else(|| fit_error("alphas is empty"))?;
