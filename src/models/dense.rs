@@ -84,6 +84,26 @@ pub fn cholesky_solve(a: ArrayView2<f64>, b: ArrayView1<f64>) -> Option<Array1<f
     Cholesky::new(a).map(|c| c.solve(b))
 }
 
+/// Solves `a z = b` by Cholesky if `a` is symmetric positive definite (only its lower triangle
+/// is read), else returns the minimum-norm least-squares solution ([`lstsq`]), as
+/// scikit-learn's kernel ridge solver. Takes `a` by value so that no more than two `n x n`
+/// matrices are alive at once (the kernel matrices of KernelRidge are large).
+pub fn solve_spd_or_lstsq(a: Array2<f64>, b: ArrayView1<f64>) -> Array1<f64> {
+    let m = to_mat(a.view());
+    drop(a);
+    let finite = (0..m.ncols()).all(|j| (0..m.nrows()).all(|i| m[(i, j)].is_finite()));
+    if finite {
+        if let Ok(llt) = m.llt(Side::Lower) {
+            let mut rhs = to_col(b);
+            llt.solve_in_place(rhs.as_mut());
+            return column(rhs.as_ref(), 0);
+        }
+    }
+    let a = to_array(m.as_ref());
+    drop(m);
+    lstsq(a.view(), b)
+}
+
 /// Solves the square system `a z = b` by LU with partial pivoting; `None` if the solution is
 /// not finite (a singular `a`).
 pub fn lu_solve(a: ArrayView2<f64>, b: ArrayView1<f64>) -> Option<Array1<f64>> {
@@ -254,6 +274,15 @@ mod tests {
         // duplicate columns: the minimum-norm solution splits the weight evenly
         let w = lstsq(x.view(), array![2.0, 4.0, 6.0].view());
         assert!((w[0] - 1.0).abs() < 1e-12 && (w[1] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn spd_solve_falls_back_to_least_squares() {
+        let z = solve_spd_or_lstsq(array![[4.0, 2.0], [2.0, 3.0]], array![2.0, 1.0].view());
+        assert!((z[0] - 0.5).abs() < 1e-12 && z[1].abs() < 1e-12);
+        // singular: the minimum-norm solution of x + y = 2
+        let z = solve_spd_or_lstsq(array![[1.0, 1.0], [1.0, 1.0]], array![2.0, 2.0].view());
+        assert!((z[0] - 1.0).abs() < 1e-12 && (z[1] - 1.0).abs() < 1e-12);
     }
 
     #[test]

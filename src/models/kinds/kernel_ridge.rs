@@ -5,7 +5,8 @@
 //! `laplacian`, `chi2`) with their formulas and `gamma` defaults.
 //!
 //! The kernel matrix is `n_rows x n_rows`: memory and the factorisation grow as `n²` and
-//! `n³`, which `expected_cost` counts.
+//! `n³`, which `expected_cost` counts. At most two such matrices live at once (the kernel is
+//! handed to the factorisation by value); the test kernel is built in blocks of rows.
 
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
@@ -247,10 +248,10 @@ pub fn fit_kernel_ridge<'a>(
             message: "X contains negative values (the chi2 kernel needs X >= 0)".into(),
         });
     }
-    // the kernel, its copy for the factorisation and the factor: three n x n matrices
+    // the kernel, then its copy for the factorisation and the factor: two n x n matrices
     let n = x.nrows();
     if n.checked_mul(n)
-        .and_then(|m| m.checked_mul(3 * std::mem::size_of::<f64>()))
+        .and_then(|m| m.checked_mul(2 * std::mem::size_of::<f64>()))
         .is_none_or(|bytes| bytes > isize::MAX as usize)
     {
         return Err(ModelError::Fit {
@@ -266,11 +267,9 @@ pub fn fit_kernel_ridge<'a>(
         });
     }
     k.diag_mut().mapv_inplace(|d| d + p.alpha);
-    let dual = match dense::Cholesky::new(k.view()) {
-        Some(c) => c.solve(y),
-        // scikit-learn's fallback for a singular (or indefinite) K + alpha I
-        None => dense::lstsq(k.view(), y),
-    };
+    // Cholesky, or scikit-learn's fallback for a singular (or indefinite) K + alpha I:
+    // least squares
+    let dual = dense::solve_spd_or_lstsq(k, y);
     Ok(KernelRidgeFit { kernel, x, dual })
 }
 
