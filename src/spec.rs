@@ -386,6 +386,7 @@ impl<'a> Parser<'a> {
                 }
             }
             Some(c) if c.is_ascii_digit() || matches!(c, '+' | '-' | '.') => self.number(),
+            Some(open @ ('(' | '[')) => self.tuple(if open == '(' { ')' } else { ']' }),
             _ => Err((
                 start,
                 format!(
@@ -394,6 +395,45 @@ impl<'a> Parser<'a> {
                 ),
             )),
         }
+    }
+
+    /// A tuple or list of numbers, `(0.1, 1.0, 10.0)`, `[1, 2]`, `(0.5,)`.
+    fn tuple(&mut self, close: char) -> PResult<Value> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut items = Vec::new();
+        loop {
+            self.ws();
+            if self.peek() == Some(close) {
+                self.pos += 1;
+                break;
+            }
+            let at = self.pos;
+            match self.number() {
+                Ok(Value::Int(i)) => items.push(i as f64),
+                Ok(Value::Float(x)) => items.push(x),
+                Ok(_) => return Err((at, "expected a number".into())),
+                Err(e) => return Err(e),
+            }
+            self.ws();
+            match self.peek() {
+                Some(',') => self.pos += 1,
+                Some(c) if c == close => {}
+                _ => {
+                    return Err((
+                        self.pos,
+                        format!(
+                            "expected ',' or '{close}' in the tuple opened here, found {}",
+                            self.describe_here()
+                        ),
+                    ))
+                }
+            }
+        }
+        if items.is_empty() {
+            return Err((start, "an empty tuple is not a parameter value".into()));
+        }
+        Ok(Value::Floats(items))
     }
 
     fn number(&mut self) -> PResult<Value> {

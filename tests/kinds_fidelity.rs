@@ -189,3 +189,149 @@ fn linear_bayes() {
 fn ensembles() {
     check_family("ensembles");
 }
+
+/// The fitted hyperparameters equal scikit-learn's on every case of the `linear_bayes` family
+/// that records them on an article-layout dataset: RidgeCV's chosen `alpha_` exactly,
+/// BayesianRidge's `alpha_`, `lambda_`, `n_iter_` and ARDRegression's `alpha_`, `n_iter_`
+/// within 1e-6 (relative).
+#[test]
+fn linear_bayes_fitted_attributes() {
+    use fitpool::models::kinds::{fit_ard, fit_bayesian_ridge, fit_ridge_cv};
+    use fitpool::models::ModelSpec;
+    let path = fixtures().join("kinds/linear_bayes.json");
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("the fixture")).expect("JSON");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for c in doc["cases"].as_array().expect("cases") {
+        let dataset = c["dataset"].as_str().unwrap();
+        if TABLES.iter().any(|t| t.0 == dataset) || c.get("alpha_").is_none() {
+            continue;
+        }
+        let spec = parse_model(c["repr"].as_str().unwrap()).unwrap();
+        let (x, y) = load(&fixtures().join(format!("data/{dataset}_train.csv")));
+        let (x, y) = (x.view(), y.view());
+        // (name, ours, exact)
+        let got: Vec<(&str, f64, bool)> = match &spec {
+            ModelSpec::RidgeCv(p) => {
+                let (_, alpha) = fit_ridge_cv(p, x, y).unwrap_or_else(|e| panic!("{e}"));
+                vec![("alpha_", alpha, true)]
+            }
+            ModelSpec::BayesianRidge(p) => {
+                let b = fit_bayesian_ridge(p, x, y).unwrap_or_else(|e| panic!("{e}"));
+                vec![
+                    ("alpha_", b.alpha, false),
+                    ("lambda_", b.lambda, false),
+                    ("n_iter_", b.n_iter as f64, true),
+                ]
+            }
+            ModelSpec::Ard(p) => {
+                let a = fit_ard(p, x, y).unwrap_or_else(|e| panic!("{e}"));
+                vec![
+                    ("alpha_", a.alpha, false),
+                    ("n_iter_", a.n_iter as f64, true),
+                ]
+            }
+            other => panic!("{}: no fitted attributes to compare", other.display()),
+        };
+        for (name, ours, exact) in got {
+            let want = c[name]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{name} recorded"));
+            checked += 1;
+            eprintln!(
+                "{dataset} {} {name} ours {ours} sklearn {want}",
+                spec.display()
+            );
+            let ok = if exact {
+                ours == want
+            } else {
+                (ours - want).abs() <= 1e-6 * want.abs()
+            };
+            if !ok {
+                failures.push(format!(
+                    "{dataset} {} {name}: {ours} != {want}",
+                    spec.display()
+                ));
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} values checked");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Degenerate inputs (constant target, duplicate and constant columns, more features than
+/// rows, two rows) end in a prediction or a `ModelError`, never a panic, for the
+/// `linear_bayes` kinds; PLSRegression refuses more components than features with
+/// scikit-learn's message, and KernelRidge's chi2 kernel refuses negative values.
+#[test]
+fn linear_bayes_degenerate_inputs_do_not_panic() {
+    let reprs = [
+        "RidgeCV()",
+        "RidgeCV(gcv_mode='svd')",
+        "RidgeCV(cv=3, scoring='r2')",
+        "KernelRidge()",
+        "KernelRidge(alpha=0.0, kernel='rbf')",
+        "KernelRidge(alpha=0.0, kernel='sigmoid', gamma=3.0)",
+        "KernelRidge(kernel='chi2', gamma=1.0)",
+        "KernelRidge(kernel='poly', degree=0.5)",
+        "BayesianRidge()",
+        "BayesianRidge(fit_intercept=False)",
+        "ARDRegression()",
+        "ARDRegression(threshold_lambda=0.0)",
+        "PLSRegression()",
+        "PLSRegression(n_components=1, scale=False)",
+    ];
+    let wide = Array2::from_shape_fn((6, 10), |(i, j)| ((i * 7 + j * 3) % 5) as f64);
+    let mut dup = Array2::from_shape_fn((12, 3), |(i, j)| (i * (j + 1)) as f64);
+    dup.column_mut(2).fill(1.0);
+    let two = Array2::from_shape_fn((2, 2), |(i, j)| (i + 2 * j) as f64);
+    let cases = [
+        (wide.clone(), Array1::from_shape_fn(6, |i| i as f64)),
+        (dup.clone(), Array1::from_elem(12, 3.0)),
+        (dup.clone(), Array1::from_shape_fn(12, |i| (i % 3) as f64)),
+        (dup.mapv(|v| -v), Array1::from_shape_fn(12, |i| i as f64)),
+        (two, Array1::from_vec(vec![1.0, 2.0])),
+    ];
+    for r in reprs {
+        let spec = parse_model(r).unwrap_or_else(|e| panic!("{r}: {e}"));
+        for (x, y) in &cases {
+            if let Ok(p) = spec.fit_predict(x.view(), y.view(), x.view()) {
+                assert_eq!(p.y_pred.len(), x.nrows());
+            }
+        }
+    }
+    let pls = parse_model("PLSRegression(n_components=11)").unwrap();
+    let err = pls
+        .fit_predict(wide.view(), cases[0].1.view(), wide.view())
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("`n_components` upper bound is 6"),
+        "{err}"
+    );
+    let chi2 = parse_model("KernelRidge(kernel='chi2', gamma=1.0)").unwrap();
+    let err = chi2
+        .fit_predict(cases[3].0.view(), cases[3].1.view(), cases[3].0.view())
+        .unwrap_err();
+    assert!(err.to_string().contains("negative"), "{err}");
+    // the tuple syntax: one alpha, a list, a trailing comma
+    for (text, want) in [
+        ("RidgeCV(alphas=2.0)", vec![2.0]),
+        ("RidgeCV(alphas=[1, 3])", vec![1.0, 3.0]),
+        ("RidgeCV(alphas=(0.5,))", vec![0.5]),
+    ] {
+        let spec = parse_model(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let fitpool::models::ModelSpec::RidgeCv(p) = &spec else {
+            panic!("{text}");
+        };
+        assert_eq!(p.alphas, want, "{text}");
+        assert_eq!(parse_model(&spec.display()).unwrap(), spec);
+    }
+    for bad in [
+        "RidgeCV(alphas=())",
+        "RidgeCV(alphas=(1.0, -2.0))",
+        "RidgeCV(alphas=(1.0 2.0))",
+    ] {
+        assert!(parse_model(bad).is_err(), "{bad}");
+    }
+}

@@ -64,6 +64,9 @@ fn value_for(ty: ParamType) -> BoxedStrategy<Value> {
             }
             proptest::sample::select(values).boxed()
         }
+        ParamType::Floats { .. } => proptest::collection::vec(float, 1..4)
+            .prop_map(Value::Floats)
+            .boxed(),
         ParamType::Float { .. }
         | ParamType::OptFloat { .. }
         | ParamType::Gamma

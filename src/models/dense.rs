@@ -84,6 +84,26 @@ pub fn cholesky_solve(a: ArrayView2<f64>, b: ArrayView1<f64>) -> Option<Array1<f
     Cholesky::new(a).map(|c| c.solve(b))
 }
 
+/// Solves `a z = b` by Cholesky if `a` is symmetric positive definite (only its lower triangle
+/// is read), else returns the minimum-norm least-squares solution ([`lstsq`]), as
+/// scikit-learn's kernel ridge solver. Takes `a` by value so that no more than two `n x n`
+/// matrices are alive at once (the kernel matrices of KernelRidge are large).
+pub fn solve_spd_or_lstsq(a: Array2<f64>, b: ArrayView1<f64>) -> Array1<f64> {
+    let m = to_mat(a.view());
+    drop(a);
+    let finite = (0..m.ncols()).all(|j| (0..m.nrows()).all(|i| m[(i, j)].is_finite()));
+    if finite {
+        if let Ok(llt) = m.llt(Side::Lower) {
+            let mut rhs = to_col(b);
+            llt.solve_in_place(rhs.as_mut());
+            return column(rhs.as_ref(), 0);
+        }
+    }
+    let a = to_array(m.as_ref());
+    drop(m);
+    lstsq(a.view(), b)
+}
+
 /// Solves the square system `a z = b` by LU with partial pivoting; `None` if the solution is
 /// not finite (a singular `a`).
 pub fn lu_solve(a: ArrayView2<f64>, b: ArrayView1<f64>) -> Option<Array1<f64>> {
@@ -166,6 +186,31 @@ pub fn pinvh(a: ArrayView2<f64>) -> Option<Array2<f64>> {
     Some(out)
 }
 
+/// The pseudo-inverse of any matrix from its thin SVD, as `scipy.linalg.pinv`: singular
+/// values at most `s_max * max(n, f) * eps` count as zero. `None` if the SVD fails.
+pub fn pinv(a: ArrayView2<f64>) -> Option<Array2<f64>> {
+    let (n, f) = a.dim();
+    if n == 0 || f == 0 {
+        return Some(Array2::zeros((f, n)));
+    }
+    let (u, s, vt) = svd(a)?;
+    let smax = s.iter().cloned().fold(0.0, f64::max);
+    let cutoff = smax * n.max(f) as f64 * f64::EPSILON;
+    let mut out = Array2::zeros((f, n));
+    for k in 0..s.len() {
+        if s[k] <= cutoff || s[k] == 0.0 {
+            continue;
+        }
+        for i in 0..f {
+            let vi = vt[[k, i]] / s[k];
+            for j in 0..n {
+                out[[i, j]] += vi * u[[j, k]];
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Solves `l z = b` for a lower-triangular `l` (only its lower triangle is read).
 pub fn solve_lower(l: ArrayView2<f64>, b: ArrayView1<f64>) -> Array1<f64> {
     let lm = to_mat(l);
@@ -232,11 +277,26 @@ mod tests {
     }
 
     #[test]
+    fn spd_solve_falls_back_to_least_squares() {
+        let z = solve_spd_or_lstsq(array![[4.0, 2.0], [2.0, 3.0]], array![2.0, 1.0].view());
+        assert!((z[0] - 0.5).abs() < 1e-12 && z[1].abs() < 1e-12);
+        // singular: the minimum-norm solution of x + y = 2
+        let z = solve_spd_or_lstsq(array![[1.0, 1.0], [1.0, 1.0]], array![2.0, 2.0].view());
+        assert!((z[0] - 1.0).abs() < 1e-12 && (z[1] - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn lu_and_pinvh() {
         let a = array![[0.0, 1.0], [1.0, 0.0]];
         let z = lu_solve(a.view(), array![3.0, 5.0].view()).unwrap();
         assert_eq!(z, array![5.0, 3.0]);
         let p = pinvh(array![[2.0, 0.0], [0.0, 0.0]].view()).unwrap();
         assert!((p[[0, 0]] - 0.5).abs() < 1e-12 && p[[1, 1]].abs() < 1e-12);
+        let r = array![[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]];
+        let pi = pinv(r.view()).unwrap();
+        assert_eq!(pi.dim(), (2, 3));
+        // a A+ a = a
+        let back = r.dot(&pi).dot(&r);
+        assert!((&back - &r).iter().all(|d| d.abs() < 1e-12));
     }
 }

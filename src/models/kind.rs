@@ -137,7 +137,9 @@ impl Values {
     /// A `None`-or-float parameter (`None` if not a number).
     pub fn opt_float(&self, name: &str) -> Option<f64> {
         match self.get(name) {
-            Value::None | Value::Bool(_) | Value::Str(_) | Value::Model(_) => None,
+            Value::None | Value::Bool(_) | Value::Str(_) | Value::Model(_) | Value::Floats(_) => {
+                None
+            }
             _ => Some(self.float(name)),
         }
     }
@@ -146,6 +148,13 @@ impl Values {
         match self.get(name) {
             Value::Model(m) => Some(*m),
             _ => None,
+        }
+    }
+    /// A tuple-of-floats parameter (empty if not one).
+    pub fn floats(&self, name: &str) -> Vec<f64> {
+        match self.get(name) {
+            Value::Floats(v) => v,
+            _ => Vec::new(),
         }
     }
     /// A bool parameter (false if not a bool).

@@ -19,6 +19,8 @@ pub enum Value {
     Str(Cow<'static, str>),
     /// A nested estimator, e.g. `estimator=Ridge(alpha=2.0)`.
     Model(Box<ModelSpec>),
+    /// A tuple of numbers, e.g. `alphas=(0.1, 1.0, 10.0)`.
+    Floats(Vec<f64>),
 }
 
 impl Value {
@@ -31,6 +33,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::Model(_) => "estimator",
+            Value::Floats(_) => "tuple",
         }
     }
 
@@ -60,6 +63,13 @@ impl fmt::Display for Value {
             Value::Float(x) => f.write_str(&python_float(*x)),
             Value::Str(s) => write!(f, "'{s}'"),
             Value::Model(m) => f.write_str(&m.display()),
+            Value::Floats(v) => {
+                let items: Vec<String> = v.iter().map(|x| python_float(*x)).collect();
+                match items.len() {
+                    1 => write!(f, "({},)", items[0]),
+                    _ => write!(f, "({})", items.join(", ")),
+                }
+            }
         }
     }
 }
@@ -139,6 +149,12 @@ pub enum ParamType {
     CountOrFraction {
         none: bool,
     },
+    /// A non-empty tuple of floats within the bounds (a single number is a tuple of one):
+    /// `alphas` of RidgeCV.
+    Floats {
+        lo: Bound,
+        hi: Bound,
+    },
 }
 
 fn in_bound(x: f64, lo: Bound, hi: Bound) -> bool {
@@ -208,6 +224,12 @@ impl ParamType {
                 "None | 'sqrt' | 'log2' | int >= 1 | float in (0.0, 1.0]".into()
             }
             ParamType::Estimator => "None | a model spec such as Ridge(alpha=2.0)".into(),
+            ParamType::Floats { lo, hi } => format!(
+                "a tuple of {} such as (0.1, 1.0)",
+                ParamType::Float { lo, hi }
+                    .describe()
+                    .replace("float", "floats")
+            ),
             ParamType::CountOrFraction { none } => format!(
                 "{}int >= 1 | float in (0.0, 1.0]",
                 if none { "None | " } else { "" }
@@ -267,6 +289,17 @@ impl ParamType {
                 Some(Value::Float(*x))
             }
             (ParamType::Estimator, Value::Model(m)) => Some(Value::Model(m.clone())),
+            (ParamType::Floats { lo, hi }, Value::Floats(v))
+                if !v.is_empty() && v.iter().all(|x| in_bound(*x, lo, hi)) =>
+            {
+                Some(Value::Floats(v.clone()))
+            }
+            (ParamType::Floats { lo, hi }, Value::Float(_) | Value::Int(_)) => {
+                match (ParamType::Float { lo, hi }).check(v) {
+                    Some(Value::Float(x)) => Some(Value::Floats(vec![x])),
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }

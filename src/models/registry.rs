@@ -111,6 +111,12 @@ registry! {
     LassoLarsCv(LarsCvParams): k::LassoLarsCv,
     Omp(OmpParams): k::OrthogonalMatchingPursuit,
     OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
+    // Bayesian, cross-validated and kernel linear models (issue 14)
+    RidgeCv(RidgeCvParams): k::RidgeCv,
+    KernelRidge(KernelRidgeParams): k::KernelRidge,
+    BayesianRidge(BayesianRidgeParams): k::BayesianRidge,
+    Ard(ArdParams): k::ArdRegression,
+    Pls(PlsParams): k::PlsRegression,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
     // wrappers and ensembles of other kinds (kinds/nested.rs)

@@ -3,7 +3,9 @@
 //! Only re-exports; the registry (`../registry.rs`) lists the kinds.
 
 mod ada_boost;
+mod ard_regression;
 mod bagging;
+mod bayesian_ridge;
 mod decision_tree;
 mod dummy_regressor;
 mod elastic_net;
@@ -14,6 +16,7 @@ mod gbm_glue;
 mod gradient_boosting;
 mod hist_gradient_boosting;
 mod k_neighbors;
+mod kernel_ridge;
 mod lars;
 mod lars_cv;
 mod lasso;
@@ -26,15 +29,21 @@ mod nested;
 mod nusvr;
 mod orthogonal_matching_pursuit;
 mod orthogonal_matching_pursuit_cv;
+mod pls_regression;
 mod random_forest;
 mod ridge;
+mod ridge_cv;
 mod smartcore_glue;
 mod svm;
 mod svr;
 mod transformed_target;
 
 pub use ada_boost::{AdaBoost, AdaBoostParams, AdaLoss};
+pub use ard_regression::{fit_ard, ArdFit, ArdParams, ArdRegression};
 pub use bagging::{Amount, Bagging, BaggingParams};
+pub use bayesian_ridge::{
+    fit_bayesian_ridge, BayesianRidge, BayesianRidgeFit, BayesianRidgeParams, GammaPriors,
+};
 pub use decision_tree::{DecisionTree, TreeParams};
 pub use dummy_regressor::{DummyParams, DummyRegressor, DummyStrategy};
 pub use elastic_net::{ElasticNet, ElasticNetParams};
@@ -44,6 +53,9 @@ pub use forest::{ForestParams, MaxFeatures};
 pub use gradient_boosting::{BoostingParams, GradientBoosting};
 pub use hist_gradient_boosting::{HistGradientBoosting, HistGradientBoostingParams};
 pub use k_neighbors::{KNeighbors, KnnParams};
+pub use kernel_ridge::{
+    fit_kernel_ridge, KernelKind, KernelRidge, KernelRidgeFit, KernelRidgeParams,
+};
 pub use lars::{Lars, LarsParams};
 pub use lars_cv::{fit_cv as lars_fit_cv, LarsCv, LarsCvParams};
 pub use lasso::{Lasso, LassoParams};
@@ -54,7 +66,9 @@ pub use linear_regression::{LinearRegression, LinearRegressionParams};
 pub use nusvr::{NuSvr, NuSvrParams};
 pub use orthogonal_matching_pursuit::{fit_omp, OmpParams, OrthogonalMatchingPursuit};
 pub use orthogonal_matching_pursuit_cv::{fit_omp_cv, OmpCvParams, OrthogonalMatchingPursuitCv};
+pub use pls_regression::{fit_pls, PlsParams, PlsRegression};
 pub use random_forest::RandomForest;
 pub use ridge::{Ridge, RidgeParams};
+pub use ridge_cv::{fit_ridge_cv, GcvMode, RidgeCv, RidgeCvParams, RidgeScoring};
 pub use svr::{Svr, SvrParams};
 pub use transformed_target::{TargetFunc, TransformedTarget, TransformedTargetParams};
