@@ -28,7 +28,7 @@ struct Cli {
 enum Command {
     /// Fit every model of the lineup in its own worker process and rank them by test RMSE.
     #[command(allow_negative_numbers = true)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List every model kind with its parameters and defaults.
     Models,
     /// Show how each column of a table is read and encoded, before a long run.
@@ -332,7 +332,7 @@ static ALLOC: fitpool::pool::WorkerAlloc = fitpool::pool::WorkerAlloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => cmd_run(args),
+        Command::Run(args) => cmd_run(*args),
         Command::Models => cmd_models(),
         Command::Inspect(args) => cmd_inspect(args),
         Command::Merge(args) => cmd_merge(args),
