@@ -422,23 +422,37 @@ pub fn save_models(
         source,
     })?;
     let dataset = fingerprint(data);
+    let y_train: Vec<f64> = rows
+        .train
+        .iter()
+        .filter_map(|&r| raw.y.get(r))
+        .copied()
+        .collect();
+    // the pipeline and the prepared rows, learned once per scaling (with or without the
+    // StandardScaler: the run's `--scale` or a model's own)
+    let mut prepared: [Option<(FittedPipeline, Array2<f64>)>; 2] = [None, None];
     let mut written = Vec::new();
     for (i, model) in models.iter().enumerate() {
         let Some(task) = plan.tasks.iter().find(|t| &t.id.model == model) else {
             continue;
         };
-        let prep = PrepOptions {
-            scale: task.scale || raw.prep.scale,
-            ..raw.prep
+        let scale = task.scale || raw.prep.scale;
+        let slot = &mut prepared[usize::from(scale)];
+        if slot.is_none() {
+            let prep = PrepOptions { scale, ..raw.prep };
+            let prep_err = |source| ModelFileError::Prep {
+                model: model.clone(),
+                source,
+            };
+            let pipeline = Pipeline::fit(&raw.columns, &rows.train, &prep).map_err(prep_err)?;
+            let x = pipeline
+                .transform(&raw.columns, &rows.train)
+                .map_err(prep_err)?;
+            *slot = Some((pipeline, x));
+        }
+        let Some((pipeline, x)) = slot.as_ref() else {
+            continue;
         };
-        let prep_err = |source| ModelFileError::Prep {
-            model: model.clone(),
-            source,
-        };
-        let pipeline = Pipeline::fit(&raw.columns, &rows.train, &prep).map_err(prep_err)?;
-        let x = pipeline
-            .transform(&raw.columns, &rows.train)
-            .map_err(prep_err)?;
         let inputs = pipeline.inputs().to_vec();
         let saved = SavedModel {
             fitpool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -458,13 +472,8 @@ pub fn save_models(
             },
             n_rows: x.nrows(),
             x_train: x.iter().copied().collect(),
-            y_train: rows
-                .train
-                .iter()
-                .filter_map(|&r| raw.y.get(r))
-                .copied()
-                .collect(),
-            pipeline,
+            y_train: y_train.clone(),
+            pipeline: pipeline.clone(),
         };
         let path = dir.join(file_name(i + 1, model));
         saved.write(&path)?;

@@ -270,6 +270,35 @@ fn mixed_table_with_unseen_levels_round_trips_every_family() {
     );
 }
 
+/// A model's own scaler (`make_pipeline(StandardScaler(), ...)`) is saved with it, beside
+/// a model without one.
+#[test]
+fn a_models_own_scaler_is_saved_with_it() {
+    let dir = scratch("own");
+    let (train, test) = shop_files(&dir);
+    let files = round_trip(
+        &dir,
+        &["--train", &train, "--test", &test, "--target", "sales"],
+        &[
+            "make_pipeline(StandardScaler(), SVR())",
+            "SVR()",
+            "make_pipeline(StandardScaler(), KNeighborsRegressor())",
+        ],
+        &test,
+        &|row| row - 900,
+    );
+    let scaled: Vec<bool> = files
+        .values()
+        .map(|f| SavedModel::load(f).unwrap().pipeline.options().scale)
+        .collect();
+    assert_eq!(
+        scaled.iter().filter(|&&s| s).count(),
+        2,
+        "{:?}",
+        files.keys()
+    );
+}
+
 /// Under --cv the saved model is the one fitted on all training rows: what scored the test
 /// file (the predictions' rows without a fold).
 #[test]
