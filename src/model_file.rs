@@ -486,6 +486,82 @@ pub fn save_models(
 mod tests {
     use super::*;
 
+    use crate::prep::{Categorical, Column};
+
+    /// A small real model: a numeric and a categorical column, a Ridge.
+    fn small() -> SavedModel {
+        let columns = vec![
+            Column::numeric("a", vec![1.0, f64::NAN, 3.0, 4.0, 5.0]),
+            Column::categorical(
+                "c",
+                Categorical::from_strs([Some("x"), Some("y"), None, Some("x"), Some("z")]).unwrap(),
+            ),
+        ];
+        let rows: Vec<usize> = (0..5).collect();
+        let pipeline = Pipeline::fit(&columns, &rows, &PrepOptions::default()).unwrap();
+        let x = pipeline.transform(&columns, &rows).unwrap();
+        SavedModel {
+            fitpool_version: "test".into(),
+            model: "Ridge()".into(),
+            spec: crate::spec::parse_model("Ridge()").unwrap(),
+            rank: 1,
+            dataset: "0123".into(),
+            cv: false,
+            read: ReadSpec {
+                columns: pipeline.inputs().to_vec(),
+                optional: Vec::new(),
+                target: "y".into(),
+                id_column: None,
+                has_header: true,
+                delimiter: b',',
+                na_values: Vec::new(),
+            },
+            n_rows: x.nrows(),
+            x_train: x.iter().copied().collect(),
+            y_train: vec![1.0, 2.0, 3.0, 4.0, 5.5],
+            pipeline,
+        }
+    }
+
+    #[test]
+    fn a_model_round_trips_and_predicts_as_fitted() {
+        let m = small();
+        let bytes = m.to_bytes().unwrap();
+        let back = SavedModel::from_bytes(&bytes, "f").unwrap();
+        assert_eq!(back, m);
+        let x =
+            Array2::from_shape_vec((m.n_rows, m.pipeline.n_features()), m.x_train.clone()).unwrap();
+        let direct = m
+            .spec
+            .fit_predict(
+                x.view(),
+                Array1::from_vec(m.y_train.clone()).view(),
+                x.view(),
+            )
+            .unwrap();
+        let again = back.predict_matrix(&x).unwrap();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&again), bits(direct.y_pred.as_slice().unwrap()));
+    }
+
+    #[test]
+    fn every_cut_and_every_flipped_bit_is_an_error_not_a_panic() {
+        let bytes = small().to_bytes().unwrap();
+        for cut in 0..bytes.len() {
+            assert!(
+                SavedModel::from_bytes(&bytes[..cut], "f").is_err(),
+                "cut {cut}"
+            );
+        }
+        for i in 0..bytes.len() {
+            for bit in [0x01u8, 0x80] {
+                let mut b = bytes.clone();
+                b[i] ^= bit;
+                assert!(SavedModel::from_bytes(&b, "f").is_err(), "byte {i}");
+            }
+        }
+    }
+
     #[test]
     fn file_names_are_safe() {
         assert_eq!(
