@@ -560,7 +560,7 @@ fn save_models(
         }
         Err(e) => {
             eprintln!("error: {}", exit::error_line(error_chain(&e)));
-            Some(exit::SYSTEM)
+            Some(exit::of_error(error_chain(&e)))
         }
     }
 }

@@ -538,3 +538,33 @@ fn data_errors_are_exit_2_naming_the_column() {
     assert_eq!(a, b);
     assert_eq!(a[0].0, "0", "rows numbered from 0 without an id column");
 }
+
+/// A directory that cannot be made: the results are shown, the error said, exit 3 (a
+/// system failure, as README's exit codes have it).
+#[test]
+fn a_save_directory_that_cannot_be_written_is_exit_3_after_the_results() {
+    let dir = scratch("nodir");
+    let file = dir.join("plain-file");
+    std::fs::write(&file, "not a directory").unwrap();
+    let out = fitpool(
+        &[
+            "run",
+            "-m",
+            "ridge",
+            "--save",
+            s(&file),
+            "--progress",
+            "none",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stdout.contains("Ridge()"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("cannot write model file") && out.stderr.contains("plain-file"),
+        "{}",
+        out.stderr
+    );
+}
