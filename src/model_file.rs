@@ -563,6 +563,36 @@ mod tests {
     }
 
     #[test]
+    fn only_models_whose_every_task_ended_ok_are_saved_best_first() {
+        use crate::report::sample_record as rec;
+        let recs = vec![
+            rec(0, "A()", Status::Ok, Some(2.0)),
+            rec(1, "B()", Status::Crashed, None),
+            rec(2, "C()", Status::Ok, Some(1.0)),
+            rec(3, "D()", Status::Ok, Some(3.0)),
+        ];
+        assert_eq!(saveable(&recs, &[]), ["C()", "A()", "D()"]);
+        // under cross-validation: one failed fold, or a missing one, and the model is out
+        let fold = |i, m: &str, k: u32, st, rmse| {
+            let mut r = rec(i, m, st, rmse);
+            r.fold = Some(k);
+            r.key = format!("{m} fold {}", k + 1);
+            r
+        };
+        let recs = vec![
+            fold(0, "A()", 0, Status::Ok, Some(2.0)),
+            fold(0, "A()", 1, Status::Ok, Some(2.2)),
+            fold(1, "B()", 0, Status::Ok, Some(1.0)),
+            fold(1, "B()", 1, Status::Failed, None),
+            fold(2, "C()", 0, Status::Ok, Some(0.5)),
+            fold(3, "D()", 0, Status::Ok, Some(1.5)),
+            fold(3, "D()", 1, Status::Ok, Some(1.5)),
+        ];
+        let missing = vec!["C() fold 2".to_string()];
+        assert_eq!(saveable(&recs, &missing), ["D()", "A()"]);
+    }
+
+    #[test]
     fn file_names_are_safe() {
         assert_eq!(
             file_name(3, "Ridge(alpha=0.5)"),
