@@ -28,7 +28,7 @@ struct Cli {
 enum Command {
     /// Fit every model of the lineup in its own worker process and rank them by test RMSE.
     #[command(allow_negative_numbers = true)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List every model kind with its parameters and defaults.
     Models,
     /// Show how each column of a table is read and encoded, before a long run.
@@ -38,6 +38,42 @@ enum Command {
     Merge(MergeArgs),
     /// Write (or submit) an sbatch script: a job array of `fitpool run` shards plus a merge job.
     Slurm(SlurmArgs),
+    /// Predict new rows with a model saved by `fitpool run --save` (the model is fitted
+    /// again on the training rows saved with it: the same model, bit for bit).
+    #[command(long_about = PREDICT_ABOUT)]
+    Predict(PredictArgs),
+}
+
+const PREDICT_ABOUT: &str = "\
+Predict new rows with a model saved by `fitpool run --save DIR` or `--save-best N`.
+
+DATA (CSV or Parquet) is read as the training file was read (header, delimiter, missing-value \
+markers), its columns found by name: every column the model was trained on must be there (a \
+missing one is an error naming it, exit 2), others (the target, if present) are ignored. A \
+category unseen in training is encoded as in training: all zeros (one-hot) or -1 (ordinal). \
+Writes CSV: the row number (0-based), or the training's id column when the file has it, and \
+the prediction, with Rust's shortest round-trip float formatting.
+
+What a model file holds: the learned pipeline (imputation, encoding, scaling), the columns \
+and their types, the target's name, the model's spec, the run's data fingerprint, and the \
+prepared training rows and target. It does not hold the fitted model's internal state: \
+loading a file fits the model again on those rows (every kind is deterministic given its \
+parameters, so this is the very model the run scored, bit for bit). So a file is about 8 \
+bytes per training row and feature, and each prediction costs one fit of the model. \
+A file of a newer format, a truncated, corrupted or foreign file is refused with the reason \
+(exit 2).";
+
+#[derive(Args)]
+struct PredictArgs {
+    /// A model file written by `fitpool run --save` / `--save-best`.
+    #[arg(value_name = "MODEL_FILE")]
+    model: PathBuf,
+    /// The rows to predict (CSV, or Parquet by its .parquet extension).
+    #[arg(value_name = "DATA")]
+    data: PathBuf,
+    /// Write the predictions to this CSV file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT.csv")]
+    output: Option<PathBuf>,
 }
 
 /// `fitpool run`'s options alone, to check what `fitpool slurm` passes through.
@@ -82,6 +118,13 @@ struct RunArgs {
     /// under --cv) to this CSV: row, [fold,] actual, one column per model.
     #[arg(long, value_name = "FILE.csv")]
     predictions: Option<PathBuf>,
+    /// Save every model whose tasks all ended ok to this directory, one file per model
+    /// (see `fitpool predict --help`); under --cv, the model fitted on all training rows.
+    #[arg(long, value_name = "DIR")]
+    save: Option<PathBuf>,
+    /// Save only the N best models by the ranking [directory: --save, else fitpool-models].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    save_best: Option<u64>,
     /// Replace a worker after it has run this many tasks.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_tasks_per_worker: Option<u64>,
@@ -291,11 +334,12 @@ static ALLOC: fitpool::pool::WorkerAlloc = fitpool::pool::WorkerAlloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => cmd_run(args),
+        Command::Run(args) => cmd_run(*args),
         Command::Models => cmd_models(),
         Command::Inspect(args) => cmd_inspect(args),
         Command::Merge(args) => cmd_merge(args),
         Command::Slurm(args) => cmd_slurm(args),
+        Command::Predict(args) => cmd_predict(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -454,6 +498,11 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
             return Ok(2);
         }
     }
+    if args.save.is_some() || args.save_best.is_some() {
+        if let Some(code) = save_models(&args, &plan, &data, &outcome) {
+            return Ok(code);
+        }
+    }
     if let Some(e) = &outcome.journal_error {
         eprintln!("error: {e}; the results above are complete, the journal is not");
         return Ok(exit::journal_code(e));
@@ -463,6 +512,83 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         outcome.missing.len(),
         outcome.interrupted,
     ))
+}
+
+/// `--save` / `--save-best`: the models written after the run; `Some(code)` when they
+/// cannot be (the results are shown already).
+fn save_models(
+    args: &RunArgs,
+    plan: &Plan,
+    data: &data::Dataset,
+    outcome: &run::RunOutcome,
+) -> Option<u8> {
+    use fitpool::model_file::{self, ReadSettings, Which};
+    let dir = args
+        .save
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(model_file::DEFAULT_DIR));
+    let which = match args.save_best {
+        Some(n) => Which::Best(usize::try_from(n).unwrap_or(usize::MAX)),
+        None => Which::All,
+    };
+    let settings = ReadSettings {
+        delimiter: u8::try_from(args.data.delimiter).unwrap_or(b','),
+        na_values: args.data.na_values.clone(),
+    };
+    let quiet = args.progress.mode() == ProgressMode::Quiet;
+    match model_file::save_models(
+        plan,
+        data,
+        &outcome.records,
+        &outcome.missing,
+        which,
+        &dir,
+        &settings,
+    ) {
+        Ok(files) => {
+            if !quiet {
+                eprintln!(
+                    "fitpool: saved {} model(s) to {}{}",
+                    files.len(),
+                    dir.display(),
+                    if args.save.is_none() {
+                        " (the default directory of --save-best; --save DIR to choose)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            None
+        }
+        Err(e) => {
+            eprintln!("error: {}", exit::error_line(error_chain(&e)));
+            Some(exit::of_error(error_chain(&e)))
+        }
+    }
+}
+
+/// An error and its sources.
+fn error_chain<'e>(
+    e: &'e (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'e (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |e| e.source())
+}
+
+fn cmd_predict(args: PredictArgs) -> Result<u8> {
+    let model = fitpool::model_file::SavedModel::load(&args.model)?;
+    let (labels, y) = model.predict(&args.data)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(model.csv_header())?;
+    for (label, v) in labels.iter().zip(&y) {
+        w.write_record([label.as_str(), v.to_string().as_str()])?;
+    }
+    let bytes = w.into_inner().context("cannot write the predictions")?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &bytes)
+            .with_context(|| format!("cannot write predictions {}", path.display()))?,
+        None => emit(&String::from_utf8_lossy(&bytes)),
+    }
+    Ok(exit::OK)
 }
 
 /// The ranked results: one row per task, or one per model over its folds under

@@ -3,6 +3,7 @@
 
 use nix::sys::signal::Signal;
 
+use crate::model_file::ModelFileError;
 use crate::pool::PoolError;
 use crate::report::{JournalError, Status, TaskRecord};
 use crate::run::RunError;
@@ -40,6 +41,14 @@ pub fn of_error<'e>(chain: impl IntoIterator<Item = &'e (dyn std::error::Error +
         }
         if let Some(p) = e.downcast_ref::<PoolError>() {
             return pool_code(p);
+        }
+        if let Some(m) = e.downcast_ref::<ModelFileError>() {
+            // a model file that cannot be written is the machine's; one that cannot be read
+            // or used (foreign, truncated, corrupted, newer, missing columns) is the input's
+            return match m {
+                ModelFileError::Write { .. } => SYSTEM,
+                _ => USAGE,
+            };
         }
         if let Some(r) = e.downcast_ref::<RunError>() {
             match r {

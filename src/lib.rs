@@ -13,6 +13,7 @@ pub mod eval;
 pub mod events;
 pub mod exit_code;
 pub mod gbm;
+pub mod model_file;
 pub mod models;
 pub mod plan;
 pub mod pool;

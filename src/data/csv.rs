@@ -442,6 +442,10 @@ pub(super) fn read_typed(
         }
         .into());
     }
+    if target_col >= n_cols {
+        // a file without the target (`fitpool predict`): no target value in any row
+        y = vec![f64::NAN; rows];
+    }
     let mut columns = Vec::new();
     let mut feature_cols = Vec::new();
     for (c, b) in builders.into_iter().enumerate() {
@@ -462,7 +466,7 @@ pub(super) fn read_typed(
     Ok(Table {
         columns,
         y,
-        target_name: names[target_col].clone(),
+        target_name: names.get(target_col).cloned().unwrap_or_default(),
         path: shown_path,
         has_header,
         names,

@@ -185,6 +185,13 @@ pub enum DataError {
     /// A delimiter that cannot separate fields.
     #[error("invalid delimiter {delimiter:?}: expected one ascii character other than a quote or a line end")]
     InvalidDelimiter { delimiter: char },
+    /// A column the model was trained on that the file given to `fitpool predict` lacks.
+    #[error("{path}: no column {name:?}, which the model was trained on (it reads {expected})")]
+    MissingColumn {
+        path: String,
+        name: String,
+        expected: String,
+    },
     /// A test size that is not a fraction in (0, 1).
     #[error("invalid --test-size {value}: expected a fraction in (0, 1), e.g. 0.2")]
     InvalidTestSize { value: f64 },

@@ -133,6 +133,12 @@ pub(super) fn finish(
         });
     }
     let mut notes = Vec::new();
+    let id_columns: Vec<String> = train_t
+        .id_cols
+        .iter()
+        .filter_map(|&c| train_t.names.get(c).cloned())
+        .collect();
+    let has_header = train_t.has_header;
     let keep = resolve_keep(&train_t, &opts.keep)?;
     let mut tables = vec![train_t];
     tables.extend(test_t);
@@ -195,6 +201,8 @@ pub(super) fn finish(
             }],
             prep: opts.prep,
         }),
+        id_columns,
+        has_header,
     })
 }
 

@@ -691,7 +691,7 @@ pub(super) fn read_table(
 }
 
 /// A column's values as numbers: text that does not parse is an error naming the row.
-fn numbers(path: &str, col: Column, why: &str) -> Result<Vec<f64>, super::DataError> {
+pub(super) fn numbers(path: &str, col: Column, why: &str) -> Result<Vec<f64>, super::DataError> {
     match col.values {
         Values::Numeric(v) => Ok(v),
         Values::Categorical(c) => (0..c.len())
@@ -713,7 +713,7 @@ fn numbers(path: &str, col: Column, why: &str) -> Result<Vec<f64>, super::DataEr
 }
 
 /// Numbers as categories, each level written as Python writes the float (`1.0`, `2.5`).
-fn as_categorical(col: Column) -> Column {
+pub(super) fn as_categorical(col: Column) -> Column {
     match col.values {
         Values::Categorical(_) => col,
         Values::Numeric(v) => {

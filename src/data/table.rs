@@ -103,6 +103,10 @@ pub struct Dataset {
     /// The raw columns with the train/test split as its one fold: what a model with its own
     /// scaler (`make_pipeline(StandardScaler(), ...)`) is encoded from, in its worker.
     pub raw: Option<CvData>,
+    /// Names of the training file's id columns (`--id-col`), in file order.
+    pub id_columns: Vec<String>,
+    /// Whether the training file had a header (detected or forced).
+    pub has_header: bool,
 }
 
 /// What a fold's task needs: every row's raw (typed, unencoded) feature columns and target,

@@ -253,6 +253,11 @@ impl FittedPipeline {
         &self.dropped
     }
 
+    /// Name and kind of every input column the pipeline reads, in input order.
+    pub fn inputs(&self) -> &[(String, ColumnKind)] {
+        &self.inputs
+    }
+
     pub fn options(&self) -> &PrepOptions {
         &self.options
     }
