@@ -1,0 +1,302 @@
+//! The HTML report's charts, drawn by `plotters` into SVG text (its SVG backend only: text
+//! is left to the browser, so no font is read here).
+
+use super::table::sig;
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+
+/// A chart that could not be drawn (plotters' own error, as text).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw the {chart} chart: {reason}")]
+pub struct ChartError {
+    pub chart: &'static str,
+    pub reason: String,
+}
+
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+fn finish(chart: &'static str, svg: String, drawn: Drawn) -> Result<String, ChartError> {
+    drawn.map_err(|e| ChartError {
+        chart,
+        reason: e.to_string(),
+    })?;
+    Ok(svg)
+}
+
+/// How a model is marked: the best one, one the folds cannot tell from it, the others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Best,
+    Tied,
+    Other,
+}
+
+impl Mark {
+    fn color(self) -> RGBColor {
+        match self {
+            Mark::Best => RGBColor(200, 30, 45),
+            Mark::Tied => RGBColor(230, 125, 0),
+            Mark::Other => RGBColor(40, 100, 170),
+        }
+    }
+}
+
+const FONT: &str = "sans-serif";
+const GRID: RGBColor = RGBColor(235, 235, 235);
+
+/// One model's dot on the RMSE chart.
+#[derive(Clone, Debug)]
+pub struct Dot {
+    pub label: String,
+    pub rmse: f64,
+    /// The error bar (mean ± the folds' standard deviation), under cross-validation.
+    pub bar: Option<(f64, f64)>,
+    /// Every fold's RMSE, drawn small behind the dot.
+    pub folds: Vec<f64>,
+    pub mark: Mark,
+}
+
+/// `lo..hi` padded by 5 % of its width on each side (a unit either side when it is a point).
+fn padded(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = if hi > lo {
+        (hi - lo) * 0.05
+    } else {
+        lo.abs().max(1.0) * 0.05
+    };
+    (lo - pad, hi + pad)
+}
+
+/// The longest label the RMSE chart shows whole; longer ones end in `…` (the table has them
+/// whole).
+const LABEL_CHARS: usize = 56;
+
+fn short(label: &str) -> String {
+    if label.chars().count() <= LABEL_CHARS {
+        return label.to_string();
+    }
+    let mut s: String = label.chars().take(LABEL_CHARS - 1).collect();
+    s.push('…');
+    s
+}
+
+/// RMSE per model, best at the top: a dot each, the folds' spread as an error bar.
+pub fn rmse_dots(dots: &[Dot], x_desc: &str) -> Result<String, ChartError> {
+    let n = dots.len().max(1);
+    let labels: Vec<String> = dots.iter().map(|d| short(&d.label)).collect();
+    let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
+    let label_w = (chars as f64 * 7.0) as u32 + 20;
+    let (w, h) = (1000 + label_w.saturating_sub(300), n as u32 * 22 + 70);
+    let (lo, hi) = padded(dots.iter().flat_map(|d| {
+        let (a, b) = d.bar.unwrap_or((d.rmse, d.rmse));
+        [d.rmse, a, b].into_iter().chain(d.folds.iter().copied())
+    }));
+    // row i of the chart (from the bottom) is dots[n - 1 - i]: the best is on top
+    let at = |i: usize| SegmentValue::CenterOf(n - 1 - i);
+    let mut svg = String::new();
+    let drawn = (|| -> Drawn {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_right(30)
+            .x_label_area_size(45)
+            .y_label_area_size(label_w)
+            .build_cartesian_2d(lo..hi, (0..n - 1).into_segmented())?;
+        chart
+            .configure_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) if *i < n => {
+                    labels.get(n - 1 - i).cloned().unwrap_or_default()
+                }
+                _ => String::new(),
+            })
+            .x_label_formatter(&|v| sig(*v))
+            .x_desc(x_desc)
+            .label_style((FONT, 13))
+            .light_line_style(GRID)
+            .disable_y_mesh()
+            .draw()?;
+        chart.draw_series(dots.iter().enumerate().flat_map(|(i, d)| {
+            d.folds
+                .iter()
+                .map(move |&f| Circle::new((f, at(i)), 2, RGBColor(150, 150, 150).filled()))
+        }))?;
+        chart.draw_series(dots.iter().enumerate().filter_map(|(i, d)| {
+            let (a, b) = d.bar?;
+            Some(ErrorBar::new_horizontal(
+                at(i),
+                a,
+                d.rmse,
+                b,
+                d.mark.color().stroke_width(2),
+                8,
+            ))
+        }))?;
+        chart.draw_series(
+            dots.iter()
+                .enumerate()
+                .map(|(i, d)| Circle::new((d.rmse, at(i)), 5, d.mark.color().filled())),
+        )?;
+        root.present()?;
+        Ok(())
+    })();
+    finish("RMSE per model", svg, drawn)
+}
+
+/// One model on the fit time chart.
+#[derive(Clone, Debug)]
+pub struct TimePoint {
+    pub rank: usize,
+    pub fit_seconds: f64,
+    pub rmse: f64,
+    pub mark: Mark,
+    pub pareto: bool,
+}
+
+/// The smallest fit time the log axis shows (a model that fits in no measurable time is
+/// drawn there).
+pub const MIN_SECONDS: f64 = 1e-4;
+
+/// Fit time (log scale) against RMSE: a dot per model, the Pareto front joined by a line and
+/// its models numbered by rank.
+pub fn time_vs_rmse(points: &[TimePoint], y_desc: &str) -> Result<String, ChartError> {
+    let t = |p: &TimePoint| p.fit_seconds.max(MIN_SECONDS);
+    let (tlo, thi) = points.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), p| {
+        (lo.min(t(p)), hi.max(t(p)))
+    });
+    let (tlo, thi) = if tlo.is_finite() {
+        (tlo / 1.6, thi * 1.6)
+    } else {
+        (MIN_SECONDS, 1.0)
+    };
+    let (rlo, rhi) = padded(points.iter().map(|p| p.rmse));
+    let mut front: Vec<&TimePoint> = points.iter().filter(|p| p.pareto).collect();
+    front.sort_by(|a, b| t(a).total_cmp(&t(b)));
+    let mut svg = String::new();
+    let drawn = (|| -> Drawn {
+        let root = SVGBackend::with_string(&mut svg, (1000, 520)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_right(30)
+            .x_label_area_size(45)
+            .y_label_area_size(70)
+            .build_cartesian_2d((tlo..thi).log_scale(), rlo..rhi)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|v| sig(*v))
+            .y_label_formatter(&|v| sig(*v))
+            .x_desc("fit time, seconds (log scale)")
+            .y_desc(y_desc)
+            .label_style((FONT, 13))
+            .light_line_style(GRID)
+            .draw()?;
+        chart.draw_series(LineSeries::new(
+            front.iter().map(|p| (t(p), p.rmse)),
+            RGBColor(60, 160, 90).stroke_width(2),
+        ))?;
+        chart.draw_series(
+            points
+                .iter()
+                .map(|p| Circle::new((t(p), p.rmse), 5, p.mark.color().filled())),
+        )?;
+        chart.draw_series(front.iter().map(|p| {
+            Text::new(
+                format!("#{}", p.rank),
+                (t(p), p.rmse),
+                (FONT, 13).into_font().color(&BLACK),
+            )
+        }))?;
+        root.present()?;
+        Ok(())
+    })();
+    finish("fit time against RMSE", svg, drawn)
+}
+
+/// Which of the two row charts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowChart {
+    /// Predicted (y) against actual (x), with the diagonal.
+    PredictedVsActual,
+    /// Residual (actual - predicted, y) against predicted (x), with zero.
+    ResidualsVsPredicted,
+}
+
+/// One model's scored rows as a scatter: `actual` and `predicted` pairs.
+pub fn rows_scatter(
+    kind: RowChart,
+    title: &str,
+    pairs: &[(f64, f64)],
+    mark: Mark,
+) -> Result<String, ChartError> {
+    let xy: Vec<(f64, f64)> = pairs
+        .iter()
+        .map(|&(a, p)| match kind {
+            RowChart::PredictedVsActual => (a, p),
+            RowChart::ResidualsVsPredicted => (p, a - p),
+        })
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    let (xlo, xhi, ylo, yhi) = match kind {
+        RowChart::PredictedVsActual => {
+            let (lo, hi) = padded(xy.iter().flat_map(|&(x, y)| [x, y]));
+            (lo, hi, lo, hi)
+        }
+        RowChart::ResidualsVsPredicted => {
+            let (xlo, xhi) = padded(xy.iter().map(|p| p.0));
+            let m = xy.iter().fold(0.0f64, |m, p| m.max(p.1.abs())) * 1.05;
+            let m = if m > 0.0 { m } else { 1.0 };
+            (xlo, xhi, -m, m)
+        }
+    };
+    let (x_desc, y_desc, name) = match kind {
+        RowChart::PredictedVsActual => ("actual", "predicted", "predicted against actual"),
+        RowChart::ResidualsVsPredicted => (
+            "predicted",
+            "residual (actual − predicted)",
+            "residuals against predicted",
+        ),
+    };
+    let mut svg = String::new();
+    let drawn = (|| -> Drawn {
+        let root = SVGBackend::with_string(&mut svg, (480, 420)).into_drawing_area();
+        root.fill(&WHITE)?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(10)
+            .margin_right(20)
+            .caption(title, (FONT, 14))
+            .x_label_area_size(40)
+            .y_label_area_size(60)
+            .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
+        chart
+            .configure_mesh()
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|v| sig(*v))
+            .y_label_formatter(&|v| sig(*v))
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .label_style((FONT, 12))
+            .light_line_style(GRID)
+            .draw()?;
+        let line = match kind {
+            RowChart::PredictedVsActual => [(xlo, xlo), (xhi, xhi)],
+            RowChart::ResidualsVsPredicted => [(xlo, 0.0), (xhi, 0.0)],
+        };
+        chart.draw_series(LineSeries::new(line, BLACK.mix(0.5).stroke_width(1)))?;
+        let color = mark.color().mix(0.45).filled();
+        chart.draw_series(xy.iter().map(|&p| Circle::new(p, 2, color)))?;
+        root.present()?;
+        Ok(())
+    })();
+    finish(name, svg, drawn)
+}
