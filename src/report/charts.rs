@@ -1,7 +1,6 @@
 //! The HTML report's charts, drawn by `plotters` into SVG text (its SVG backend only: text
 //! is left to the browser, so no font is read here).
 
-use super::table::sig;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
@@ -42,6 +41,26 @@ impl Mark {
 }
 
 const FONT: &str = "sans-serif";
+
+/// An axis tick: at most four significant digits, no trailing zeros, powers of ten for
+/// the very small and the very large (`1e-4`, `250`, `0.035`).
+pub fn tick(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 || !v.is_finite() {
+        return "0".into();
+    }
+    if !(1e-3..1e6).contains(&a) {
+        let s = format!("{v:.1e}");
+        return s.replace(".0e", "e");
+    }
+    let decimals = (3 - a.log10().floor() as i32).max(0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
 const GRID: RGBColor = RGBColor(235, 235, 235);
 
 /// One model's dot on the RMSE chart.
@@ -119,7 +138,7 @@ pub fn rmse_dots(dots: &[Dot], x_desc: &str) -> Result<String, ChartError> {
                 }
                 _ => String::new(),
             })
-            .x_label_formatter(&|v| sig(*v))
+            .x_label_formatter(&|v| tick(*v))
             .x_desc(x_desc)
             .label_style((FONT, 13))
             .light_line_style(GRID)
@@ -193,8 +212,8 @@ pub fn time_vs_rmse(points: &[TimePoint], y_desc: &str) -> Result<String, ChartE
             .build_cartesian_2d((tlo..thi).log_scale(), rlo..rhi)?;
         chart
             .configure_mesh()
-            .x_label_formatter(&|v| sig(*v))
-            .y_label_formatter(&|v| sig(*v))
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| tick(*v))
             .x_desc("fit time, seconds (log scale)")
             .y_desc(y_desc)
             .label_style((FONT, 13))
@@ -209,12 +228,14 @@ pub fn time_vs_rmse(points: &[TimePoint], y_desc: &str) -> Result<String, ChartE
                 .iter()
                 .map(|p| Circle::new((t(p), p.rmse), 5, p.mark.color().filled())),
         )?;
+        // the rank beside its dot, up and right of it
         chart.draw_series(front.iter().map(|p| {
-            Text::new(
-                format!("#{}", p.rank),
-                (t(p), p.rmse),
-                (FONT, 13).into_font().color(&BLACK),
-            )
+            EmptyElement::at((t(p), p.rmse))
+                + Text::new(
+                    format!("#{}", p.rank),
+                    (7, -18),
+                    (FONT, 13).into_font().color(&BLACK),
+                )
         }))?;
         root.present()?;
         Ok(())
@@ -281,8 +302,8 @@ pub fn rows_scatter(
             .configure_mesh()
             .x_labels(6)
             .y_labels(6)
-            .x_label_formatter(&|v| sig(*v))
-            .y_label_formatter(&|v| sig(*v))
+            .x_label_formatter(&|v| tick(*v))
+            .y_label_formatter(&|v| tick(*v))
             .x_desc(x_desc)
             .y_desc(y_desc)
             .label_style((FONT, 12))
@@ -299,4 +320,41 @@ pub fn rows_scatter(
         Ok(())
     })();
     finish(name, svg, drawn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_short() {
+        assert_eq!(tick(60.0), "60");
+        assert_eq!(tick(62.5), "62.5");
+        assert_eq!(tick(0.0001), "1e-4");
+        assert_eq!(tick(0.001), "0.001");
+        assert_eq!(tick(0.0355), "0.0355");
+        assert_eq!(tick(-100.0), "-100");
+        assert_eq!(tick(2.5e6), "2.5e6");
+        assert_eq!(tick(0.0), "0");
+    }
+
+    #[test]
+    fn charts_are_svg_with_a_circle_per_point() {
+        let dots: Vec<Dot> = (0..3)
+            .map(|i| Dot {
+                label: format!("M{i}()"),
+                rmse: 1.0 + f64::from(i),
+                bar: Some((0.5 + f64::from(i), 1.5 + f64::from(i))),
+                folds: vec![1.0, 2.0],
+                mark: if i == 0 { Mark::Best } else { Mark::Other },
+            })
+            .collect();
+        let svg = rmse_dots(&dots, "RMSE").unwrap();
+        assert!(svg.starts_with("<svg"), "{}", &svg[..60]);
+        assert_eq!(svg.matches("<circle").count(), 3 + 6);
+        assert!(svg.contains(">M2()<") && svg.contains(">RMSE<"));
+        let pairs = [(1.0, 1.5), (2.0, 1.0), (f64::NAN, 1.0)];
+        let svg = rows_scatter(RowChart::ResidualsVsPredicted, "t", &pairs, Mark::Best).unwrap();
+        assert_eq!(svg.matches("<circle").count(), 2, "the NaN row is not drawn");
+    }
 }

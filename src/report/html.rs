@@ -204,8 +204,9 @@ svg{max-width:100%;height:auto;display:block}
 "#;
 
 /// Sorts a table by the clicked column: numbers by `data-v`, text by its letters; a second
-/// click reverses.
-const SCRIPT: &str = r#"
+/// click reverses. `report.html#sort=2` opens the ranking sorted by its third column
+/// (`#sort=2-desc`: descending).
+const SCRIPT: &str = r##"
 document.querySelectorAll("table.sortable").forEach(function(t){
   t.querySelectorAll("th").forEach(function(th,i){th.addEventListener("click",function(){
     var dir=th.dataset.dir==="asc"?"desc":"asc",b=t.tBodies[0],rows=Array.from(b.rows);
@@ -213,7 +214,9 @@ document.querySelectorAll("table.sortable").forEach(function(t){
     function key(r){var c=r.cells[i];return c.dataset.v!==undefined?parseFloat(c.dataset.v):c.textContent}
     rows.sort(function(x,y){var a=key(x),c=key(y),d=typeof a==="number"?a-c:a.localeCompare(c);return dir==="asc"?d:-d});
     rows.forEach(function(r){b.appendChild(r)});});});});
-"#;
+var m=location.hash.match(/^#sort=(\d+)(-desc)?$/),th=m&&document.querySelectorAll("#ranked th")[+m[1]];
+if(th){th.click();if(m[2])th.click();}
+"##;
 
 /// A numeric cell: its text and a sort key (missing values sort last, ascending).
 fn num(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
