@@ -28,7 +28,7 @@ struct Cli {
 enum Command {
     /// Fit every model of the lineup in its own worker process and rank them by test RMSE.
     #[command(allow_negative_numbers = true)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List every model kind with its parameters and defaults.
     Models,
     /// Show how each column of a table is read and encoded, before a long run.
@@ -308,7 +308,7 @@ static ALLOC: fitpool::pool::WorkerAlloc = fitpool::pool::WorkerAlloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => cmd_run(args),
+        Command::Run(args) => cmd_run(*args),
         Command::Models => cmd_models(),
         Command::Inspect(args) => cmd_inspect(args),
         Command::Merge(args) => cmd_merge(args),
@@ -565,14 +565,17 @@ fn report_settings(
     let d = &args.data;
     let file = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
     let mut s = vec![("data".to_string(), data.description.clone())];
-    s.push(("training file".into(), file(&d.train).unwrap_or_else(|| "built-in diabetes".into())));
+    s.push((
+        "training file".into(),
+        file(&d.train).unwrap_or_else(|| "built-in diabetes".into()),
+    ));
     if let Some(t) = file(&d.test) {
         s.push(("test file".into(), t));
     }
     s.push(("data fingerprint".into(), data::fingerprint(data)));
     s.push(("target".into(), data.target_name.clone()));
     let split = match (cv_options(d), &d.test) {
-        (Some(cv), _) => report::html::describe_split(&cv.spec),
+        (Some(cv), _) => cv.spec.repr(),
         (None, Some(_)) => "the test file's rows".into(),
         (None, None) => format!(
             "train_test_split(test_size={}, random_state={})",
@@ -582,8 +585,14 @@ fn report_settings(
     };
     s.push(("validation".into(), split));
     s.push(("seed".into(), d.seed.to_string()));
-    s.push(("scaling".into(), if d.scale { "StandardScaler" } else { "none" }.into()));
-    s.push(("tasks".into(), format!("{} ({} model(s))", plan.tasks.len(), plan.lineup.len())));
+    s.push((
+        "scaling".into(),
+        if d.scale { "StandardScaler" } else { "none" }.into(),
+    ));
+    s.push((
+        "tasks".into(),
+        format!("{} ({} model(s))", plan.tasks.len(), plan.lineup.len()),
+    ));
     let p = &settings.pool;
     let workers = cpus::workers_for(p.workers, p.cpu_cap, plan.tasks.len());
     s.push(("workers".into(), workers.to_string()));

@@ -48,7 +48,10 @@ fn workspace(test: &str) -> PathBuf {
 }
 
 fn fitpool(args: &[&str]) {
-    let out = Command::new(FITPOOL).args(args).output().expect("run fitpool");
+    let out = Command::new(FITPOOL)
+        .args(args)
+        .output()
+        .expect("run fitpool");
     assert!(
         out.status.success(),
         "fitpool {args:?}: {}\n{}",
@@ -68,7 +71,11 @@ struct Loaded {
 /// Loads `file` (plus `fragment`) headless with every host name unresolvable, logging the
 /// network.
 fn load(chromium: &Path, file: &Path, fragment: &str, dir: &Path) -> Loaded {
-    let tag = format!("{}{}", file.file_stem().unwrap().to_string_lossy(), fragment.len());
+    let tag = format!(
+        "{}{}",
+        file.file_stem().unwrap().to_string_lossy(),
+        fragment.len()
+    );
     let net_log = dir.join(format!("net-{tag}.json"));
     let profile = dir.join(format!("profile-{tag}"));
     let url = format!("file://{}{fragment}", file.display());
@@ -229,7 +236,10 @@ fn a_run_report_renders_offline_with_its_table_and_charts() {
     let page = load(&chromium, &report, "", &dir);
     assert_renders(&page, MODELS.len(), true);
     assert!(page.dom.contains("data fingerprint"), "the settings");
-    let ranks: Vec<String> = ranked_rows(&page.dom).iter().map(|r| r[0].clone()).collect();
+    let ranks: Vec<String> = ranked_rows(&page.dom)
+        .iter()
+        .map(|r| r[0].clone())
+        .collect();
     assert_eq!(ranks, ["1", "2", "3", "4", "5"]);
 
     // the page's script sorts: by model name, then by fit time descending
@@ -241,13 +251,22 @@ fn a_run_report_renders_offline_with_its_table_and_charts() {
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "sorted by model");
-    assert_ne!(names, ranked_rows(&page.dom).iter().map(|r| r[1].clone()).collect::<Vec<_>>());
+    assert_ne!(
+        names,
+        ranked_rows(&page.dom)
+            .iter()
+            .map(|r| r[1].clone())
+            .collect::<Vec<_>>()
+    );
     let by_fit = load(&chromium, &report, "#sort=5-desc", &dir);
     let fit: Vec<f64> = ranked_rows(&by_fit.dom)
         .iter()
         .map(|r| r[5].parse().unwrap())
         .collect();
-    assert!(fit.windows(2).all(|w| w[0] >= w[1]), "fit s descending: {fit:?}");
+    assert!(
+        fit.windows(2).all(|w| w[0] >= w[1]),
+        "fit s descending: {fit:?}"
+    );
 
     // the check would see a request: a control page that makes three
     let control = dir.join("control.html");
@@ -260,6 +279,7 @@ fn a_run_report_renders_offline_with_its_table_and_charts() {
     .unwrap();
     let probe = load(&chromium, &control, "", &dir);
     assert_eq!(probe.page_requests.len(), 3, "{:?}", probe.page_requests);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -278,8 +298,13 @@ fn a_cross_validated_report_and_one_from_its_journal_render() {
     assert_renders(&page, MODELS.len(), true);
     let rmse = section(&page.dom, "id=\"rmse-chart\"", "</figure>");
     // a dot per model, a grey dot per fold
-    assert!(rmse.matches("<circle").count() >= MODELS.len() * 6, "{rmse}");
-    assert!(page.dom.contains("KFold(n_splits=5, shuffle=True, random_state=0)"));
+    assert!(
+        rmse.matches("<circle").count() >= MODELS.len() * 6,
+        "{rmse}"
+    );
+    assert!(page
+        .dom
+        .contains("KFold(n_splits=5, shuffle=True, random_state=0)"));
     assert!(page.dom.contains("out-of-fold rows"));
 
     // the journal has no predictions: the row charts are left out, saying why
@@ -294,6 +319,7 @@ fn a_cross_validated_report_and_one_from_its_journal_render() {
     let page = load(&chromium, &from_journal, "", &dir);
     assert_renders(&page, MODELS.len(), false);
     assert!(page.dom.contains("not its predictions"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A table of `rows` rows: five features and a target that depends on them, noise from a
@@ -302,7 +328,9 @@ fn synthetic_csv(path: &Path, rows: usize) {
     let mut s = String::from("a,b,c,d,e,y\n");
     let mut state: u64 = 12345;
     let mut next = || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (state >> 11) as f64 / (1u64 << 53) as f64
     };
     for _ in 0..rows {
@@ -366,5 +394,9 @@ fn a_40_model_5_fold_report_stays_under_2_mb_and_opens_quickly() {
         "40-model 5-fold report: {size} bytes, opened in {:.2} s ({:.2} s for an empty page)",
         page.seconds, baseline
     );
-    assert!(extra < Duration::from_secs(1), "the report took {extra:?} more to open");
+    assert!(
+        extra < Duration::from_secs(1),
+        "the report took {extra:?} more to open"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

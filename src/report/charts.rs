@@ -111,7 +111,7 @@ pub fn rmse_dots(dots: &[Dot], x_desc: &str) -> Result<String, ChartError> {
     let n = dots.len().max(1);
     let labels: Vec<String> = dots.iter().map(|d| short(&d.label)).collect();
     let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
-    let label_w = (chars as f64 * 7.0) as u32 + 20;
+    let label_w = (chars as f64 * 7.5) as u32 + 24;
     let (w, h) = (1000 + label_w.saturating_sub(300), n as u32 * 22 + 70);
     let (lo, hi) = padded(dots.iter().flat_map(|d| {
         let (a, b) = d.bar.unwrap_or((d.rmse, d.rmse));
@@ -140,7 +140,7 @@ pub fn rmse_dots(dots: &[Dot], x_desc: &str) -> Result<String, ChartError> {
             })
             .x_label_formatter(&|v| tick(*v))
             .x_desc(x_desc)
-            .label_style((FONT, 13))
+            .label_style((FONT, 15))
             .light_line_style(GRID)
             .disable_y_mesh()
             .draw()?;
@@ -181,9 +181,9 @@ pub struct TimePoint {
     pub pareto: bool,
 }
 
-/// The smallest fit time the log axis shows (a model that fits in no measurable time is
-/// drawn there).
-pub const MIN_SECONDS: f64 = 1e-4;
+/// The smallest fit time the log axis shows: a model that fits faster (a nearest-neighbours
+/// model stores its rows in a microsecond) is drawn there.
+pub const MIN_SECONDS: f64 = 1e-6;
 
 /// Fit time (log scale) against RMSE: a dot per model, the Pareto front joined by a line and
 /// its models numbered by rank.
@@ -216,7 +216,7 @@ pub fn time_vs_rmse(points: &[TimePoint], y_desc: &str) -> Result<String, ChartE
             .y_label_formatter(&|v| tick(*v))
             .x_desc("fit time, seconds (log scale)")
             .y_desc(y_desc)
-            .label_style((FONT, 13))
+            .label_style((FONT, 15))
             .light_line_style(GRID)
             .draw()?;
         chart.draw_series(LineSeries::new(
@@ -234,7 +234,7 @@ pub fn time_vs_rmse(points: &[TimePoint], y_desc: &str) -> Result<String, ChartE
                 + Text::new(
                     format!("#{}", p.rank),
                     (7, -18),
-                    (FONT, 13).into_font().color(&BLACK),
+                    (FONT, 15).into_font().color(&BLACK),
                 )
         }))?;
         root.present()?;
@@ -294,7 +294,7 @@ pub fn rows_scatter(
         let mut chart = ChartBuilder::on(&root)
             .margin(10)
             .margin_right(20)
-            .caption(title, (FONT, 14))
+            .caption(title, (FONT, 16))
             .x_label_area_size(40)
             .y_label_area_size(60)
             .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
@@ -306,7 +306,7 @@ pub fn rows_scatter(
             .y_label_formatter(&|v| tick(*v))
             .x_desc(x_desc)
             .y_desc(y_desc)
-            .label_style((FONT, 12))
+            .label_style((FONT, 14))
             .light_line_style(GRID)
             .draw()?;
         let line = match kind {
@@ -351,10 +351,15 @@ mod tests {
             .collect();
         let svg = rmse_dots(&dots, "RMSE").unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..60]);
-        assert_eq!(svg.matches("<circle").count(), 3 + 6);
-        assert!(svg.contains(">M2()<") && svg.contains(">RMSE<"));
+        // a dot per model, one per fold, and the error bar's own ring (under the dot)
+        assert_eq!(svg.matches("<circle").count(), 3 + 6 + 3);
+        assert!(svg.contains("M2()") && svg.contains("RMSE"), "labels");
         let pairs = [(1.0, 1.5), (2.0, 1.0), (f64::NAN, 1.0)];
         let svg = rows_scatter(RowChart::ResidualsVsPredicted, "t", &pairs, Mark::Best).unwrap();
-        assert_eq!(svg.matches("<circle").count(), 2, "the NaN row is not drawn");
+        assert_eq!(
+            svg.matches("<circle").count(),
+            2,
+            "the NaN row is not drawn"
+        );
     }
 }

@@ -193,7 +193,7 @@ th{background:#f4f6f8;position:sticky;top:0;white-space:nowrap}
 table.sortable th{cursor:pointer;user-select:none}
 table.sortable th:hover{background:#e6ebf0}
 th[data-dir=asc]::after{content:" \25B2";font-size:10px}th[data-dir=desc]::after{content:" \25BC";font-size:10px}
-td.l,th.l{text-align:left}td.model{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-word;max-width:520px}
+td.l,th.l{text-align:left}td.model{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px;min-width:18ch;max-width:560px}
 tr.best td{background:#fdecee}tr.tied td{background:#fff4e5}tr.bad td{color:#8a1c1c}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 16px;margin:0}dt{color:#555}dd{margin:0;word-break:break-all}
 figure{margin:8px 0 16px}figcaption{color:#444;margin:4px 0}
@@ -271,7 +271,14 @@ fn ranked_table(h: &mut String, models: &[Model], cv: bool) {
     h.push_str("</p>\n<table class=\"sortable\" id=\"ranked\"><thead><tr>");
     let mut heads = vec!["rank", "model"];
     if cv {
-        heads.extend(["RMSE mean", "RMSE std", "MAE", "R²", "fit s/fold", "predict s/fold"]);
+        heads.extend([
+            "RMSE mean",
+            "RMSE std",
+            "MAE",
+            "R²",
+            "fit s/fold",
+            "predict s/fold",
+        ]);
         heads.extend(["peak mem", "folds"]);
         if has_test {
             heads.push("test RMSE");
@@ -302,7 +309,7 @@ fn ranked_table(h: &mut String, models: &[Model], cv: bool) {
             m.rank.map_or(f64::INFINITY, |r| r as f64),
             m.rank.map_or("-".into(), |r| r.to_string()),
             esc(&m.name),
-            if m.tied { " *" } else { "" }
+            if m.tied { "&nbsp;*" } else { "" }
         );
         h.push_str(&num(m.rmse, sig));
         if cv {
@@ -348,7 +355,11 @@ fn failures(h: &mut String, input: &ReportInput, cv: bool) {
         }
         h.push_str("<th class=\"l\">outcome</th><th>attempts</th><th>wall s</th><th class=\"l\">reason</th></tr></thead><tbody>\n");
         for r in bad {
-            let _ = write!(h, "<tr class=\"bad\"><td class=\"l model\">{}</td>", esc(&r.model));
+            let _ = write!(
+                h,
+                "<tr class=\"bad\"><td class=\"l model\">{}</td>",
+                esc(&r.model)
+            );
             if cv {
                 let f = r.fold.map(|f| f + 1);
                 let _ = write!(
@@ -431,9 +442,16 @@ fn rmse_chart(h: &mut String, models: &[Model], cv: bool) -> Result<(), ChartErr
     } else {
         "RMSE on the test rows."
     };
-    let _ = writeln!(h, "<figure class=\"chart\" id=\"rmse-chart\"><figcaption>{caption}</figcaption>");
+    let _ = writeln!(
+        h,
+        "<figure class=\"chart\" id=\"rmse-chart\"><figcaption>{caption}</figcaption>"
+    );
     key(h, dots.iter().any(|d| d.mark == Mark::Tied));
-    let x_desc = if cv { "RMSE (mean over the folds)" } else { "test RMSE" };
+    let x_desc = if cv {
+        "RMSE (mean over the folds)"
+    } else {
+        "test RMSE"
+    };
     h.push_str(&charts::rmse_dots(&dots, x_desc)?);
     h.push_str("</figure>\n");
     Ok(())
@@ -477,12 +495,20 @@ fn time_chart(h: &mut String, models: &[Model], cv: bool) -> Result<(), ChartErr
     key(h, points.iter().any(|p| p.mark == Mark::Tied));
     h.push_str(&charts::time_vs_rmse(
         &points,
-        if cv { "RMSE (mean over the folds)" } else { "test RMSE" },
+        if cv {
+            "RMSE (mean over the folds)"
+        } else {
+            "test RMSE"
+        },
     )?);
     h.push_str("</figure>\n");
     // what each extra second buys, along the front
-    let mut front: Vec<&(&Model, f64, f64)> =
-        ranked.iter().zip(&on).filter(|(_, &p)| p).map(|(r, _)| r).collect();
+    let mut front: Vec<&(&Model, f64, f64)> = ranked
+        .iter()
+        .zip(&on)
+        .filter(|(_, &p)| p)
+        .map(|(r, _)| r)
+        .collect();
     front.sort_by(|a, b| a.1.total_cmp(&b.1));
     h.push_str(
         "<table id=\"pareto\"><thead><tr><th>rank</th><th class=\"l\">model on the front</th>\
@@ -530,7 +556,11 @@ fn row_charts(h: &mut String, models: &[Model], rows: &Rows, cv: bool) -> Result
     let _ = writeln!(
         h,
         "<p class=\"sub\">{} of the {} best model(s): {}.</p>",
-        if cv { "The out-of-fold rows" } else { "The test rows" },
+        if cv {
+            "The out-of-fold rows"
+        } else {
+            "The test rows"
+        },
         best.len(),
         if cv {
             "each row predicted by the model fitted without its fold"
@@ -560,7 +590,7 @@ fn row_charts(h: &mut String, models: &[Model], rows: &Rows, cv: bool) -> Result
             );
             continue;
         }
-        pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        pairs.sort_by_key(|a| (a.0, a.1));
         let all = pairs.len();
         let shown: Vec<(f64, f64)> = thin(&pairs, MAX_POINTS)
             .into_iter()
@@ -703,7 +733,10 @@ pub fn journal_settings(
         if folds.is_empty() {
             "train/test split (the test rows score each model)".into()
         } else {
-            format!("{} folds (each model scored on each fold's held-out rows)", folds.len())
+            format!(
+                "{} folds (each model scored on each fold's held-out rows)",
+                folds.len()
+            )
         },
     ));
     let shards: BTreeSet<String> = records.iter().filter_map(|r| r.shard.clone()).collect();
@@ -714,7 +747,10 @@ pub fn journal_settings(
     if !hosts.is_empty() {
         s.push(("machines".into(), list(hosts)));
     }
-    let started = plans.iter().map(|p| p.started_at).fold(f64::INFINITY, f64::min);
+    let started = plans
+        .iter()
+        .map(|p| p.started_at)
+        .fold(f64::INFINITY, f64::min);
     if started.is_finite() {
         s.push(("run started".into(), utc(started)));
     }
@@ -723,31 +759,6 @@ pub fn journal_settings(
         s.push(("last task finished".into(), utc(ended)));
     }
     s
-}
-
-/// A split protocol as scikit-learn would construct it.
-pub fn describe_split(spec: &crate::split::SplitSpec) -> String {
-    use crate::split::SplitSpec as S;
-    let py = |b: bool| if b { "True" } else { "False" };
-    let seed = |s: &Option<i64>| s.map_or("None".into(), |v| v.to_string());
-    match spec {
-        S::KFold { k, shuffle, seed: s } => format!(
-            "KFold(n_splits={k}, shuffle={}, random_state={})",
-            py(*shuffle),
-            seed(s)
-        ),
-        S::RepeatedKFold { k, repeats, seed } => {
-            format!("RepeatedKFold(n_splits={k}, n_repeats={repeats}, random_state={seed})")
-        }
-        S::GroupKFold { k, shuffle, seed: s } => format!(
-            "GroupKFold(n_splits={k}, shuffle={}, random_state={})",
-            py(*shuffle),
-            seed(s)
-        ),
-        S::TimeSeries { k, gap, .. } => format!("TimeSeriesSplit(n_splits={k}, gap={gap})"),
-        S::Predefined => "PredefinedSplit(test_fold=the fold column)".into(),
-        S::Holdout { .. } => serde_json::to_string(spec).unwrap_or_else(|_| "holdout".into()),
-    }
 }
 
 #[cfg(test)]
@@ -818,8 +829,8 @@ mod tests {
     #[test]
     fn without_predictions_the_row_charts_say_why() {
         let records = vec![sample(0, "Ridge()", Status::Ok, Some(2.0))];
-        let html = render_html(&input(&records, Rows::Absent("journals hold none".into())))
-            .unwrap();
+        let html =
+            render_html(&input(&records, Rows::Absent("journals hold none".into()))).unwrap();
         assert!(html.contains("id=\"no-rows\""));
         assert!(html.contains("journals hold none"));
         assert!(!html.contains("pred-chart"));
@@ -828,9 +839,13 @@ mod tests {
     #[test]
     fn cross_validated_models_get_error_bars_and_tie_marks() {
         let mut records = Vec::new();
-        for (i, (m, v)) in [("A()", [1.0, 1.2, 0.8]), ("B()", [1.05, 1.1, 1.0]), ("C()", [3.0, 3.1, 2.9])]
-            .into_iter()
-            .enumerate()
+        for (i, (m, v)) in [
+            ("A()", [1.0, 1.2, 0.8]),
+            ("B()", [1.05, 1.1, 1.0]),
+            ("C()", [3.0, 3.1, 2.9]),
+        ]
+        .into_iter()
+        .enumerate()
         {
             for (k, x) in v.into_iter().enumerate() {
                 let mut r = sample(i * 3 + k, m, Status::Ok, Some(x));
@@ -840,7 +855,7 @@ mod tests {
         }
         let html = render_html(&input(&records, Rows::Absent("none".into()))).unwrap();
         assert_eq!(html.matches("<tr class=\"tied\">").count(), 1, "B is tied");
-        assert!(html.contains("B() *"));
+        assert!(html.contains("B()&nbsp;*"));
         assert!(html.contains("RMSE std"));
         assert!(html.contains("3/3"));
     }
