@@ -725,8 +725,8 @@ fn cmd_report(args: ReportArgs) -> Result<u8> {
         records: &merged.records,
         missing: &merged.missing,
         rows: report::html::Rows::Absent(
-            "journals keep each task's scores, not its predictions; `fitpool run --report` \
-             draws them"
+            "journals keep each task's scores, not its predictions (fitpool run --report \
+             FILE.html draws them)"
                 .into(),
         ),
         settings,

@@ -154,7 +154,7 @@ fn ranked_rows(dom: &str) -> Vec<Vec<String>> {
                 .skip(1)
                 .map(|cell| {
                     let text = &cell[cell.find('>').unwrap() + 1..];
-                    text[..text.find("</td>").unwrap()].to_string()
+                    text[..text.find("</td>").unwrap()].replace("<wbr>", "")
                 })
                 .collect()
         })

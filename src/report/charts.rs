@@ -106,16 +106,43 @@ fn short(label: &str) -> String {
     s
 }
 
+/// How far past the best RMSE the RMSE chart's axis goes: a model worse than this many
+/// times the best is drawn at the right edge as a triangle, its RMSE beside its name, so
+/// that one very bad model does not squash the others together.
+pub const OFF_CHART: f64 = 3.0;
+
+/// The RMSE past which a model is off the chart, if any model is.
+pub fn off_chart_limit(dots: &[Dot]) -> Option<f64> {
+    let best = dots.iter().map(|d| d.rmse).fold(f64::INFINITY, f64::min);
+    let limit = best * OFF_CHART;
+    (best > 0.0 && limit.is_finite() && dots.iter().any(|d| d.rmse > limit)).then_some(limit)
+}
+
 /// RMSE per model, best at the top: a dot each, the folds' spread as an error bar.
 pub fn rmse_dots(dots: &[Dot], x_desc: &str) -> Result<String, ChartError> {
     let n = dots.len().max(1);
-    let labels: Vec<String> = dots.iter().map(|d| short(&d.label)).collect();
+    let limit = off_chart_limit(dots);
+    let cap = |v: f64| limit.map_or(v, |l| v.min(l));
+    let off = |d: &Dot| limit.is_some_and(|l| d.rmse > l);
+    let labels: Vec<String> = dots
+        .iter()
+        .map(|d| {
+            if off(d) {
+                format!("{} [{} →]", short(&d.label), tick(d.rmse))
+            } else {
+                short(&d.label)
+            }
+        })
+        .collect();
     let chars = labels.iter().map(|l| l.chars().count()).max().unwrap_or(4);
     let label_w = (chars as f64 * 7.5) as u32 + 24;
     let (w, h) = (1000 + label_w.saturating_sub(300), n as u32 * 22 + 70);
     let (lo, hi) = padded(dots.iter().flat_map(|d| {
         let (a, b) = d.bar.unwrap_or((d.rmse, d.rmse));
-        [d.rmse, a, b].into_iter().chain(d.folds.iter().copied())
+        [d.rmse, a, b]
+            .into_iter()
+            .chain(d.folds.iter().copied())
+            .map(cap)
     }));
     // row i of the chart (from the bottom) is dots[n - 1 - i]: the best is on top
     let at = |i: usize| SegmentValue::CenterOf(n - 1 - i);
@@ -147,15 +174,16 @@ pub fn rmse_dots(dots: &[Dot], x_desc: &str) -> Result<String, ChartError> {
         chart.draw_series(dots.iter().enumerate().flat_map(|(i, d)| {
             d.folds
                 .iter()
+                .filter(move |&&f| cap(f) == f)
                 .map(move |&f| Circle::new((f, at(i)), 2, RGBColor(150, 150, 150).filled()))
         }))?;
         chart.draw_series(dots.iter().enumerate().filter_map(|(i, d)| {
-            let (a, b) = d.bar?;
+            let (a, b) = d.bar.filter(|_| !off(d))?;
             Some(ErrorBar::new_horizontal(
                 at(i),
                 a,
                 d.rmse,
-                b,
+                cap(b),
                 d.mark.color().stroke_width(2),
                 8,
             ))
@@ -163,7 +191,16 @@ pub fn rmse_dots(dots: &[Dot], x_desc: &str) -> Result<String, ChartError> {
         chart.draw_series(
             dots.iter()
                 .enumerate()
+                .filter(|(_, d)| !off(d))
                 .map(|(i, d)| Circle::new((d.rmse, at(i)), 5, d.mark.color().filled())),
+        )?;
+        chart.draw_series(
+            dots.iter()
+                .enumerate()
+                .filter(|(_, d)| off(d))
+                .map(|(i, d)| {
+                    TriangleMarker::new((cap(d.rmse), at(i)), 6, d.mark.color().filled())
+                }),
         )?;
         root.present()?;
         Ok(())
@@ -354,6 +391,16 @@ mod tests {
         // a dot per model, one per fold, and the error bar's own ring (under the dot)
         assert_eq!(svg.matches("<circle").count(), 3 + 6 + 3);
         assert!(svg.contains("M2()") && svg.contains("RMSE"), "labels");
+        // a model 100 times worse is off the chart: a triangle, its RMSE in its label
+        let mut far = dots.clone();
+        far[2].rmse = 100.0;
+        far[2].bar = Some((90.0, 110.0));
+        far[2].folds = vec![90.0, 110.0];
+        assert_eq!(off_chart_limit(&far), Some(3.0));
+        let svg = rmse_dots(&far, "RMSE").unwrap();
+        assert_eq!(svg.matches("<circle").count(), 2 + 4 + 2);
+        assert!(svg.contains("<polygon"), "a triangle");
+        assert!(svg.contains("[100 →]"));
         let pairs = [(1.0, 1.5), (2.0, 1.0), (f64::NAN, 1.0)];
         let svg = rows_scatter(RowChart::ResidualsVsPredicted, "t", &pairs, Mark::Best).unwrap();
         assert_eq!(

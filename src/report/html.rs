@@ -79,6 +79,7 @@ fn from_summary(s: &ModelSummary) -> Model {
         predict: ok()
             .map(|r| r.predict_seconds)
             .sum::<Option<f64>>()
+            .filter(|_| ok().next().is_some())
             .map(|t| t / n_ok),
         mem: s.fold_results.iter().filter_map(|r| r.peak_rss_bytes).max(),
         folds: Some((s.folds_ok, s.folds)),
@@ -167,6 +168,11 @@ pub fn thin<T: Clone>(v: &[T], max: usize) -> Vec<T> {
     (0..max).map(|i| v[i * v.len() / max].clone()).collect()
 }
 
+/// A model's repr for a table cell: escaped, with a line break allowed after `(` and `,`.
+fn breakable(s: &str) -> String {
+    esc(s).replace('(', "(<wbr>").replace(',', ",<wbr>")
+}
+
 /// Escapes text for HTML (element content and quoted attribute values).
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -188,8 +194,9 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#
 h1{font-size:22px;margin:8px 0 2px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .sub{color:#555;margin:0 0 12px}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums}
-th,td{padding:3px 9px;border-bottom:1px solid #eee;text-align:right;vertical-align:top}
-th{background:#f4f6f8;position:sticky;top:0;white-space:nowrap}
+.wide{overflow-x:auto;max-width:100%}td.st{min-width:10ch}
+th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right;vertical-align:top}
+th{background:#f4f6f8;position:sticky;top:0}
 table.sortable th{cursor:pointer;user-select:none}
 table.sortable th:hover{background:#e6ebf0}
 th[data-dir=asc]::after{content:" \25B2";font-size:10px}th[data-dir=desc]::after{content:" \25BC";font-size:10px}
@@ -268,7 +275,7 @@ fn ranked_table(h: &mut String, models: &[Model], cv: bool) {
              the folds: not distinguishable from it.",
         );
     }
-    h.push_str("</p>\n<table class=\"sortable\" id=\"ranked\"><thead><tr>");
+    h.push_str("</p>\n<div class=\"wide\"><table class=\"sortable\" id=\"ranked\"><thead><tr>");
     let mut heads = vec!["rank", "model"];
     if cv {
         heads.extend([
@@ -308,7 +315,7 @@ fn ranked_table(h: &mut String, models: &[Model], cv: bool) {
             "<tr{class}><td data-v=\"{}\">{}</td><td class=\"l model\">{}{}</td>",
             m.rank.map_or(f64::INFINITY, |r| r as f64),
             m.rank.map_or("-".into(), |r| r.to_string()),
-            esc(&m.name),
+            breakable(&m.name),
             if m.tied { "&nbsp;*" } else { "" }
         );
         h.push_str(&num(m.rmse, sig));
@@ -331,9 +338,9 @@ fn ranked_table(h: &mut String, models: &[Model], cv: bool) {
                 h.push_str(&num(m.test_rmse, sig));
             }
         }
-        let _ = writeln!(h, "<td class=\"l\">{}</td></tr>", esc(&m.status));
+        let _ = writeln!(h, "<td class=\"l st\">{}</td></tr>", esc(&m.status));
     }
-    h.push_str("</tbody></table>\n");
+    h.push_str("</tbody></table></div>\n");
 }
 
 fn failures(h: &mut String, input: &ReportInput, cv: bool) {
@@ -349,7 +356,7 @@ fn failures(h: &mut String, input: &ReportInput, cv: bool) {
         return;
     }
     if !bad.is_empty() {
-        h.push_str("<table class=\"sortable\" id=\"failed\"><thead><tr><th class=\"l\">model</th>");
+        h.push_str("<div class=\"wide\"><table class=\"sortable\" id=\"failed\"><thead><tr><th class=\"l\">model</th>");
         if cv {
             h.push_str("<th>fold</th>");
         }
@@ -358,7 +365,7 @@ fn failures(h: &mut String, input: &ReportInput, cv: bool) {
             let _ = write!(
                 h,
                 "<tr class=\"bad\"><td class=\"l model\">{}</td>",
-                esc(&r.model)
+                breakable(&r.model)
             );
             if cv {
                 let f = r.fold.map(|f| f + 1);
@@ -378,7 +385,7 @@ fn failures(h: &mut String, input: &ReportInput, cv: bool) {
                 a = r.attempt,
             );
         }
-        h.push_str("</tbody></table>\n");
+        h.push_str("</tbody></table></div>\n");
     }
     if not_started > 0 {
         let _ = writeln!(
@@ -442,9 +449,18 @@ fn rmse_chart(h: &mut String, models: &[Model], cv: bool) -> Result<(), ChartErr
     } else {
         "RMSE on the test rows."
     };
+    let off = match charts::off_chart_limit(&dots) {
+        Some(l) => format!(
+            " Models worse than {}× the best (RMSE over {}) are drawn at the right edge as \
+             triangles, their RMSE beside their name.",
+            charts::OFF_CHART,
+            sig(l)
+        ),
+        None => String::new(),
+    };
     let _ = writeln!(
         h,
-        "<figure class=\"chart\" id=\"rmse-chart\"><figcaption>{caption}</figcaption>"
+        "<figure class=\"chart\" id=\"rmse-chart\"><figcaption>{caption}{off}</figcaption>"
     );
     key(h, dots.iter().any(|d| d.mark == Mark::Tied));
     let x_desc = if cv {
@@ -814,7 +830,10 @@ mod tests {
         }];
         let html = render_html(&input(&records, Rows::Some(&preds))).unwrap();
         assert_eq!(html.matches("<tr class=\"best\">").count(), 1);
-        assert!(html.contains("Ridge(alpha=&#39;&lt;1&gt;&#39;)"), "escaped");
+        assert!(
+            html.contains("Ridge(<wbr>alpha=&#39;&lt;1&gt;&#39;)"),
+            "escaped"
+        );
         assert!(html.contains("timed out: killed by SIGKILL"));
         for id in ["rmse-chart", "time-chart", "pred-chart", "resid-chart"] {
             assert!(html.contains(id), "{id}");
@@ -855,7 +874,7 @@ mod tests {
         }
         let html = render_html(&input(&records, Rows::Absent("none".into()))).unwrap();
         assert_eq!(html.matches("<tr class=\"tied\">").count(), 1, "B is tied");
-        assert!(html.contains("B()&nbsp;*"));
+        assert!(html.contains("B(<wbr>)&nbsp;*"));
         assert!(html.contains("RMSE std"));
         assert!(html.contains("3/3"));
     }
