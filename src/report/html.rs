@@ -16,7 +16,7 @@ use std::fmt::Write;
 
 /// The most rows one row chart draws; more are thinned evenly (the chart says so), which
 /// keeps a report of a large test set small and quick to open.
-pub const MAX_POINTS: usize = 1500;
+pub const MAX_POINTS: usize = 1000;
 
 /// The models whose rows are drawn.
 pub const ROW_CHART_MODELS: usize = 3;
@@ -212,7 +212,8 @@ svg{max-width:100%;height:auto;display:block}
 
 /// Sorts a table by the clicked column: numbers by `data-v`, text by its letters; a second
 /// click reverses. `report.html#sort=2` opens the ranking sorted by its third column
-/// (`#sort=2-desc`: descending).
+/// (`#sort=2-desc`: descending). Once loaded, `<body data-loaded-ms>` says how long the page
+/// took to load (a test reads it).
 const SCRIPT: &str = r##"
 document.querySelectorAll("table.sortable").forEach(function(t){
   t.querySelectorAll("th").forEach(function(th,i){th.addEventListener("click",function(){
@@ -223,6 +224,7 @@ document.querySelectorAll("table.sortable").forEach(function(t){
     rows.forEach(function(r){b.appendChild(r)});});});});
 var m=location.hash.match(/^#sort=(\d+)(-desc)?$/),th=m&&document.querySelectorAll("#ranked th")[+m[1]];
 if(th){th.click();if(m[2])th.click();}
+addEventListener("load",function(){document.body.dataset.loadedMs=Math.round(performance.now())});
 "##;
 
 /// A numeric cell: its text and a sort key (missing values sort last, ascending).
@@ -839,7 +841,7 @@ mod tests {
             assert!(html.contains(id), "{id}");
         }
         // 5000 rows thinned to MAX_POINTS per row chart
-        assert!(html.contains("1,500 evenly spaced ones drawn"), "thinned");
+        assert!(html.contains("1,000 evenly spaced ones drawn"), "thinned");
         assert!(!html.contains("http://") || !html.contains("src=\"http"));
         // Ridge has no predictions kept
         assert!(html.contains("#2 Ridge"), "said");
