@@ -36,6 +36,8 @@ enum Command {
     Inspect(InspectArgs),
     /// Rank the results of several journals (e.g. the shards of a SLURM job array) together.
     Merge(MergeArgs),
+    /// Write the HTML report of several journals (e.g. the shards of a SLURM job array).
+    Report(ReportArgs),
     /// Write (or submit) an sbatch script: a job array of `fitpool run` shards plus a merge job.
     Slurm(SlurmArgs),
     /// Predict new rows with a model saved by `fitpool run --save` (the model is fitted
@@ -125,6 +127,10 @@ struct RunArgs {
     /// Save only the N best models by the ranking [directory: --save, else fitpool-models].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     save_best: Option<u64>,
+    /// Write an HTML report (one self-contained file that opens offline): the ranked table,
+    /// failures, charts of RMSE, fit time and the best models' predictions, the settings.
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
     /// Replace a worker after it has run this many tasks.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_tasks_per_worker: Option<u64>,
@@ -272,6 +278,19 @@ struct MergeArgs {
 }
 
 #[derive(Args)]
+struct ReportArgs {
+    /// Journals to report on together (JSON lines written by `fitpool run --journal`).
+    #[arg(required = true, value_name = "JOURNAL")]
+    journals: Vec<PathBuf>,
+    /// The HTML file to write.
+    #[arg(short = 'o', long = "output", value_name = "FILE.html")]
+    output: PathBuf,
+    /// Report on journals written for different data (see `fitpool merge --allow-mixed`).
+    #[arg(long)]
+    allow_mixed: bool,
+}
+
+#[derive(Args)]
 struct SlurmArgs {
     /// Number of array tasks (shards).
     #[arg(long)]
@@ -338,6 +357,7 @@ fn main() -> ExitCode {
         Command::Models => cmd_models(),
         Command::Inspect(args) => cmd_inspect(args),
         Command::Merge(args) => cmd_merge(args),
+        Command::Report(args) => cmd_report(args),
         Command::Slurm(args) => cmd_slurm(args),
         Command::Predict(args) => cmd_predict(args),
     };
@@ -496,6 +516,20 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         if let Err(e) = std::fs::write(path, text) {
             eprintln!("error: cannot write predictions {}: {e}", path.display());
             return Ok(2);
+        }
+    }
+    if let Some(path) = &args.report {
+        let input = report::html::ReportInput {
+            title: "fitpool run".into(),
+            records: &outcome.records,
+            missing: &outcome.missing,
+            rows: report::html::Rows::Some(&outcome.predictions),
+            settings: report_settings(&args, &data, &plan, &settings),
+            columns: &data.columns,
+        };
+        if let Err(e) = write_report(path, &input) {
+            eprintln!("error: {e:#}");
+            return Ok(exit::SYSTEM);
         }
     }
     if args.save.is_some() || args.save_best.is_some() {
@@ -689,9 +723,66 @@ fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
         },
         journal,
         resume: args.resume,
-        predictions: args.predictions.is_some(),
+        predictions: args.predictions.is_some() || args.report.is_some(),
         oom_message,
     }
+}
+
+/// What the report says of a run's settings.
+fn report_settings(
+    args: &RunArgs,
+    data: &data::Dataset,
+    plan: &Plan,
+    settings: &RunSettings,
+) -> Vec<(String, String)> {
+    let d = &args.data;
+    let file = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let mut s = vec![("data".to_string(), data.description.clone())];
+    s.push((
+        "training file".into(),
+        file(&d.train).unwrap_or_else(|| "built-in diabetes".into()),
+    ));
+    if let Some(t) = file(&d.test) {
+        s.push(("test file".into(), t));
+    }
+    s.push(("data fingerprint".into(), data::fingerprint(data)));
+    s.push(("target".into(), data.target_name.clone()));
+    let split = match (cv_options(d), &d.test) {
+        (Some(cv), _) => cv.spec.repr(),
+        (None, Some(_)) => "the test file's rows".into(),
+        (None, None) => format!(
+            "train_test_split(test_size={}, random_state={})",
+            d.test_size.unwrap_or(0.2),
+            d.seed
+        ),
+    };
+    s.push(("validation".into(), split));
+    s.push(("seed".into(), d.seed.to_string()));
+    s.push((
+        "scaling".into(),
+        if d.scale { "StandardScaler" } else { "none" }.into(),
+    ));
+    s.push((
+        "tasks".into(),
+        format!("{} ({} model(s))", plan.tasks.len(), plan.lineup.len()),
+    ));
+    let p = &settings.pool;
+    let workers = cpus::workers_for(p.workers, p.cpu_cap, plan.tasks.len());
+    s.push(("workers".into(), workers.to_string()));
+    if let Some(t) = args.timeout {
+        s.push(("timeout per task".into(), format!("{:?}", t)));
+    }
+    if let Some(shard) = &plan.shard {
+        s.push(("shard".into(), shard.to_string()));
+    }
+    report::html::stamp(&mut s, run::now());
+    s
+}
+
+/// Renders and writes an HTML report.
+fn write_report(path: &std::path::Path, input: &report::html::ReportInput) -> Result<()> {
+    let html = report::html::render_html(input)?;
+    std::fs::write(path, html).with_context(|| format!("cannot write report {}", path.display()))
 }
 
 /// More workers than usable CPUs (`--workers 200` on 2 CPUs) is allowed, but not silently.
@@ -788,6 +879,35 @@ fn cmd_merge(args: MergeArgs) -> Result<u8> {
         merged.missing.len(),
         None,
     ))
+}
+
+fn cmd_report(args: ReportArgs) -> Result<u8> {
+    let mut contents = Vec::new();
+    for path in &args.journals {
+        contents.push(read_journal(path, false)?);
+    }
+    if !args.allow_mixed {
+        report::check_one_dataset(args.journals.iter().map(PathBuf::as_path).zip(&contents))?;
+    }
+    let merged = report::merge(&contents);
+    let plans: Vec<&report::PlanRecord> = contents.iter().flat_map(|c| &c.plans).collect();
+    let mut settings = report::html::journal_settings(&args.journals, &plans, &merged.records);
+    report::html::stamp(&mut settings, run::now());
+    let input = report::html::ReportInput {
+        title: "fitpool report".into(),
+        records: &merged.records,
+        missing: &merged.missing,
+        rows: report::html::Rows::Absent(
+            "journals keep each task's scores, not its predictions (fitpool run --report \
+             FILE.html draws them)"
+                .into(),
+        ),
+        settings,
+        columns: &[],
+    };
+    write_report(&args.output, &input)?;
+    eprintln!("fitpool: report written to {}", args.output.display());
+    Ok(exit::OK)
 }
 
 fn cmd_slurm(args: SlurmArgs) -> Result<u8> {

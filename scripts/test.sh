@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs what a fresh machine lacks (cargo-nextest, a one-node SLURM
-# cluster for the SLURM tests), then runs every test. Idempotent; run from anywhere.
+# The test command: installs what a fresh machine lacks (cargo-nextest, Debian's chromium for
+# the HTML report's browser tests, a one-node SLURM cluster for the SLURM tests), then runs
+# every test. Idempotent; run from anywhere.
 # The cluster runs from target/slurm/ (never /etc/slurm) and is stopped when the tests end,
 # unless FITPOOL_KEEP_SLURM=1.
 set -euo pipefail
@@ -9,6 +10,17 @@ cd "$(dirname "$0")/.."
 if ! cargo nextest --version >/dev/null 2>&1; then
   echo "[test] installing cargo-nextest from crates.io"
   cargo install --locked cargo-nextest
+fi
+
+if [ "${FITPOOL_SKIP_BROWSER:-0}" = 1 ]; then
+  echo "[test] FITPOOL_SKIP_BROWSER=1: the HTML report's browser tests will say they were skipped"
+elif ! command -v chromium >/dev/null; then
+  echo "[test] installing chromium via apt-get (the HTML report's browser tests)"
+  [ "$(id -u)" = 0 ] || { echo "[test] must be root to install chromium (or set FITPOOL_SKIP_BROWSER=1)" >&2; exit 1; }
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null || echo "[test] WARNING: apt-get update failed; trying to install anyway"
+  apt-get install -y -q --no-install-recommends chromium >/dev/null
+  echo "[test] installed: $(dpkg-query -W -f='${Package}=${Version}' chromium)"
 fi
 
 if [ "${FITPOOL_SKIP_SLURM:-0}" = 1 ]; then

@@ -340,6 +340,11 @@ fn job_array_merges_to_the_single_machine_ranking() {
     assert_eq!(merged["missing"], serde_json::json!([]));
     let table = std::fs::read_to_string(dir.join("results.txt")).unwrap();
     assert!(table.contains("Ridge(alpha=0.5)"), "{table}");
+    let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(
+        report.contains("Ridge(alpha=0.5)"),
+        "the merge job's HTML report"
+    );
 
     let mut local = Command::new(FITPOOL);
     // not sharded, even if this test runs inside a SLURM job

@@ -1,10 +1,12 @@
 //! Results as records: the journal (JSON lines, one per finished task, durable), the ranked
-//! table and its exporters (table, JSON, CSV), and merging of shard journals.
+//! table and its exporters (table, JSON, CSV, the HTML report), and merging of shard journals.
 //!
 //! This layer knows nothing of processes or models: it sees [`TaskRecord`]s.
 
+mod charts;
 mod csv_export;
 pub mod cv;
+pub mod html;
 mod inspect;
 mod journal;
 mod json_export;
@@ -13,6 +15,7 @@ mod predictions;
 mod record;
 mod table;
 
+pub use charts::ChartError;
 pub use csv_export::CsvExporter;
 pub use inspect::inspect_table;
 pub use journal::{read_journal, Journal, JournalContents, JournalError, TailRepair};

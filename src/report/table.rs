@@ -197,7 +197,7 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-fn status_text(r: &TaskRecord) -> String {
+pub(super) fn status_text(r: &TaskRecord) -> String {
     let mut s = r.status.as_str().to_string();
     if let Some(m) = r.message.as_deref().filter(|m| !m.is_empty()) {
         s.push_str(": ");

@@ -137,7 +137,7 @@ impl std::fmt::Display for SubmitInfo {
         write!(
             f,
             "submitted job array {a} ({array}) and merge job {m} ({merge}, after the array)\n\
-             results: {dir}/results.txt and results.json; journals: {dir}/journal-{a}-*.jsonl\n\
+             results: {dir}/results.txt, results.json and report.html; journals: {dir}/journal-{a}-*.jsonl\n\
              watch: squeue -j {a},{m}",
             a = self.array_job,
             m = self.merge_job,
@@ -245,13 +245,14 @@ fn merge_script(o: &SbatchOptions) -> String {
         s,
         r#"#
 # Written by `fitpool slurm`: ranks the journals of every shard of array job $1 together into
-# {dir}/results.txt (table) and results.json. Submitted after the array with
+# {dir}/results.txt (table), results.json and report.html. Submitted after the array with
 # --dependency=afterany:<array job id>, so it also runs when a shard failed or hit its time
 # limit; it exits 1 and lists the missing tasks when some shard did not finish.
 set -u
 job=${{1:?usage: sbatch --dependency=afterany:JOB this-file JOB}}
 dir={qdir}
 {fitpool} merge --format json "$dir"/journal-"$job"-*.jsonl >"$dir"/results.json
+{fitpool} report "$dir"/journal-"$job"-*.jsonl -o "$dir"/report.html
 {fitpool} merge "$dir"/journal-"$job"-*.jsonl >"$dir"/results.txt
 "#,
         qdir = shell_quote(&dir),
@@ -434,6 +435,7 @@ mod tests {
             "\n#SBATCH --output=/scratch/run1/%x-%j.log\n",
             "\n#SBATCH --partition=debug\n",
             "/opt/bin/fitpool merge --format json \"$dir\"/journal-\"$job\"-*.jsonl >\"$dir\"/results.json\n",
+            "/opt/bin/fitpool report \"$dir\"/journal-\"$job\"-*.jsonl -o \"$dir\"/report.html\n",
             "/opt/bin/fitpool merge \"$dir\"/journal-\"$job\"-*.jsonl >\"$dir\"/results.txt\n",
         ] {
             assert!(merge.contains(line), "{line:?} not in\n{merge}");

@@ -257,6 +257,39 @@ impl SplitInput<'_> {
 }
 
 impl SplitSpec {
+    /// A split protocol as scikit-learn would construct it.
+    pub fn repr(&self) -> String {
+        use SplitSpec as S;
+        let py = |b: bool| if b { "True" } else { "False" };
+        let seed = |s: &Option<i64>| s.map_or("None".into(), |v| v.to_string());
+        match self {
+            S::KFold {
+                k,
+                shuffle,
+                seed: s,
+            } => format!(
+                "KFold(n_splits={k}, shuffle={}, random_state={})",
+                py(*shuffle),
+                seed(s)
+            ),
+            S::RepeatedKFold { k, repeats, seed } => {
+                format!("RepeatedKFold(n_splits={k}, n_repeats={repeats}, random_state={seed})")
+            }
+            S::GroupKFold {
+                k,
+                shuffle,
+                seed: s,
+            } => format!(
+                "GroupKFold(n_splits={k}, shuffle={}, random_state={})",
+                py(*shuffle),
+                seed(s)
+            ),
+            S::TimeSeries { k, gap, .. } => format!("TimeSeriesSplit(n_splits={k}, gap={gap})"),
+            S::Predefined => "PredefinedSplit(test_fold=the fold column)".into(),
+            S::Holdout { .. } => serde_json::to_string(self).unwrap_or_else(|_| "holdout".into()),
+        }
+    }
+
     /// The splits of this protocol: one for a holdout, `k` (or `k * repeats`) for the
     /// cross-validators. Never empty.
     pub fn splits(&self, input: &SplitInput<'_>) -> Result<Vec<Split>, SplitError> {
