@@ -58,8 +58,13 @@ struct RunArgs {
     data: DataArgs,
     /// A model in scikit-learn's repr syntax, e.g. 'RandomForestRegressor(n_estimators=300)'
     /// or an alias such as 'rf', 'nusvr', 'ridge(alpha=0.5)'. Repeatable.
+    /// `-m all`: every kind with its defaults (`fitpool models`).
     #[arg(short = 'm', long = "model", value_name = "SPEC")]
     models: Vec<String>,
+    /// Kinds to leave out of the lineup (class names or aliases), e.g. with `-m all`:
+    /// --exclude GaussianProcessRegressor,KernelRidge. Repeatable or comma-separated.
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    exclude: Vec<String>,
     /// A lineup file (TOML); lists of values expand to a grid. Default lineup, without -m or
     /// --models: the article's RandomForestRegressor(), NuSVR(), Ridge(), ElasticNet().
     #[arg(long = "models", value_name = "FILE")]
@@ -73,6 +78,10 @@ struct RunArgs {
     /// Retries for a task whose worker died (killed, segfault, OOM killer).
     #[arg(long, default_value_t = 1)]
     retries: u32,
+    /// Write every model's predictions on the scored rows (test rows, or out-of-fold rows
+    /// under --cv) to this CSV: row, [fold,] actual, one column per model.
+    #[arg(long, value_name = "FILE.csv")]
+    predictions: Option<PathBuf>,
     /// Replace a worker after it has run this many tasks.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_tasks_per_worker: Option<u64>,
@@ -272,6 +281,11 @@ fn positive_duration(s: &str) -> Result<std::time::Duration, String> {
     }
 }
 
+/// In a worker, a failed allocation reports "out of memory" to the parent and ends the
+/// worker, without std's raw `memory allocation of N bytes failed` line on the terminal.
+#[global_allocator]
+static ALLOC: fitpool::pool::WorkerAlloc = fitpool::pool::WorkerAlloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -381,6 +395,10 @@ fn lineup(args: &RunArgs) -> Result<Vec<Entry>> {
         specs.extend(spec::load_lineup(path)?.into_iter().map(Entry::plain));
     }
     for text in &args.models {
+        if text.trim().eq_ignore_ascii_case("all") {
+            specs.extend(spec::all_kinds().into_iter().map(Entry::plain));
+            continue;
+        }
         specs.push(spec::parse_entry(text).with_context(|| format!("in -m '{text}'"))?);
     }
     if specs.is_empty() {
@@ -388,6 +406,11 @@ fn lineup(args: &RunArgs) -> Result<Vec<Entry>> {
             .into_iter()
             .map(Entry::plain)
             .collect();
+    }
+    let excluded = spec::excluded_kinds(&args.exclude).context("in --exclude")?;
+    specs.retain(|e| !excluded.contains(&e.spec.kind_name()));
+    if specs.is_empty() {
+        anyhow::bail!("--exclude leaves no model to run");
     }
     Ok(specs)
 }
@@ -416,6 +439,19 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         eprintln!("fitpool: {note}");
     }
     emit(&render(args.format, &outcome.records, &outcome.missing));
+    if let Some(path) = &args.predictions {
+        let mut models: Vec<String> = Vec::new();
+        for t in &plan.tasks {
+            if !models.contains(&t.id.model) {
+                models.push(t.id.model.clone());
+            }
+        }
+        let text = report::predictions_csv(&models, &outcome.predictions);
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write predictions {}: {e}", path.display());
+            return Ok(2);
+        }
+    }
     if let Some(e) = &outcome.journal_error {
         eprintln!("error: {e}; the results above are complete, the journal is not");
         return Ok(exit::journal_code(e));
@@ -481,6 +517,7 @@ fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
         },
         journal,
         resume: args.resume,
+        predictions: args.predictions.is_some(),
     }
 }
 

@@ -11,7 +11,9 @@ use crate::events::{RunEvent, RunObserver};
 use crate::models::{ModelError, ModelSpec};
 use crate::plan::{Plan, Task};
 use crate::pool::{Event, Outcome, Pool, PoolConfig, PoolError, TaskResult};
-use crate::report::{read_journal, Journal, JournalError, Line, PlanRecord, Status, TaskRecord};
+use crate::report::{
+    read_journal, Journal, JournalError, Line, PlanRecord, Status, TaskPredictions, TaskRecord,
+};
 use nix::sys::signal::Signal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -24,6 +26,10 @@ pub struct TaskOutput {
     pub metrics: Metrics,
     pub fit_seconds: f64,
     pub predict_seconds: f64,
+    /// The predictions on the scored rows, in the order of the split's or fold's test rows;
+    /// sent only when the run asked for them (`--predictions`).
+    #[serde(default)]
+    pub y_pred: Option<Vec<f64>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +53,9 @@ pub struct TaskInput {
     /// Standardize the numeric features for this model alone (`make_pipeline(StandardScaler(),
     /// ...)`): its worker encodes its rows itself.
     pub scale: bool,
+    /// Send the predictions on the scored rows back.
+    #[serde(default)]
+    pub predictions: bool,
 }
 
 /// Fits the model on the training rows of its split or fold and scores it on the rows held
@@ -79,7 +88,32 @@ pub fn evaluate(data: &Dataset, task: &TaskInput) -> Result<TaskOutput, TaskErro
         metrics,
         fit_seconds: p.fit_seconds,
         predict_seconds: p.predict_seconds,
+        y_pred: task.predictions.then(|| p.y_pred.to_vec()),
     })
+}
+
+/// The rows a task scored, as indices over all rows (the training file's, then the test
+/// file's), and their targets: the test rows of the split or the held-out rows of a fold.
+pub fn scored_rows(data: &Dataset, fold: Option<u32>) -> Option<(Vec<usize>, Vec<f64>)> {
+    match fold {
+        None => match &data.raw {
+            Some(raw) => raw
+                .folds
+                .first()
+                .map(|s| (s.test.clone(), data.y_test.to_vec())),
+            None => Some(((0..data.y_test.len()).collect(), data.y_test.to_vec())),
+        },
+        Some(k) => {
+            let cv = data.cv.as_ref()?;
+            let s = cv.folds.get(k as usize)?;
+            let y = s
+                .test
+                .iter()
+                .map(|&i| cv.y.get(i).copied())
+                .collect::<Option<_>>()?;
+            Some((s.test.clone(), y))
+        }
+    }
 }
 
 /// Everything a run needs besides the data.
@@ -87,6 +121,8 @@ pub struct RunSettings {
     pub pool: PoolConfig,
     pub journal: Option<PathBuf>,
     pub resume: bool,
+    /// Collect every successful task's predictions (`--predictions`); kept out of the journal.
+    pub predictions: bool,
 }
 
 /// How a run ended.
@@ -103,6 +139,8 @@ pub struct RunOutcome {
     pub journal_error: Option<JournalError>,
     /// Warnings about the journal (a torn tail mended, no lock available) for stderr.
     pub notes: Vec<String>,
+    /// With `RunSettings::predictions`: the predictions of the tasks run now (not resumed).
+    pub predictions: Vec<TaskPredictions>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -195,6 +233,7 @@ pub fn execute(
     let mut records = done;
     let mut journal_error: Option<JournalError> = None;
     let mut held = Held::default();
+    let mut predictions: Vec<TaskPredictions> = Vec::new();
     let summary = {
         let job = |task: TaskInput| evaluate(data, &task);
         let mut pool = Pool::new(settings.pool.clone(), job);
@@ -204,6 +243,7 @@ pub fn execute(
                 spec: t.spec.clone(),
                 fold: t.id.fold,
                 scale: t.scale,
+                predictions: settings.predictions,
             })
             .collect();
         let mut shown = Shown {
@@ -212,6 +252,24 @@ pub fn execute(
         };
         let ran = pool.run(items, Some(&costs), |event| match &event {
             Event::TaskFinished(result) => {
+                if let Outcome::Ok(TaskOutput {
+                    y_pred: Some(y_pred),
+                    ..
+                }) = &result.outcome
+                {
+                    let task = todo[result.index];
+                    if let Some((rows, y_true)) = scored_rows(data, task.id.fold) {
+                        if rows.len() == y_pred.len() {
+                            predictions.push(TaskPredictions {
+                                model: task.id.model.clone(),
+                                fold: task.id.fold,
+                                rows,
+                                y_true,
+                                y_pred: y_pred.clone(),
+                            });
+                        }
+                    }
+                }
                 let record = record_of(
                     todo[result.index],
                     result,
@@ -258,6 +316,7 @@ pub fn execute(
         resumed,
         journal_error,
         notes,
+        predictions,
     })
 }
 

@@ -172,13 +172,19 @@ struct Call {
 struct Parser<'a> {
     s: &'a str,
     pos: usize,
+    /// How deep in nested specs the parser is.
+    depth: usize,
 }
 
 type PResult<T> = Result<T, (usize, String)>;
 
 impl<'a> Parser<'a> {
     fn new(s: &'a str) -> Self {
-        Parser { s, pos: 0 }
+        Parser {
+            s,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -224,6 +230,48 @@ impl<'a> Parser<'a> {
     }
 
     fn call(&mut self) -> PResult<Call> {
+        let call = self.call_inner()?;
+        if self.pos < self.s.len() {
+            return Err((
+                self.pos,
+                format!("unexpected {} after the model spec", self.describe_here()),
+            ));
+        }
+        Ok(call)
+    }
+
+    /// A nested spec as a value (`estimator=Ridge(alpha=2)`), built at once; how deep specs
+    /// may nest is bounded so that no input can exhaust the stack.
+    fn nested(&mut self) -> PResult<Value> {
+        const MAX_DEPTH: usize = 8;
+        if self.depth >= MAX_DEPTH {
+            return Err((
+                self.pos,
+                format!("model specs nest at most {MAX_DEPTH} deep"),
+            ));
+        }
+        self.depth += 1;
+        let start = self.pos;
+        let call = self.call_inner();
+        self.depth -= 1;
+        let call = call?;
+        let params: Vec<(String, Value)> = call
+            .args
+            .iter()
+            .map(|a| (a.name.clone(), a.value.clone()))
+            .collect();
+        build_spec(&call.name, &params)
+            .map(|m| Value::Model(Box::new(m)))
+            .map_err(|e| {
+                let at = e
+                    .param()
+                    .and_then(|p| call.args.iter().rev().find(|a| a.name == p))
+                    .map_or(start, |a| a.span.start);
+                (at, e.to_string())
+            })
+    }
+
+    fn call_inner(&mut self) -> PResult<Call> {
         self.ws();
         if self.peek().is_none() {
             return Err((
@@ -262,12 +310,6 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
             self.ws();
-        }
-        if self.pos < self.s.len() {
-            return Err((
-                self.pos,
-                format!("unexpected {} after the model spec", self.describe_here()),
-            ));
         }
         Ok(Call {
             name,
@@ -323,6 +365,13 @@ impl<'a> Parser<'a> {
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 let (word, _) = self.ident("a value")?;
+                if matches!(
+                    self.s[self.pos..].trim_start().chars().next(),
+                    Some('(' | '.')
+                ) {
+                    self.pos = start;
+                    return self.nested();
+                }
                 match word.as_str() {
                     "None" => Ok(Value::None),
                     "True" => Ok(Value::Bool(true)),
@@ -420,6 +469,24 @@ pub fn default_lineup() -> Vec<ModelSpec> {
     ["RandomForestRegressor", "NuSVR", "Ridge", "ElasticNet"]
         .iter()
         .map(|k| ModelSpec::default_of(k).expect("built-in kinds exist"))
+        .collect()
+}
+
+/// `-m all`: every registered kind with its defaults, in the registry's order (as
+/// `fitpool models` lists them), lazypredict's "every regressor" run.
+pub fn all_kinds() -> Vec<ModelSpec> {
+    crate::models::kinds()
+        .iter()
+        .filter_map(|k| ModelSpec::default_of(k.name).ok())
+        .collect()
+}
+
+/// `--exclude`: the kinds named (class names or aliases, case-insensitive, as `-m` takes
+/// them), or the first unknown name's error with its closest match.
+pub fn excluded_kinds(names: &[String]) -> Result<Vec<&'static str>, BuildError> {
+    names
+        .iter()
+        .map(|n| crate::models::lookup_kind(n.trim()).map(|k| k.name))
         .collect()
 }
 
@@ -626,6 +693,13 @@ fn expand_table(
 fn scalar(v: &toml::Value, key: &str) -> Result<Value, String> {
     Ok(match v {
         toml::Value::String(s) if s == "None" => Value::None,
+        // a nested estimator, as in `estimator = "Ridge(alpha=2)"`
+        toml::Value::String(s) if s.trim_end().ends_with(')') && s.contains('(') => {
+            match parse_model(s) {
+                Ok(m) => Value::Model(Box::new(m)),
+                Err(e) => return Err(format!("'{key}': {e}")),
+            }
+        }
         toml::Value::String(s) => Value::Str(s.clone().into()),
         toml::Value::Integer(i) => Value::Int(*i),
         toml::Value::Float(x) => Value::Float(*x),

@@ -572,3 +572,60 @@ fn every_result_shown_is_in_the_journal_even_after_sigkill() {
     }
     assert!(keys.len() < 400, "the run was not cut short");
 }
+
+#[test]
+fn all_runs_every_kind_but_the_excluded() {
+    let out = run(&[
+        "run",
+        "-m",
+        "all",
+        "--exclude",
+        "AdaBoostRegressor,bagging",
+        "--format",
+        "json",
+        "--progress",
+        "none",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let doc = json(&out);
+    let kinds: Vec<String> = doc["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["model"]
+                .as_str()
+                .unwrap()
+                .split('(')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let all: Vec<&str> = fitpool::models::kinds().iter().map(|k| k.name).collect();
+    let want: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|k| !["AdaBoostRegressor", "BaggingRegressor"].contains(k))
+        .collect();
+    let mut got: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    got.sort_unstable();
+    let mut want_sorted = want.clone();
+    want_sorted.sort_unstable();
+    assert_eq!(got, want_sorted);
+
+    let bad = run(&["run", "-m", "all", "--exclude", "Bagginn"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("'Bagginn'"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let none = run(&["run", "-m", "ridge", "--exclude", "ridge"]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        text(&none.stderr).contains("no model"),
+        "{}",
+        text(&none.stderr)
+    );
+}

@@ -82,8 +82,9 @@ const LINEUP: [&str; 6] = ["-m", "Ridge()", "-m", "Lasso()", "-m", "LinearRegres
 
 /// Runs the lineup into a journal, damages its end with `damage`, resumes, then merges:
 /// both the resumed run and the merge must read the journal and report every model.
-fn resume_and_merge_after(damage: impl FnOnce(&Path)) {
-    let dir = TempDir::new("torn");
+fn resume_and_merge_after(name: &str, damage: impl FnOnce(&Path)) {
+    // (a folder of its own per test: the tests run at once in one process)
+    let dir = TempDir::new(name);
     let journal = dir.join("torn.jsonl");
     let j = journal.to_str().unwrap();
     let mut args = LINEUP.to_vec();
@@ -113,7 +114,7 @@ fn resume_and_merge_after(damage: impl FnOnce(&Path)) {
 
 #[test]
 fn a_journal_whose_last_line_was_cut_short_stays_readable_after_resume() {
-    resume_and_merge_after(|journal| {
+    resume_and_merge_after("torn", |journal| {
         // a kill in the middle of the last write: the line loses its end and its newline
         let len = std::fs::metadata(journal).unwrap().len();
         let f = std::fs::OpenOptions::new()
@@ -126,7 +127,7 @@ fn a_journal_whose_last_line_was_cut_short_stays_readable_after_resume() {
 
 #[test]
 fn a_journal_ending_in_nul_bytes_stays_readable_after_resume() {
-    resume_and_merge_after(|journal| {
+    resume_and_merge_after("nul", |journal| {
         // a crash after the size grew but before the data reached the disk
         let mut f = std::fs::OpenOptions::new()
             .append(true)

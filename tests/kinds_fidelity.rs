@@ -174,3 +174,18 @@ pub fn check_family(family: &str) {
 fn harness_on_existing_kinds() {
     check_family("dummy_check");
 }
+
+#[test]
+fn linear_lars() {
+    check_family("linear_lars");
+}
+
+#[test]
+fn linear_bayes() {
+    check_family("linear_bayes");
+}
+
+#[test]
+fn ensembles() {
+    check_family("ensembles");
+}

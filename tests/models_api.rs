@@ -157,6 +157,10 @@ fn degenerate_data_never_panics() {
                     }
                     s => s,
                 };
+                if x.nrows() < spec.min_rows() {
+                    // the plan refuses such a task before any worker sees it
+                    continue;
+                }
                 match spec.fit_predict(x.view(), y.view(), x.view()) {
                     Ok(p) => assert!(
                         p.y_pred.iter().all(|v| v.is_finite()),
@@ -165,6 +169,10 @@ fn degenerate_data_never_panics() {
                         p.y_pred
                     ),
                     Err(ModelError::Unavailable(_)) => {}
+                    // scikit-learn refuses too: no noise-variance estimate without more rows
+                    // than features + intercept
+                    Err(ModelError::Fit { .. })
+                        if k.name == "LassoLarsIC" && x.nrows() <= x.ncols() + 1 => {}
                     Err(e) => panic!("{text} on {:?}: {e}", x.dim()),
                 }
             }

@@ -26,6 +26,7 @@ fn an_observer_hears_each_task_start_and_finish_in_task_ids() {
         },
         journal: None,
         resume: false,
+        predictions: false,
     };
     let mut seen = Recorder::default();
     let outcome = execute(&plan, &data, &settings, &mut seen).unwrap();

@@ -25,6 +25,32 @@ fn value_for(ty: ParamType) -> BoxedStrategy<Value> {
         ]
         .boxed(),
         ParamType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
+        ParamType::Estimator => proptest::sample::select(vec![
+            Value::None,
+            Value::Model(Box::new(
+                build_spec("Ridge", &[("alpha".into(), Value::Float(2.0))]).unwrap(),
+            )),
+            Value::Model(Box::new(
+                build_spec(
+                    "DecisionTreeRegressor",
+                    &[("max_depth".into(), Value::Int(3))],
+                )
+                .unwrap(),
+            )),
+        ])
+        .boxed(),
+        ParamType::CountOrFraction { none } => {
+            let mut specials = vec![Value::Int(1), Value::Int(7), Value::Float(0.5)];
+            if none {
+                specials.push(Value::None);
+            }
+            prop_oneof![
+                (1i64..1000).prop_map(Value::Int),
+                (0.01..1.0f64).prop_map(Value::Float),
+                proptest::sample::select(specials)
+            ]
+            .boxed()
+        }
         ParamType::Choice(options) => proptest::sample::select(options)
             .prop_map(|s| Value::Str(s.into()))
             .boxed(),
@@ -69,8 +95,9 @@ fn any_spec() -> impl Strategy<Value = ModelSpec> {
         let params: Vec<_> = def
             .params
             .iter()
-            // each has one supported value; the others are refused by design
-            .filter(|p| !["bootstrap", "warm_start"].contains(&p.name))
+            // each has one supported value; the others are refused by design (and
+            // TransformedTargetRegressor's func and inverse_func come in pairs)
+            .filter(|p| !["bootstrap", "warm_start", "func", "inverse_func"].contains(&p.name))
             .map(|p| {
                 let name = p.name.to_string();
                 let ty = p.ty;

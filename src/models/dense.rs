@@ -166,6 +166,35 @@ pub fn pinvh(a: ArrayView2<f64>) -> Option<Array2<f64>> {
     Some(out)
 }
 
+/// Solves `l z = b` for a lower-triangular `l` (only its lower triangle is read).
+pub fn solve_lower(l: ArrayView2<f64>, b: ArrayView1<f64>) -> Array1<f64> {
+    let lm = to_mat(l);
+    let mut rhs = to_col(b);
+    faer::linalg::triangular_solve::solve_lower_triangular_in_place(
+        lm.as_ref(),
+        rhs.as_mut(),
+        faer::Par::Seq,
+    );
+    column(rhs.as_ref(), 0)
+}
+
+/// Solves `l l' z = b` given a lower-triangular Cholesky factor `l` (LAPACK's `potrs`).
+pub fn cholesky_factor_solve(l: ArrayView2<f64>, b: ArrayView1<f64>) -> Array1<f64> {
+    let lm = to_mat(l);
+    let mut rhs = to_col(b);
+    faer::linalg::triangular_solve::solve_lower_triangular_in_place(
+        lm.as_ref(),
+        rhs.as_mut(),
+        faer::Par::Seq,
+    );
+    faer::linalg::triangular_solve::solve_upper_triangular_in_place(
+        lm.as_ref().transpose(),
+        rhs.as_mut(),
+        faer::Par::Seq,
+    );
+    column(rhs.as_ref(), 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::fit::ModelError;
 use super::params::{KindDef, ParamDef, Value};
+use super::registry::ModelSpec;
 use super::spec::BuildError;
 
 /// A fitted model as a prediction function.
@@ -136,8 +137,15 @@ impl Values {
     /// A `None`-or-float parameter (`None` if not a number).
     pub fn opt_float(&self, name: &str) -> Option<f64> {
         match self.get(name) {
-            Value::None | Value::Bool(_) | Value::Str(_) => None,
+            Value::None | Value::Bool(_) | Value::Str(_) | Value::Model(_) => None,
             _ => Some(self.float(name)),
+        }
+    }
+    /// An estimator parameter: the nested spec, or `None` (the kind's default estimator).
+    pub fn model(&self, name: &str) -> Option<ModelSpec> {
+        match self.get(name) {
+            Value::Model(m) => Some(*m),
+            _ => None,
         }
     }
     /// A bool parameter (false if not a bool).

@@ -26,14 +26,14 @@ impl LinearFit {
 
 /// Centred copies of `x` and `y` and their means (zeros without an intercept), as
 /// scikit-learn's `_preprocess_data`.
-struct Centred {
-    x: Array2<f64>,
-    y: Array1<f64>,
-    x_mean: Array1<f64>,
-    y_mean: f64,
+pub(crate) struct Centred {
+    pub(crate) x: Array2<f64>,
+    pub(crate) y: Array1<f64>,
+    pub(crate) x_mean: Array1<f64>,
+    pub(crate) y_mean: f64,
 }
 
-fn centre(x: ArrayView2<f64>, y: ArrayView1<f64>, fit_intercept: bool) -> Centred {
+pub(crate) fn centre(x: ArrayView2<f64>, y: ArrayView1<f64>, fit_intercept: bool) -> Centred {
     let (n, f) = x.dim();
     if fit_intercept && n > 0 {
         let x_mean = x.mean_axis(Axis(0)).unwrap_or_else(|| Array1::zeros(f));
@@ -54,7 +54,7 @@ fn centre(x: ArrayView2<f64>, y: ArrayView1<f64>, fit_intercept: bool) -> Centre
     }
 }
 
-fn finish(c: &Centred, coef: Array1<f64>) -> LinearFit {
+pub(crate) fn finish(c: &Centred, coef: Array1<f64>) -> LinearFit {
     let intercept = c.y_mean - c.x_mean.dot(&coef);
     LinearFit { coef, intercept }
 }

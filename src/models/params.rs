@@ -17,6 +17,8 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Str(Cow<'static, str>),
+    /// A nested estimator, e.g. `estimator=Ridge(alpha=2.0)`.
+    Model(Box<ModelSpec>),
 }
 
 impl Value {
@@ -28,6 +30,7 @@ impl Value {
             Value::Int(_) => "int",
             Value::Float(_) => "float",
             Value::Str(_) => "str",
+            Value::Model(_) => "estimator",
         }
     }
 
@@ -56,6 +59,7 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::Float(x) => f.write_str(&python_float(*x)),
             Value::Str(s) => write!(f, "'{s}'"),
+            Value::Model(m) => f.write_str(&m.display()),
         }
     }
 }
@@ -128,6 +132,13 @@ pub enum ParamType {
     Gamma,
     /// `None`, `'sqrt'`, `'log2'`, an int >= 1 or a float in (0, 1] (forests).
     MaxFeatures,
+    /// `None` (the kind's default estimator) or a nested model spec.
+    Estimator,
+    /// `None` (if `none`), an int >= 1 (a count) or a float in (0, 1] (a fraction):
+    /// `max_samples`, `max_features` of bagging.
+    CountOrFraction {
+        none: bool,
+    },
 }
 
 fn in_bound(x: f64, lo: Bound, hi: Bound) -> bool {
@@ -196,6 +207,11 @@ impl ParamType {
             ParamType::MaxFeatures => {
                 "None | 'sqrt' | 'log2' | int >= 1 | float in (0.0, 1.0]".into()
             }
+            ParamType::Estimator => "None | a model spec such as Ridge(alpha=2.0)".into(),
+            ParamType::CountOrFraction { none } => format!(
+                "{}int >= 1 | float in (0.0, 1.0]",
+                if none { "None | " } else { "" }
+            ),
         }
     }
 
@@ -244,6 +260,13 @@ impl ParamType {
             (ParamType::MaxFeatures, Value::Float(x)) if *x > 0.0 && *x <= 1.0 => {
                 Some(Value::Float(*x))
             }
+            (ParamType::Estimator, Value::None) => Some(Value::None),
+            (ParamType::CountOrFraction { none: true }, Value::None) => Some(Value::None),
+            (ParamType::CountOrFraction { .. }, Value::Int(i)) if *i >= 1 => Some(Value::Int(*i)),
+            (ParamType::CountOrFraction { .. }, Value::Float(x)) if *x > 0.0 && *x <= 1.0 => {
+                Some(Value::Float(*x))
+            }
+            (ParamType::Estimator, Value::Model(m)) => Some(Value::Model(m.clone())),
             _ => None,
         }
     }

@@ -103,6 +103,21 @@ registry! {
     ElasticNet(ElasticNetParams): k::ElasticNet,
     LinearRegression(LinearRegressionParams): k::LinearRegression,
     KNeighbors(KnnParams): k::KNeighbors,
+    // least-angle regression and matching pursuit (models/lars.rs, models/omp.rs)
+    Lars(LarsParams): k::Lars,
+    LassoLars(LassoLarsParams): k::LassoLars,
+    LassoLarsIc(LassoLarsIcParams): k::LassoLarsIc,
+    LarsCv(LarsCvParams): k::LarsCv,
+    LassoLarsCv(LarsCvParams): k::LassoLarsCv,
+    Omp(OmpParams): k::OrthogonalMatchingPursuit,
+    OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
+    // baselines
+    Dummy(DummyParams): k::DummyRegressor,
+    // wrappers and ensembles of other kinds (kinds/nested.rs)
+    TransformedTarget(TransformedTargetParams): k::TransformedTarget,
+    ExtraTree(ExtraTreeParams): k::ExtraTree,
+    Bagging(BaggingParams): k::Bagging,
+    AdaBoost(AdaBoostParams): k::AdaBoost,
 }
 
 const _: () = assert!(

@@ -44,6 +44,7 @@ pub use config::{PoolConfig, PoolError, RunSummary};
 pub use event::{CancelReason, Event, Outcome, TaskResult};
 pub use exit::WorkerExit;
 pub use nix::sys::signal::Signal;
+pub use sys::WorkerAlloc;
 
 /// The width of the terminal on stdout (`Some(fd)`: on that descriptor), if any: `$COLUMNS`
 /// when set, else the terminal's own size.

@@ -1,7 +1,8 @@
 //! The pool's only unsafe code: `fork`, `_exit`, raw signal handlers (the parent's self-pipe
 //! writer, the worker's SIGHUP flag and SIGABRT out-of-memory reporter), `poll` over a raw
 //! descriptor array, closing inherited descriptors in the child and trimming the worker's
-//! heap between tasks. Each block says why it is sound.
+//! heap between tasks, and the global allocator that reports a worker's failed allocation as out
+//! of memory. Each block says why it is sound.
 
 use std::ffi::c_void;
 use std::os::fd::RawFd;
@@ -51,6 +52,30 @@ pub(crate) fn close_inherited(fds: &[RawFd]) {
         // closed exactly once here and never used again in this process.
         unsafe {
             libc::close(fd);
+        }
+    }
+}
+
+/// Closes every descriptor above 2 except `keep`: what the parent had open when it forked
+/// (a journal holding its `flock`, files, sockets) must not stay open in a worker, where it
+/// would outlive the parent's own close (a lock still held after the run ended).
+pub(crate) fn close_all_except(keep: &[RawFd]) {
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    let open: Vec<RawFd> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    // (the listing's own descriptor is closed now that `dir` is consumed; closing its number
+    // again below only fails with EBADF, as nothing was opened in between)
+    for fd in open {
+        if fd > 2 && !keep.contains(&fd) {
+            // SAFETY: the worker owns no `OwnedFd` for these numbers except the kept ones
+            // (the parent's owners are never dropped in the child, which leaves with `_exit`),
+            // so each is closed once here and never used again in this process.
+            unsafe {
+                libc::close(fd);
+            }
         }
     }
 }
@@ -210,6 +235,12 @@ extern "C" fn on_worker_abort(_: libc::c_int) {
     if Errno::last_raw() != libc::ENOMEM && !vm_size_near_limit() {
         return;
     }
+    out_of_memory();
+}
+
+/// Writes the out-of-memory frame to the parent (if this is a worker that set one) and
+/// ends the process with the out-of-memory exit code.
+fn out_of_memory() -> ! {
     let fd = OOM_FD.load(Ordering::Relaxed);
     let len = OOM_FRAME_LEN.load(Ordering::Relaxed);
     if fd >= 0 && len > 0 {
@@ -225,6 +256,51 @@ extern "C" fn on_worker_abort(_: libc::c_int) {
         }
     }
     exit_now(EXIT_OUT_OF_MEMORY);
+}
+
+/// The system allocator, except that in a worker (once [`set_oom_frame`] has run) a failed
+/// allocation reports out of memory to the parent and ends the worker at once, before std's
+/// allocation-error handler prints its raw `memory allocation of N bytes failed` line on the
+/// terminal the user shares with the parent. Elsewhere (the parent, or a program that never
+/// forks a worker) a failure returns null as usual. A program opts in with
+/// `#[global_allocator] static A: fitpool::pool::WorkerAlloc = fitpool::pool::WorkerAlloc;`.
+pub struct WorkerAlloc;
+
+impl WorkerAlloc {
+    #[inline]
+    fn checked(p: *mut u8) -> *mut u8 {
+        if p.is_null() && OOM_FD.load(Ordering::Relaxed) >= 0 {
+            out_of_memory();
+        }
+        p
+    }
+}
+
+// SAFETY: every method forwards to `System` with the caller's own arguments, so `System`'s
+// guarantees (alignment, size, no unwinding) hold; the only addition runs on a null result,
+// where nothing was allocated, and ends the process with `_exit` without allocating.
+unsafe impl std::alloc::GlobalAlloc for WorkerAlloc {
+    #[inline]
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which is `System`'s.
+        Self::checked(unsafe { std::alloc::System.alloc(layout) })
+    }
+    #[inline]
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: as `alloc`.
+        Self::checked(unsafe { std::alloc::System.alloc_zeroed(layout) })
+    }
+    #[inline]
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` was allocated by `System` (through this type) with `layout`.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    #[inline]
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` was allocated by `System` (through this type) with `layout`; the
+        // caller upholds the size contract.
+        Self::checked(unsafe { std::alloc::System.realloc(ptr, layout, new_size) })
+    }
 }
 
 /// Whether SIGHUP asked this worker to retire after its current task.

@@ -75,6 +75,10 @@ where
         return EXIT_WORKER_BUG;
     }
     sys::close_inherited(setup.close);
+    {
+        use std::os::fd::AsRawFd;
+        sys::close_all_except(&[tasks.as_raw_fd(), results.as_raw_fd()]);
+    }
     // Out of memory is recognised by errno still being ENOMEM when the allocation failure
     // aborts; std's OOM message would print a backtrace first (clobbering errno) when
     // RUST_BACKTRACE is set. The worker is single-threaded, so changing its environment is

@@ -9,6 +9,7 @@ mod inspect;
 mod journal;
 mod json_export;
 mod merge;
+mod predictions;
 mod record;
 mod table;
 
@@ -17,6 +18,7 @@ pub use inspect::inspect_table;
 pub use journal::{read_journal, Journal, JournalContents, JournalError, TailRepair};
 pub use json_export::JsonExporter;
 pub use merge::{check_one_dataset, merge, MergeError, Merged};
+pub use predictions::{predictions_csv, TaskPredictions};
 #[cfg(test)]
 pub(crate) use record::sample as sample_record;
 pub use record::{rank, Line, PlanRecord, Status, TaskRecord};

@@ -1,0 +1,260 @@
+//! AdaBoostRegressor: AdaBoost.R2 as scikit-learn's `_boost` runs it. Each stage fits the
+//! estimator on a sample of the training rows drawn with replacement by the current weights,
+//! scores its relative errors on all rows, and reweights them; the prediction is the
+//! stages' weighted median.
+
+use ndarray::{Array1, ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use super::nested::{self, Rng};
+use crate::models::kind::{Kind, Predictor, Values};
+use crate::models::params::{opt_int, p, ParamType, POSITIVE};
+use crate::models::{BuildError, ModelError, ModelSpec, ParamDef, Value, DEFAULT_SEED};
+
+/// How a stage's relative errors are scored.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum AdaLoss {
+    Linear,
+    Square,
+    Exponential,
+}
+
+/// Parameters of AdaBoostRegressor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdaBoostParams {
+    /// `None`: `DecisionTreeRegressor(max_depth=3)`.
+    pub estimator: Option<Box<ModelSpec>>,
+    pub n_estimators: usize,
+    pub learning_rate: f64,
+    pub loss: AdaLoss,
+    pub random_state: Option<u64>,
+}
+
+/// scikit-learn's `AdaBoostRegressor`.
+pub struct AdaBoost;
+
+fn base(p: &AdaBoostParams) -> ModelSpec {
+    match &p.estimator {
+        Some(m) => (**m).clone(),
+        None => crate::models::build_spec(
+            "DecisionTreeRegressor",
+            &[("max_depth".into(), Value::Int(3))],
+        )
+        .unwrap_or_else(|_| nested::or_default(&None, "DecisionTreeRegressor")),
+    }
+}
+
+/// One kept stage: its sample's rows, its seeded spec, its weight.
+struct Stage {
+    rows: Vec<usize>,
+    spec: ModelSpec,
+    weight: f64,
+}
+
+/// `n` draws of `[0, len)` with probabilities `w` (numpy's `choice(p=w)`: the cumulative
+/// sum, normalised, searched for uniform draws).
+fn weighted_draws(rng: &mut Rng, w: &[f64], n: usize) -> Vec<usize> {
+    let mut cdf: Vec<f64> = w
+        .iter()
+        .scan(0.0, |acc, v| {
+            *acc += v;
+            Some(*acc)
+        })
+        .collect();
+    let last = cdf.last().copied().unwrap_or(1.0);
+    cdf.iter_mut().for_each(|c| *c /= last);
+    (0..n)
+        .map(|_| {
+            let u = rng.uniform();
+            cdf.partition_point(|c| *c <= u).min(w.len() - 1)
+        })
+        .collect()
+}
+
+/// The weighted median of each row's stage predictions (scikit-learn's
+/// `_get_median_predict`).
+fn weighted_median(preds: &[Array1<f64>], weights: &[f64], n: usize) -> Array1<f64> {
+    let mut out = Array1::zeros(n);
+    let mut order: Vec<usize> = (0..preds.len()).collect();
+    for i in 0..n {
+        order.sort_by(|a, b| preds[*a][i].total_cmp(&preds[*b][i]));
+        let total: f64 = order.iter().map(|s| weights[*s]).sum();
+        let mut cdf = 0.0;
+        let mut pick = order[0];
+        for s in &order {
+            cdf += weights[*s];
+            if cdf >= 0.5 * total {
+                pick = *s;
+                break;
+            }
+        }
+        out[i] = preds[pick][i];
+    }
+    out
+}
+
+impl Kind for AdaBoost {
+    type Params = AdaBoostParams;
+    const NAME: &'static str = "AdaBoostRegressor";
+    const ALIASES: &'static [&'static str] = &["adaboost", "ada"];
+    const DOC: &'static str = "AdaBoost.R2: weighted resampling, weighted-median prediction";
+
+    fn params() -> Vec<ParamDef> {
+        vec![
+            nested::estimator(
+                "estimator",
+                "the base estimator (None: DecisionTreeRegressor(max_depth=3))",
+            ),
+            p(
+                "n_estimators",
+                crate::models::params::ESTIMATORS,
+                Value::Int(50),
+                "most boosting stages (fewer if the fit is perfect early)",
+            ),
+            p(
+                "learning_rate",
+                POSITIVE,
+                Value::Float(1.0),
+                "shrinks each stage's weight",
+            ),
+            p(
+                "loss",
+                ParamType::Choice(&["linear", "square", "exponential"]),
+                Value::Str("linear".into()),
+                "how relative errors are scored",
+            ),
+            p(
+                "random_state",
+                opt_int(0),
+                Value::None,
+                "seed; None means the fixed seed 0, so runs are reproducible",
+            ),
+        ]
+    }
+    fn build(v: &Values) -> Result<AdaBoostParams, BuildError> {
+        Ok(AdaBoostParams {
+            estimator: v.model("estimator").map(Box::new),
+            n_estimators: v.usize("n_estimators"),
+            learning_rate: v.float("learning_rate"),
+            loss: match v.str("loss").as_ref() {
+                "square" => AdaLoss::Square,
+                "exponential" => AdaLoss::Exponential,
+                _ => AdaLoss::Linear,
+            },
+            random_state: v.opt_u64("random_state"),
+        })
+    }
+    fn values(p: &AdaBoostParams) -> Vec<(&'static str, Value)> {
+        let loss = match p.loss {
+            AdaLoss::Linear => "linear",
+            AdaLoss::Square => "square",
+            AdaLoss::Exponential => "exponential",
+        };
+        vec![
+            (
+                "estimator",
+                p.estimator
+                    .as_ref()
+                    .map_or(Value::None, |m| Value::Model(m.clone())),
+            ),
+            ("n_estimators", Value::count(p.n_estimators)),
+            ("learning_rate", Value::Float(p.learning_rate)),
+            ("loss", Value::Str(loss.into())),
+            ("random_state", Value::seed(p.random_state)),
+        ]
+    }
+    fn min_rows(p: &AdaBoostParams) -> usize {
+        base(p).min_rows()
+    }
+    /// Every stage is fitted twice (see `nested`).
+    fn expected_cost(p: &AdaBoostParams, n_rows: usize, n_features: usize) -> f64 {
+        2.0 * p.n_estimators as f64 * base(p).expected_cost(n_rows, n_features)
+    }
+    fn fit<'a>(
+        p: &AdaBoostParams,
+        x: ArrayView2<'a, f64>,
+        y: ArrayView1<'a, f64>,
+    ) -> Result<Predictor<'a>, ModelError> {
+        let n = x.nrows();
+        let all: Vec<usize> = (0..x.ncols()).collect();
+        let base = base(p);
+        let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
+        let mut w = vec![1.0 / n as f64; n];
+        let mut stages: Vec<Stage> = Vec::new();
+        for iboost in 0..p.n_estimators {
+            let spec = nested::with_seed(&base, rng.seed());
+            let rows = weighted_draws(&mut rng, &w, n);
+            let (xs, ys) = nested::take(x, y, &rows, &all);
+            let pred = nested::fit_predict(&spec, xs.view(), ys.view(), x)?;
+            let mut err: Vec<f64> = pred.iter().zip(y).map(|(a, b)| (a - b).abs()).collect();
+            let max = err
+                .iter()
+                .zip(&w)
+                .filter(|(_, w)| **w > 0.0)
+                .map(|(e, _)| *e)
+                .fold(0.0, f64::max);
+            if max != 0.0 {
+                err.iter_mut().for_each(|e| *e /= max);
+            }
+            match p.loss {
+                AdaLoss::Linear => {}
+                AdaLoss::Square => err.iter_mut().for_each(|e| *e *= *e),
+                AdaLoss::Exponential => err.iter_mut().for_each(|e| *e = 1.0 - (-*e).exp()),
+            }
+            let error: f64 = err
+                .iter()
+                .zip(&w)
+                .filter(|(_, w)| **w > 0.0)
+                .map(|(e, w)| e * w)
+                .sum();
+            if error <= 0.0 {
+                stages.push(Stage {
+                    rows,
+                    spec,
+                    weight: 1.0,
+                });
+                break;
+            }
+            if error >= 0.5 {
+                // a stage no better than chance: dropped, unless it is the only one (then
+                // with weight 0, as scikit-learn keeps it)
+                if stages.is_empty() {
+                    stages.push(Stage {
+                        rows,
+                        spec,
+                        weight: 0.0,
+                    });
+                }
+                break;
+            }
+            let beta = error / (1.0 - error);
+            stages.push(Stage {
+                rows,
+                spec,
+                weight: p.learning_rate * (1.0 / beta).ln(),
+            });
+            if iboost + 1 == p.n_estimators {
+                break;
+            }
+            for (wi, e) in w.iter_mut().zip(&err) {
+                if *wi > 0.0 {
+                    *wi *= beta.powf((1.0 - e) * p.learning_rate);
+                }
+            }
+            let sum: f64 = w.iter().sum();
+            if !sum.is_finite() || sum <= 0.0 {
+                break;
+            }
+            w.iter_mut().for_each(|v| *v /= sum);
+        }
+        Ok(Box::new(move |t| {
+            let mut preds = Vec::with_capacity(stages.len());
+            for s in &stages {
+                let (xs, ys) = nested::take(x, y, &s.rows, &all);
+                preds.push(nested::fit_predict(&s.spec, xs.view(), ys.view(), t)?);
+            }
+            let weights: Vec<f64> = stages.iter().map(|s| s.weight).collect();
+            Ok(weighted_median(&preds, &weights, t.nrows()))
+        }))
+    }
+}
