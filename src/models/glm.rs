@@ -5,7 +5,7 @@
 //! coefficients and the intercept at `link(mean(y))`, by L-BFGS with scipy's stopping rules
 //! (`gtol = tol`, `ftol = 64 eps`, `maxls = 50`). X is neither centred nor scaled.
 
-use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
+use ndarray::{s, Array1, ArrayView1, ArrayView2, Axis};
 
 use super::lbfgs::{self, Options};
 
@@ -76,8 +76,6 @@ impl Loss {
             }
         } else if p == 0.0 {
             (0.5 * (r - y) * (r - y), r - y)
-        } else if r <= 0.0 {
-            (f64::INFINITY, f64::NAN)
         } else if p == 1.0 {
             let l = if y == 0.0 {
                 r
@@ -90,7 +88,7 @@ impl Loss {
         } else {
             let t = r.powf(1.0 - p);
             let mut l = r * t / (2.0 - p) - y * t / (1.0 - p);
-            if p < 1.0 {
+            if y > 0.0 {
                 l += y.powf(2.0 - p) / ((1.0 - p) * (2.0 - p));
             }
             (l, t - y * r.powf(-p))
@@ -137,7 +135,7 @@ pub fn fit(
     }
     let inv_n = 1.0 / n.max(1) as f64;
     let fg = |theta: &Array1<f64>| {
-        let w = theta.slice(ndarray::s![..m]);
+        let w = theta.slice(s![..m]);
         let b = if fit_intercept { theta[m] } else { 0.0 };
         let raw = x.dot(&w) + b;
         let mut total = 0.0;
@@ -150,22 +148,20 @@ pub fn fit(
         let f = total * inv_n + 0.5 * alpha * w.dot(&w);
         let mut g = Array1::zeros(k);
         let gw = x.t().dot(&gr) + &(&w * alpha);
-        g.slice_mut(ndarray::s![..m]).assign(&gw);
+        g.slice_mut(s![..m]).assign(&gw);
         if fit_intercept {
             g[m] = gr.sum_axis(Axis(0)).into_scalar();
         }
         (f, g)
     };
     let opts = Options {
-        max_iter,
-        pgtol: tol,
         ftol: 64.0 * f64::EPSILON,
         max_ls: 50,
-        memory: 10,
+        ..Options::scipy(max_iter, tol)
     };
-    let r = lbfgs::minimize(fg, x0, opts);
+    let r = lbfgs::minimize(fg, x0, &[], opts);
     GlmFit {
-        coef: r.x.slice(ndarray::s![..m]).to_owned(),
+        coef: r.x.slice(s![..m]).to_owned(),
         intercept: if fit_intercept { r.x[m] } else { 0.0 },
         log_link: loss.log_link,
         n_iter: r.n_iter,

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::models::glm::{self, Loss};
 use crate::models::kind::{dims, Predictor, Values};
-use crate::models::params::{f, fit_intercept, ignored, int, p, s, verbose, NON_NEGATIVE, POSITIVE};
+use crate::models::params::{
+    f, fit_intercept, ignored, int, p, s, verbose, NON_NEGATIVE, POSITIVE,
+};
 use crate::models::{ModelError, ParamDef, ParamType, Value};
 
 /// Parameters of a GLM kind (`power` and `link` only matter for TweedieRegressor).
@@ -32,7 +34,12 @@ pub(super) fn common_params() -> Vec<ParamDef> {
             s("lbfgs"),
             "L-BFGS with scipy's stopping rules",
         ),
-        p("max_iter", int(1), Value::Int(100), "maximum L-BFGS iterations"),
+        p(
+            "max_iter",
+            int(1),
+            Value::Int(100),
+            "maximum L-BFGS iterations",
+        ),
         p("tol", POSITIVE, f(1e-4), "stop when max |gradient| <= tol"),
         ignored(
             "warm_start",
@@ -89,15 +96,6 @@ pub(super) fn fit<'a>(
         "identity" => false,
         _ => p.power > 0.0,
     };
-    if p.power > 0.0 && p.power < 1.0 {
-        return Err(ModelError::Fit {
-            kind,
-            message: format!(
-                "power={} is invalid: no Tweedie distribution exists for 0 < power < 1",
-                p.power
-            ),
-        });
-    }
     let loss = Loss {
         power: p.power,
         log_link,
@@ -106,7 +104,10 @@ pub(super) fn fit<'a>(
         return Err(ModelError::Fit { kind, message });
     }
     let model = glm::fit(loss, x, y, p.alpha, p.fit_intercept, p.max_iter, p.tol);
-    if !model.intercept.is_finite() || model.coef.iter().any(|c| !c.is_finite()) {
+    // an all-zero target under the log link leaves the intercept at log(0) = -inf, predicting
+    // 0 as scikit-learn does
+    let intercept_ok = model.intercept.is_finite() || (log_link && model.intercept < 0.0);
+    if !intercept_ok || model.coef.iter().any(|c| !c.is_finite()) {
         return Err(ModelError::Fit {
             kind,
             message: "the solver diverged (non-finite coefficients)".into(),
