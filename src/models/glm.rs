@@ -19,11 +19,14 @@ pub struct Loss {
 impl Loss {
     /// scikit-learn's class name for the loss, as its error messages show it.
     pub fn name(&self) -> &'static str {
-        match (self.log_link, self.power) {
-            (true, p) if p == 1.0 => "HalfPoissonLoss",
-            (true, p) if p == 2.0 => "HalfGammaLoss",
-            (true, _) => "HalfTweedieLoss",
-            (false, _) => "HalfTweedieLossIdentity",
+        if !self.log_link {
+            "HalfTweedieLossIdentity"
+        } else if self.power == 1.0 {
+            "HalfPoissonLoss"
+        } else if self.power == 2.0 {
+            "HalfGammaLoss"
+        } else {
+            "HalfTweedieLoss"
         }
     }
 

@@ -120,9 +120,9 @@ impl Memory {
         if k > 0 {
             q *= 1.0 / (self.rho[k - 1] * self.y[k - 1].dot(&self.y[k - 1]));
         }
-        for i in 0..k {
+        for (i, ai) in a.iter().enumerate() {
             let b = self.rho[i] * self.y[i].dot(&q);
-            q.scaled_add(a[i] - b, &self.s[i]);
+            q.scaled_add(ai - b, &self.s[i]);
         }
         -q
     }
@@ -297,8 +297,7 @@ fn line_search(
             stage1 = false;
         }
         // the warnings of dcsrch end the search at this step, as convergence does
-        if (bracketed && (stp <= stmin || stp >= stmax))
-            || (bracketed && stmax - stmin <= XTOL * stmax)
+        if (bracketed && (stp <= stmin || stp >= stmax || stmax - stmin <= XTOL * stmax))
             || (stp == stpmax && f <= ftest && dg <= gtest)
             || (stp == stpmin && (f > ftest || dg >= gtest))
             || (f <= ftest && dg.abs() <= -GTOL * g0)
@@ -338,9 +337,7 @@ fn line_search(
             stmax = stp + XTRAPU * (stp - bx.t);
         }
         stp = stp.max(stpmin).min(stpmax);
-        if (bracketed && (stp <= stmin || stp >= stmax))
-            || (bracketed && stmax - stmin <= XTOL * stmax)
-        {
+        if bracketed && (stp <= stmin || stp >= stmax || stmax - stmin <= XTOL * stmax) {
             stp = bx.t;
         }
     }
