@@ -29,4 +29,10 @@ CASES = [
     {"dataset": "clinic", "repr": "TweedieRegressor(power=2, link='identity', alpha=0.01)"},
     {"dataset": "shop", "repr": "TweedieRegressor()"},
     {"dataset": "shop", "repr": "TweedieRegressor(alpha=0.01)"},
+    {"dataset": "diabetes", "repr": "HuberRegressor()", "attrs": N},
+    {"dataset": "diabetes", "repr": "HuberRegressor(epsilon=1.5, alpha=0.01)", "attrs": N},
+    {"dataset": "friedman", "repr": "HuberRegressor()", "attrs": N},
+    {"dataset": "friedman", "repr": "HuberRegressor(epsilon=1.5, alpha=0.01)", "attrs": N},
+    {"dataset": "shop", "repr": "HuberRegressor()"},
+    {"dataset": "clinic", "repr": "HuberRegressor(epsilon=1.5, alpha=0.01)"},
 ]

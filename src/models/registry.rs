@@ -107,6 +107,7 @@ registry! {
     Poisson(GlmParams): k::PoissonRegressor,
     Gamma(GlmParams): k::GammaRegressor,
     Tweedie(GlmParams): k::TweedieRegressor,
+    Huber(HuberParams): k::HuberRegressor,
     // least-angle regression and matching pursuit (models/lars.rs, models/omp.rs)
     Lars(LarsParams): k::Lars,
     LassoLars(LassoLarsParams): k::LassoLars,
