@@ -335,3 +335,47 @@ fn linear_bayes_degenerate_inputs_do_not_panic() {
         assert!(parse_model(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn glm() {
+    check_family("glm");
+}
+
+/// A target outside a GLM's loss range fails that task with scikit-learn's message; the other
+/// tasks of the run go on (shop's sales include negative values).
+#[test]
+fn glm_target_out_of_range_fails_only_that_task() {
+    let results = run_table(
+        "shop",
+        &[
+            "PoissonRegressor()",
+            "GammaRegressor()",
+            "TweedieRegressor()",
+        ],
+    );
+    for (kind, loss) in [
+        ("PoissonRegressor()", "HalfPoissonLoss"),
+        ("GammaRegressor()", "HalfGammaLoss"),
+    ] {
+        let got = results.get(kind).expect("a row per task");
+        let msg = got.as_ref().expect_err("an error row");
+        let want = format!("Some value(s) of y are out of the valid range of the loss '{loss}'.");
+        assert!(msg.contains(&want), "{kind}: {msg}");
+    }
+    assert!(results["TweedieRegressor()"].is_ok(), "{results:?}");
+
+    // through the library: GammaRegressor needs y > 0, Poisson y >= 0
+    let x = ndarray::Array2::from_shape_fn((6, 2), |(i, j)| (i + j) as f64);
+    let y = ndarray::array![1.0, 2.0, 0.0, 3.0, 1.0, 2.0];
+    let gamma = parse_model("GammaRegressor()").unwrap();
+    let err = gamma.fit_predict(x.view(), y.view(), x.view()).unwrap_err();
+    assert!(err.to_string().contains("'HalfGammaLoss'"), "{err}");
+    let poisson = parse_model("PoissonRegressor()").unwrap();
+    assert!(poisson.fit_predict(x.view(), y.view(), x.view()).is_ok());
+    let tweedie = parse_model("TweedieRegressor(power=1.5)").unwrap();
+    let neg = ndarray::array![1.0, 2.0, -0.5, 3.0, 1.0, 2.0];
+    let err = tweedie
+        .fit_predict(x.view(), neg.view(), x.view())
+        .unwrap_err();
+    assert!(err.to_string().contains("'HalfTweedieLoss'"), "{err}");
+}

@@ -8,10 +8,12 @@
 
 pub mod dense;
 mod fit;
+pub mod glm;
 mod kind;
 pub mod kinds;
 mod knn;
 pub mod lars;
+pub mod lbfgs;
 pub mod linear;
 pub mod omp;
 mod params;

@@ -103,6 +103,11 @@ registry! {
     ElasticNet(ElasticNetParams): k::ElasticNet,
     LinearRegression(LinearRegressionParams): k::LinearRegression,
     KNeighbors(KnnParams): k::KNeighbors,
+    // generalized linear models by L-BFGS (models/glm.rs)
+    Poisson(GlmParams): k::PoissonRegressor,
+    Gamma(GlmParams): k::GammaRegressor,
+    Tweedie(GlmParams): k::TweedieRegressor,
+    Huber(HuberParams): k::HuberRegressor,
     // least-angle regression and matching pursuit (models/lars.rs, models/omp.rs)
     Lars(LarsParams): k::Lars,
     LassoLars(LassoLarsParams): k::LassoLars,
