@@ -189,3 +189,8 @@ fn linear_bayes() {
 fn ensembles() {
     check_family("ensembles");
 }
+
+#[test]
+fn linear_cv() {
+    check_family("linear_cv");
+}

@@ -111,6 +111,9 @@ registry! {
     LassoLarsCv(LarsCvParams): k::LassoLarsCv,
     Omp(OmpParams): k::OrthogonalMatchingPursuit,
     OmpCv(OmpCvParams): k::OrthogonalMatchingPursuitCv,
+    // the cross-validated elastic net (models/enet_cv.rs)
+    LassoCv(LinearCvParams): k::LassoCv,
+    ElasticNetCv(LinearCvParams): k::ElasticNetCv,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
     // wrappers and ensembles of other kinds (kinds/nested.rs)
