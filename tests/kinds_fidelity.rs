@@ -194,3 +194,8 @@ fn ensembles() {
 fn linear_cv() {
     check_family("linear_cv");
 }
+
+#[test]
+fn linear_robust() {
+    check_family("linear_robust");
+}

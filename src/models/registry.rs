@@ -114,6 +114,8 @@ registry! {
     // the cross-validated elastic net (models/enet_cv.rs)
     LassoCv(LinearCvParams): k::LassoCv,
     ElasticNetCv(LinearCvParams): k::ElasticNetCv,
+    // robust linear regression
+    LinearSvr(LinearSvrParams): k::LinearSvr,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
     // wrappers and ensembles of other kinds (kinds/nested.rs)
