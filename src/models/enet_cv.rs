@@ -76,7 +76,7 @@ pub fn alpha_grid(
     let top = xy.iter().fold(0.0f64, |m, v| m.max((v * v).sqrt()));
     let alpha_max = top / (n as f64 * l1_ratio);
     let resolution = 1e-15;
-    if !(alpha_max > resolution) {
+    if alpha_max.is_nan() || alpha_max <= resolution {
         return Ok(vec![resolution; n_alphas]);
     }
     Ok(geomspace(alpha_max, alpha_max * eps, n_alphas))

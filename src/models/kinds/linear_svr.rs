@@ -276,7 +276,7 @@ fn dual_cd(x: ArrayView2<f64>, y: ArrayView1<f64>, p: &LinearSvrParams, seed: u6
             gmax_new = gmax_new.max(violation);
             gnorm1_new += violation;
             s += 1;
-            if !(h > 0.0) {
+            if h.is_nan() || h <= 0.0 {
                 continue;
             }
             let d = if gp < h * beta[i] {
@@ -349,7 +349,7 @@ fn primal_newton(x: ArrayView2<f64>, y: ArrayView1<f64>, p: &LinearSvrParams) ->
         let g = &w + &(x.t().dot(&d) * (2.0 * c));
         let gnorm = g.dot(&g).sqrt();
         let first = *g0.get_or_insert(gnorm);
-        if !(gnorm > 1e-10 * first) {
+        if gnorm.is_nan() || first.is_nan() || gnorm <= 1e-10 * first {
             break;
         }
         let rows: Vec<usize> = (0..d.len()).filter(|&i| d[i] != 0.0).collect();
