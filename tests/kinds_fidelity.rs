@@ -379,3 +379,13 @@ fn glm_target_out_of_range_fails_only_that_task() {
         .unwrap_err();
     assert!(err.to_string().contains("'HalfTweedieLoss'"), "{err}");
 }
+
+#[test]
+fn linear_cv() {
+    check_family("linear_cv");
+}
+
+#[test]
+fn linear_robust() {
+    check_family("linear_robust");
+}

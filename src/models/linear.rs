@@ -161,6 +161,37 @@ pub fn elastic_net(
     finish(&c, Array1::from(w)).into_outcome(n_iter, gap, tol_abs, converged)
 }
 
+/// Coordinate descent from a warm start `w` on columns and target already centred (one step
+/// of scikit-learn's `enet_path` with `precompute=False`): `l1` and `l2` are the penalties
+/// times `n_samples`. Returns the coefficients reached.
+pub(crate) fn descend_from(
+    cols: &[Vec<f64>],
+    y: &[f64],
+    l1: f64,
+    l2: f64,
+    w: Vec<f64>,
+    max_iter: usize,
+    tol: f64,
+) -> Vec<f64> {
+    let mut r = y.to_vec();
+    for (col, &wj) in cols.iter().zip(&w) {
+        if wj != 0.0 {
+            axpy(-wj, col, &mut r);
+        }
+    }
+    let mut cd = Cd {
+        cols,
+        y,
+        l1,
+        l2,
+        xta: vec![0.0; w.len()],
+        w,
+        r,
+        norm2: cols.iter().map(|c| dot(c, c)).collect(),
+    };
+    cd.run(max_iter, tol).0
+}
+
 impl LinearFit {
     fn into_outcome(self, n_iter: usize, gap: f64, tol: f64, converged: bool) -> CdOutcome {
         CdOutcome {

@@ -7,6 +7,7 @@
 //! Only re-exports.
 
 pub mod dense;
+pub mod enet_cv;
 mod fit;
 pub mod glm;
 mod kind;

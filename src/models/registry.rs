@@ -122,6 +122,11 @@ registry! {
     BayesianRidge(BayesianRidgeParams): k::BayesianRidge,
     Ard(ArdParams): k::ArdRegression,
     Pls(PlsParams): k::PlsRegression,
+    // the cross-validated elastic net (models/enet_cv.rs)
+    LassoCv(LinearCvParams): k::LassoCv,
+    ElasticNetCv(LinearCvParams): k::ElasticNetCv,
+    // robust linear regression
+    LinearSvr(LinearSvrParams): k::LinearSvr,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
     // wrappers and ensembles of other kinds (kinds/nested.rs)
