@@ -189,3 +189,8 @@ fn linear_bayes() {
 fn ensembles() {
     check_family("ensembles");
 }
+
+#[test]
+fn robust_sgd() {
+    check_family("robust_sgd");
+}

@@ -118,6 +118,8 @@ registry! {
     ExtraTree(ExtraTreeParams): k::ExtraTree,
     Bagging(BaggingParams): k::Bagging,
     AdaBoost(AdaBoostParams): k::AdaBoost,
+    // robust and stochastic linear models
+    Sgd(SgdParams): k::SgdRegressor,
 }
 
 const _: () = assert!(

@@ -28,6 +28,7 @@ mod orthogonal_matching_pursuit;
 mod orthogonal_matching_pursuit_cv;
 mod random_forest;
 mod ridge;
+mod sgd_regressor;
 mod smartcore_glue;
 mod svm;
 mod svr;
@@ -56,5 +57,6 @@ pub use orthogonal_matching_pursuit::{fit_omp, OmpParams, OrthogonalMatchingPurs
 pub use orthogonal_matching_pursuit_cv::{fit_omp_cv, OmpCvParams, OrthogonalMatchingPursuitCv};
 pub use random_forest::RandomForest;
 pub use ridge::{Ridge, RidgeParams};
+pub use sgd_regressor::{Average, LearningRate, SgdLoss, SgdParams, SgdPenalty, SgdRegressor};
 pub use svr::{Svr, SvrParams};
 pub use transformed_target::{TargetFunc, TransformedTarget, TransformedTargetParams};
