@@ -15,4 +15,9 @@ CASES = [
     {"dataset": "diabetes", "repr": "SGDRegressor(random_state=0)"},
     {"dataset": "clinic", "repr": "SGDRegressor(early_stopping=True, penalty='l1', n_iter_no_change=3, random_state=3)"},
     {"dataset": "clinic", "repr": "SGDRegressor(learning_rate='optimal', loss='epsilon_insensitive', average=10, random_state=1)"},
+    {"dataset": "diabetes", "repr": "PassiveAggressiveRegressor()", "seeds": True},
+    {"dataset": "penguins", "repr": "PassiveAggressiveRegressor()", "seeds": True},
+    {"dataset": "clinic", "repr": "PassiveAggressiveRegressor()", "seeds": True},
+    {"dataset": "clinic", "repr": "PassiveAggressiveRegressor(C=0.1, loss='squared_epsilon_insensitive', average=True)", "seeds": True},
+    {"dataset": "diabetes", "repr": "PassiveAggressiveRegressor(C=0.5, early_stopping=True, random_state=2)"},
 ]

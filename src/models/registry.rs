@@ -120,6 +120,7 @@ registry! {
     AdaBoost(AdaBoostParams): k::AdaBoost,
     // robust and stochastic linear models
     Sgd(SgdParams): k::SgdRegressor,
+    PassiveAggressive(PassiveAggressiveParams): k::PassiveAggressive,
 }
 
 const _: () = assert!(
