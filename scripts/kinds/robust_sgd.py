@@ -20,4 +20,11 @@ CASES = [
     {"dataset": "clinic", "repr": "PassiveAggressiveRegressor()", "seeds": True},
     {"dataset": "clinic", "repr": "PassiveAggressiveRegressor(C=0.1, loss='squared_epsilon_insensitive', average=True)", "seeds": True},
     {"dataset": "diabetes", "repr": "PassiveAggressiveRegressor(C=0.5, early_stopping=True, random_state=2)"},
+    {"dataset": "diabetes", "repr": "RANSACRegressor()", "seeds": True},
+    {"dataset": "friedman", "repr": "RANSACRegressor()", "seeds": True},
+    {"dataset": "penguins", "repr": "RANSACRegressor()", "seeds": True},
+    {"dataset": "diabetes", "repr": "RANSACRegressor(loss='squared_error', residual_threshold=2500.0, min_samples=0.2)", "seeds": True},
+    {"dataset": "friedman", "repr": "RANSACRegressor(estimator=Ridge(alpha=2), min_samples=50, max_trials=30)", "seeds": True},
+    {"dataset": "diabetes", "repr": "RANSACRegressor(random_state=3)"},
+    {"dataset": "friedman", "repr": "RANSACRegressor(random_state=1)"},
 ]

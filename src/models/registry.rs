@@ -121,6 +121,7 @@ registry! {
     // robust and stochastic linear models
     Sgd(SgdParams): k::SgdRegressor,
     PassiveAggressive(PassiveAggressiveParams): k::PassiveAggressive,
+    Ransac(RansacParams): k::Ransac,
 }
 
 const _: () = assert!(

@@ -28,6 +28,7 @@ mod orthogonal_matching_pursuit;
 mod orthogonal_matching_pursuit_cv;
 mod passive_aggressive;
 mod random_forest;
+mod ransac;
 mod ridge;
 mod sgd_regressor;
 mod smartcore_glue;
@@ -58,6 +59,7 @@ pub use orthogonal_matching_pursuit::{fit_omp, OmpParams, OrthogonalMatchingPurs
 pub use orthogonal_matching_pursuit_cv::{fit_omp_cv, OmpCvParams, OrthogonalMatchingPursuitCv};
 pub use passive_aggressive::{PassiveAggressive, PassiveAggressiveParams};
 pub use random_forest::RandomForest;
+pub use ransac::{Ransac, RansacParams};
 pub use ridge::{Ridge, RidgeParams};
 pub use sgd_regressor::{Average, LearningRate, SgdLoss, SgdParams, SgdPenalty, SgdRegressor};
 pub use svr::{Svr, SvrParams};
