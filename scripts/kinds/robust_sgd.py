@@ -27,4 +27,8 @@ CASES = [
     {"dataset": "friedman", "repr": "RANSACRegressor(estimator=Ridge(alpha=2), min_samples=50, max_trials=30)", "seeds": True},
     {"dataset": "diabetes", "repr": "RANSACRegressor(random_state=3)"},
     {"dataset": "friedman", "repr": "RANSACRegressor(random_state=1)"},
+    {"dataset": "diabetes", "repr": "TheilSenRegressor()", "seeds": True},
+    {"dataset": "penguins", "repr": "TheilSenRegressor()", "seeds": True},
+    {"dataset": "diabetes", "repr": "TheilSenRegressor(max_subpopulation=2000, n_subsamples=30)", "seeds": True},
+    {"dataset": "diabetes", "repr": "TheilSenRegressor(random_state=2)"},
 ]

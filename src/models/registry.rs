@@ -122,6 +122,7 @@ registry! {
     Sgd(SgdParams): k::SgdRegressor,
     PassiveAggressive(PassiveAggressiveParams): k::PassiveAggressive,
     Ransac(RansacParams): k::Ransac,
+    TheilSen(TheilSenParams): k::TheilSen,
 }
 
 const _: () = assert!(

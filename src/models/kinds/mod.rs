@@ -34,6 +34,7 @@ mod sgd_regressor;
 mod smartcore_glue;
 mod svm;
 mod svr;
+mod theil_sen;
 mod transformed_target;
 
 pub use ada_boost::{AdaBoost, AdaBoostParams, AdaLoss};
@@ -63,4 +64,5 @@ pub use ransac::{Ransac, RansacParams};
 pub use ridge::{Ridge, RidgeParams};
 pub use sgd_regressor::{Average, LearningRate, SgdLoss, SgdParams, SgdPenalty, SgdRegressor};
 pub use svr::{Svr, SvrParams};
+pub use theil_sen::{TheilSen, TheilSenParams};
 pub use transformed_target::{TargetFunc, TransformedTarget, TransformedTargetParams};
