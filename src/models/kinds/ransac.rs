@@ -216,19 +216,6 @@ impl Kind for Ransac {
             Value::Float(x) => Amount::Fraction(x),
             _ => Amount::All,
         };
-        if min_samples == Amount::All
-            && estimator
-                .as_ref()
-                .is_some_and(|e| e.kind_name() != "LinearRegression")
-        {
-            return Err(BuildError::Unsupported {
-                kind: Self::NAME,
-                name: "min_samples",
-                message: "`min_samples` needs to be explicitly set when estimator is not a \
-                          LinearRegression."
-                    .into(),
-            });
-        }
         Ok(RansacParams {
             estimator,
             min_samples,
@@ -303,6 +290,17 @@ impl Kind for Ransac {
             message,
         };
         let (n, nf) = x.dim();
+        let not_linear = p
+            .estimator
+            .as_ref()
+            .is_some_and(|e| e.kind_name() != "LinearRegression");
+        if p.min_samples == Amount::All && not_linear {
+            return Err(fail(
+                "`min_samples` needs to be explicitly set when estimator is not a \
+                 LinearRegression."
+                    .into(),
+            ));
+        }
         let min_samples = match p.min_samples {
             Amount::All => nf + 1,
             Amount::Count(c) => c,

@@ -697,30 +697,10 @@ impl Kind for SgdRegressor {
             _ => SgdPenalty::L2,
         };
         let learning_rate = LearningRate::from_name(&v.str("learning_rate"));
-        let alpha = v.float("alpha");
-        if learning_rate == LearningRate::Optimal && alpha == 0.0 {
-            return Err(BuildError::Unsupported {
-                kind: Self::NAME,
-                name: "alpha",
-                message: "alpha must be > 0 since learning_rate is 'optimal'. alpha is used \
-                          to compute the optimal learning rate."
-                    .into(),
-            });
-        }
-        if learning_rate.passive_aggressive() && !matches!(loss, SgdLoss::EpsilonInsensitive(_)) {
-            return Err(BuildError::Unsupported {
-                kind: Self::NAME,
-                name: "learning_rate",
-                message: format!(
-                    "Learning rate '{}' only works with loss 'epsilon_insensitive'.",
-                    learning_rate.name()
-                ),
-            });
-        }
         Ok(SgdParams {
             loss,
             penalty,
-            alpha,
+            alpha: v.float("alpha"),
             l1_ratio: v.float("l1_ratio"),
             fit_intercept: v.bool("fit_intercept"),
             max_iter: v.usize("max_iter"),
@@ -779,6 +759,7 @@ impl Kind for SgdRegressor {
         x: ArrayView2<'a, f64>,
         y: ArrayView1<'a, f64>,
     ) -> Result<Predictor<'a>, ModelError> {
+        check(p)?;
         let config = SgdConfig {
             loss: p.loss,
             penalty: p.penalty,
@@ -804,6 +785,28 @@ impl Kind for SgdRegressor {
             y,
         )?))
     }
+}
+
+/// The combinations scikit-learn refuses when fitting.
+fn check(p: &SgdParams) -> Result<(), ModelError> {
+    let fail = |message: String| ModelError::Fit {
+        kind: SgdRegressor::NAME,
+        message,
+    };
+    if p.learning_rate == LearningRate::Optimal && p.alpha == 0.0 {
+        return Err(fail(
+            "alpha must be > 0 since learning_rate is 'optimal'. alpha is used to compute \
+             the optimal learning rate."
+                .into(),
+        ));
+    }
+    if p.learning_rate.passive_aggressive() && !matches!(p.loss, SgdLoss::EpsilonInsensitive(_)) {
+        return Err(fail(format!(
+            "Learning rate '{}' only works with loss 'epsilon_insensitive'.",
+            p.learning_rate.name()
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
