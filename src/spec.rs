@@ -365,6 +365,18 @@ impl<'a> Parser<'a> {
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 let (word, _) = self.ident("a value")?;
+                // infinity as Python writes it: `inf`, `np.inf`, `numpy.inf`, `math.inf`
+                if word == "inf" {
+                    return Ok(Value::Float(f64::INFINITY));
+                }
+                if matches!(word.as_str(), "np" | "numpy" | "math")
+                    && self.s[self.pos..].starts_with(".inf")
+                    && !self.s[self.pos + 4..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    self.pos += 4;
+                    return Ok(Value::Float(f64::INFINITY));
+                }
                 if matches!(
                     self.s[self.pos..].trim_start().chars().next(),
                     Some('(' | '.')
@@ -383,6 +395,13 @@ impl<'a> Parser<'a> {
                              found '{word}'; strings need quotes: '{word}'"
                         ),
                     )),
+                }
+            }
+            Some('-') if self.s[self.pos + 1..].starts_with("inf") => {
+                self.pos += 1;
+                match self.value()? {
+                    Value::Float(x) if x.is_infinite() => Ok(Value::Float(-x)),
+                    _ => Err((start, "expected a number after '-'".into())),
                 }
             }
             Some(c) if c.is_ascii_digit() || matches!(c, '+' | '-' | '.') => self.number(),

@@ -389,3 +389,8 @@ fn linear_cv() {
 fn linear_robust() {
     check_family("linear_robust");
 }
+
+#[test]
+fn robust_sgd() {
+    check_family("robust_sgd");
+}

@@ -51,6 +51,22 @@ fn value_for(ty: ParamType) -> BoxedStrategy<Value> {
             ]
             .boxed()
         }
+        ParamType::BoolOrCount => prop_oneof![
+            any::<bool>().prop_map(Value::Bool),
+            (1i64..1 << 40).prop_map(Value::Int)
+        ]
+        .boxed(),
+        ParamType::CountOrInf => prop_oneof![
+            (0i64..1 << 40).prop_map(Value::Int),
+            Just(Value::Float(f64::INFINITY))
+        ]
+        .boxed(),
+        ParamType::ExtendedFloat => prop_oneof![
+            float.prop_map(Value::Float),
+            Just(Value::Float(f64::INFINITY)),
+            Just(Value::Float(f64::NEG_INFINITY))
+        ]
+        .boxed(),
         ParamType::Choice(options) => proptest::sample::select(options)
             .prop_map(|s| Value::Str(s.into()))
             .boxed(),

@@ -155,6 +155,12 @@ pub enum ParamType {
         lo: Bound,
         hi: Bound,
     },
+    /// `True`, `False` or an int >= 1 (SGD's `average`).
+    BoolOrCount,
+    /// An int >= 0 or `inf` (RANSAC's `max_trials`, `max_skips`, `stop_n_inliers`).
+    CountOrInf,
+    /// Any float, `inf` and `-inf` included (RANSAC's `stop_score`).
+    ExtendedFloat,
 }
 
 fn in_bound(x: f64, lo: Bound, hi: Bound) -> bool {
@@ -230,6 +236,9 @@ impl ParamType {
                     .describe()
                     .replace("float", "floats")
             ),
+            ParamType::BoolOrCount => "True | False | int >= 1".into(),
+            ParamType::CountOrInf => "int >= 0 | inf".into(),
+            ParamType::ExtendedFloat => "float (inf and -inf accepted)".into(),
             ParamType::CountOrFraction { none } => format!(
                 "{}int >= 1 | float in (0.0, 1.0]",
                 if none { "None | " } else { "" }
@@ -288,6 +297,14 @@ impl ParamType {
             (ParamType::CountOrFraction { .. }, Value::Float(x)) if *x > 0.0 && *x <= 1.0 => {
                 Some(Value::Float(*x))
             }
+            (ParamType::BoolOrCount, Value::Bool(b)) => Some(Value::Bool(*b)),
+            (ParamType::BoolOrCount, Value::Int(i)) if *i >= 1 => Some(Value::Int(*i)),
+            (ParamType::CountOrInf, Value::Int(i)) if *i >= 0 => Some(Value::Int(*i)),
+            (ParamType::CountOrInf, Value::Float(x)) if *x == f64::INFINITY => {
+                Some(Value::Float(*x))
+            }
+            (ParamType::ExtendedFloat, Value::Float(x)) if !x.is_nan() => Some(Value::Float(*x)),
+            (ParamType::ExtendedFloat, Value::Int(i)) => Some(Value::Float(*i as f64)),
             (ParamType::Estimator, Value::Model(m)) => Some(Value::Model(m.clone())),
             (ParamType::Floats { lo, hi }, Value::Floats(v))
                 if !v.is_empty() && v.iter().all(|x| in_bound(*x, lo, hi)) =>

@@ -134,6 +134,11 @@ registry! {
     ExtraTree(ExtraTreeParams): k::ExtraTree,
     Bagging(BaggingParams): k::Bagging,
     AdaBoost(AdaBoostParams): k::AdaBoost,
+    // robust and stochastic linear models
+    Sgd(SgdParams): k::SgdRegressor,
+    PassiveAggressive(PassiveAggressiveParams): k::PassiveAggressive,
+    Ransac(RansacParams): k::Ransac,
+    TheilSen(TheilSenParams): k::TheilSen,
 }
 
 const _: () = assert!(
