@@ -830,9 +830,11 @@ mod tests {
         w.scale_by(0.5);
         w.add(x.view(), 1.0);
         assert!((w.dot(x.view()) - (0.25 * 5.0 + 5.0)).abs() < 1e-12);
-        assert!((w.sq_norm - (0.75f64.powi(2) + 1.5f64.powi(2))).abs() < 1e-12);
+        // 0.5·x halved, plus x: the weights are 1.25·x = (1.25, 2.5)
+        assert!((w.sq_norm - (1.25f64.powi(2) + 2.5f64.powi(2))).abs() < 1e-12);
+        assert!((w.l1_norm - 3.75).abs() < 1e-12);
         w.reset_scale();
         assert_eq!(w.scale, 1.0);
-        assert!((w.data[0] - 0.75).abs() < 1e-12);
+        assert!((w.data[0] - 1.25).abs() < 1e-12 && (w.data[1] - 2.5).abs() < 1e-12);
     }
 }
