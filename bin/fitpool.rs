@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use fitpool::data::{self, ColumnRef, HeaderMode, LoadOptions};
 use fitpool::exit_code as exit;
 use fitpool::models;
-use fitpool::plan::{Entry, Plan};
+use fitpool::plan::{Entry, Plan, SplitMode};
 use fitpool::pool::{cpus, memory, PoolConfig};
 use fitpool::progress::{Progress, ProgressChoice, ProgressMode};
 use fitpool::report::{self, read_journal, Format};
@@ -113,6 +113,11 @@ struct RunArgs {
     /// Kill a task that runs longer than this (e.g. 90s, 10m, 1h).
     #[arg(long, value_parser = positive_duration)]
     timeout: Option<std::time::Duration>,
+    /// Fit forests and bagging ensembles in parts, each in its own worker, with the very
+    /// same result: `auto` when one model would otherwise keep a worker busy while the
+    /// others idle; `never`; or N parts per such model.
+    #[arg(long, value_parser = parse_split, default_value = "auto", value_name = "auto|never|N")]
+    split: SplitMode,
     /// Retries for a task whose worker died (killed, segfault, OOM killer).
     #[arg(long, default_value_t = 1)]
     retries: u32,
@@ -484,15 +489,17 @@ fn lineup(args: &RunArgs) -> Result<Vec<Entry>> {
 fn cmd_run(args: RunArgs) -> Result<u8> {
     let specs = lineup(&args)?;
     let data = load_data(&args.data)?;
-    let plan = Plan::with_folds(
+    let mut plan = Plan::with_folds(
         specs,
         data.x_train.nrows(),
         data.x_train.ncols(),
         shard(&args)?,
         &scoring(&data),
     )?;
+    let cpu_cap = slurm::cpus_per_task(&env);
+    plan.split(cpus::workers_for(args.workers, cpu_cap, usize::MAX), args.split);
     let settings = run_settings(&args, &plan);
-    warn_oversubscribed(&settings.pool, plan.tasks.len());
+    warn_oversubscribed(&settings.pool, plan.pieces());
     let mode = args.progress.mode();
     if mode != ProgressMode::Quiet {
         for note in &data.notes {
@@ -664,6 +671,17 @@ enum MemLimit {
     None,
 }
 
+fn parse_split(text: &str) -> Result<SplitMode, String> {
+    match text {
+        "auto" => Ok(SplitMode::Auto),
+        "never" => Ok(SplitMode::Never),
+        n => match n.parse::<usize>() {
+            Ok(k) if k >= 1 => Ok(SplitMode::Parts(k)),
+            _ => Err(format!("expected auto, never or a number of parts >= 1, got {n:?}")),
+        },
+    }
+}
+
 fn parse_mem_limit(text: &str) -> Result<MemLimit, String> {
     if text.eq_ignore_ascii_case("none") {
         return Ok(MemLimit::None);
@@ -709,7 +727,7 @@ fn run_settings(args: &RunArgs, plan: &Plan) -> RunSettings {
         ))
     });
     let cpu_cap = slurm::cpus_per_task(&env);
-    let (mem_limit, oom_message) = memory_limit(args, cpu_cap, plan.tasks.len());
+    let (mem_limit, oom_message) = memory_limit(args, cpu_cap, plan.pieces());
     RunSettings {
         pool: PoolConfig {
             workers: args.workers,
@@ -767,7 +785,7 @@ fn report_settings(
         format!("{} ({} model(s))", plan.tasks.len(), plan.lineup.len()),
     ));
     let p = &settings.pool;
-    let workers = cpus::workers_for(p.workers, p.cpu_cap, plan.tasks.len());
+    let workers = cpus::workers_for(p.workers, p.cpu_cap, plan.pieces());
     s.push(("workers".into(), workers.to_string()));
     if let Some(t) = args.timeout {
         s.push(("timeout per task".into(), format!("{:?}", t)));
@@ -814,6 +832,15 @@ fn announce(plan: &Plan, data: &data::Dataset) {
             .unwrap_or_default(),
         data.description
     );
+    let split: Vec<&fitpool::plan::Task> = plan.tasks.iter().filter(|t| !t.parts.is_empty()).collect();
+    if !split.is_empty() {
+        let parts: usize = split.iter().map(|t| t.parts.len()).sum();
+        eprintln!(
+            "fitpool: {} task(s) fitted in {parts} parts (forest or bagging: same result, \
+             spread over idle workers; --split never turns it off)",
+            split.len()
+        );
+    }
 }
 
 fn cmd_inspect(mut args: InspectArgs) -> Result<u8> {

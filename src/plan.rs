@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -99,7 +100,47 @@ pub struct Task {
     pub spec: ModelSpec,
     /// Relative expected cost on this data (see [`ModelSpec::expected_cost`]).
     pub cost: f64,
+    /// The parts the model is fitted in, as ranges of its canonical blocks
+    /// ([`ModelSpec::units`]), each in its own worker; empty: one piece, the whole model.
+    pub parts: Vec<Range<usize>>,
 }
+
+impl Task {
+    /// The pieces of work the task is run as: its parts, or the whole model (`None`).
+    pub fn pieces(&self) -> Vec<Option<Range<usize>>> {
+        if self.parts.is_empty() {
+            vec![None]
+        } else {
+            self.parts.iter().cloned().map(Some).collect()
+        }
+    }
+
+    /// The expected cost of the blocks `blocks` of the task's model.
+    pub fn cost_of(&self, blocks: &Option<Range<usize>>) -> f64 {
+        match (blocks, self.spec.units()) {
+            (Some(b), Some(u)) => self.cost * b.len() as f64 / u.blocks().max(1) as f64,
+            _ => self.cost,
+        }
+    }
+}
+
+/// Whether the plan fits models that are sums of independent units (forests, bagging) in
+/// parts (`--split`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SplitMode {
+    /// Only while the lineup would leave workers idle (see [`Plan::split`]).
+    Auto,
+    /// Never: one task is one piece of work.
+    Never,
+    /// Every splittable model in this many parts (at most its blocks): for tests and
+    /// benchmarks.
+    Parts(usize),
+}
+
+/// The smallest expected cost worth a part of its own: about 20 to 40 ms on one core (see
+/// [`ModelSpec::expected_cost`]'s calibration), well above what a piece costs besides its
+/// fit (the spec down the pipe, a fold's preprocessing, the block sums back).
+pub const MIN_PART_COST: f64 = 2e6;
 
 /// What each model is scored on: `folds` cross-validation folds (training rows of a fold:
 /// about `fold_rows`), and the train/test split when `holdout`.
@@ -196,6 +237,7 @@ impl Plan {
                     index: 0,
                     cost: entry.spec.expected_cost(rows, n_features),
                     spec: entry.spec.clone(),
+                    parts: Vec::new(),
                 })
             })
             .enumerate()
@@ -221,6 +263,57 @@ impl Plan {
             shard,
             repeated,
         })
+    }
+
+    /// Splits this plan's splittable models into parts for `workers` workers.
+    ///
+    /// [`SplitMode::Auto`] splits a model only when its expected cost exceeds one worker's
+    /// share of the whole plan's (sum of costs / workers): then it alone would keep one
+    /// worker busy while the others have nothing left to do. It is cut into about twice as
+    /// many parts as shares it holds (finer parts balance better under longest-first
+    /// dispatch), at most its blocks, at most `2 * workers`, and never into parts cheaper
+    /// than [`MIN_PART_COST`]. When tasks outnumber workers several times, no task holds
+    /// more than a share unless it dominates the run, so nothing is split.
+    pub fn split(&mut self, workers: usize, mode: SplitMode) {
+        let workers = workers.max(1);
+        let total: f64 = self.tasks.iter().map(|t| t.cost).sum();
+        let share = total / workers as f64;
+        for t in &mut self.tasks {
+            let Some(units) = t.spec.units() else {
+                continue;
+            };
+            let blocks = units.blocks();
+            let k = match mode {
+                SplitMode::Never => 1,
+                SplitMode::Parts(k) => k,
+                SplitMode::Auto if workers < 2 || t.cost <= share => 1,
+                SplitMode::Auto => {
+                    let wanted = (2.0 * t.cost / share).ceil() as usize;
+                    let affordable = (t.cost / MIN_PART_COST).floor() as usize;
+                    wanted.min(affordable).min(2 * workers)
+                }
+            };
+            let k = k.clamp(1, blocks);
+            t.parts = if k < 2 {
+                Vec::new()
+            } else {
+                // k ranges of consecutive blocks, the longer ones first
+                let (base, extra) = (blocks / k, blocks % k);
+                let mut start = 0;
+                (0..k)
+                    .map(|i| {
+                        let len = base + usize::from(i < extra);
+                        start += len;
+                        start - len..start
+                    })
+                    .collect()
+            };
+        }
+    }
+
+    /// The pieces of work of this plan's tasks (a part or a whole model each).
+    pub fn pieces(&self) -> usize {
+        self.tasks.iter().map(|t| t.pieces().len()).sum()
     }
 
     /// The journal's finished records of this plan's tasks (any outcome but cancelled), with
@@ -309,6 +402,57 @@ mod tests {
         }
         seen.sort_unstable();
         assert_eq!(seen, (0..7).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn auto_splits_only_a_model_that_would_leave_workers_idle() {
+        // the article's job: one forest dominates four models
+        let lineup = specs(&["rf", "ridge", "lasso", "knn"]);
+        let mut plan = Plan::new(lineup.clone(), 15_000, 20, None).unwrap();
+        plan.split(16, SplitMode::Auto);
+        let forest = &plan.tasks[0];
+        assert!(forest.parts.len() > 4, "{:?}", forest.parts);
+        let blocks = forest.spec.units().unwrap().blocks();
+        let covered: Vec<usize> = forest.parts.iter().flat_map(|r| r.clone()).collect();
+        assert_eq!(covered, (0..blocks).collect::<Vec<_>>());
+        assert!(plan.tasks[1..].iter().all(|t| t.parts.is_empty()));
+        // one worker: nothing to gain
+        let mut one = Plan::new(lineup.clone(), 15_000, 20, None).unwrap();
+        one.split(1, SplitMode::Auto);
+        assert_eq!(one.pieces(), 4);
+        // many forests of equal cost on few workers: none holds more than a share
+        let many = specs(&[
+            "RandomForestRegressor(random_state=1)",
+            "RandomForestRegressor(random_state=2)",
+            "RandomForestRegressor(random_state=3)",
+            "RandomForestRegressor(random_state=4)",
+            "RandomForestRegressor(random_state=5)",
+            "RandomForestRegressor(random_state=6)",
+        ]);
+        let mut plan = Plan::new(many, 15_000, 20, None).unwrap();
+        plan.split(2, SplitMode::Auto);
+        assert_eq!(plan.pieces(), 6);
+        // tiny data: parts would cost less than the overhead of a part
+        let mut tiny = Plan::new(lineup, 50, 3, None).unwrap();
+        tiny.split(16, SplitMode::Auto);
+        assert_eq!(tiny.pieces(), 4);
+    }
+
+    #[test]
+    fn forced_parts_are_at_most_the_blocks_and_never_touch_other_kinds() {
+        let mut plan = Plan::new(
+            specs(&["RandomForestRegressor(n_estimators=3)", "bagging", "ridge"]),
+            100,
+            5,
+            None,
+        )
+        .unwrap();
+        plan.split(2, SplitMode::Parts(4));
+        assert_eq!(plan.tasks[0].parts, vec![0..1, 1..2, 2..3]);
+        assert_eq!(plan.tasks[1].parts, vec![0..3, 3..6, 6..8, 8..10]);
+        assert!(plan.tasks[2].parts.is_empty());
+        plan.split(2, SplitMode::Never);
+        assert_eq!(plan.pieces(), 3);
     }
 
     #[test]

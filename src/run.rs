@@ -8,15 +8,17 @@
 use crate::data::{fingerprint, Dataset};
 use crate::eval::{metrics, Metrics};
 use crate::events::{RunEvent, RunObserver};
-use crate::models::{ModelError, ModelSpec};
+use crate::models::{parts, ModelError, ModelSpec};
 use crate::plan::{Plan, Task};
 use crate::pool::{Event, Outcome, Pool, PoolConfig, PoolError, TaskResult};
 use crate::report::{
-    read_journal, Journal, JournalError, Line, PlanRecord, Status, TaskPredictions, TaskRecord,
+    hex_floats, parse_hex_floats, read_journal, Journal, JournalError, Line, PartRecord,
+    PlanRecord, Status, TaskPredictions, TaskRecord,
 };
 use nix::sys::signal::Signal;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,6 +32,9 @@ pub struct TaskOutput {
     /// sent only when the run asked for them (`--predictions`).
     #[serde(default)]
     pub y_pred: Option<Vec<f64>>,
+    /// A part's block sums on the scored rows (see [`TaskInput::blocks`]).
+    #[serde(default)]
+    pub block_sums: Option<Vec<Vec<f64>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +61,10 @@ pub struct TaskInput {
     /// Send the predictions on the scored rows back.
     #[serde(default)]
     pub predictions: bool,
+    /// Fit only these blocks of a model that is fitted in parts ([`ModelSpec::units`]) and
+    /// send their block sums back; `None`: the whole model.
+    #[serde(default)]
+    pub blocks: Option<Range<usize>>,
 }
 
 /// Fits the model on the training rows of its split or fold and scores it on the rows held
@@ -82,6 +91,19 @@ pub fn evaluate(data: &Dataset, task: &TaskInput) -> Result<TaskOutput, TaskErro
             (&fold_data.0, &fold_data.1, &fold_data.2, &fold_data.3)
         }
     };
+    if let Some(blocks) = &task.blocks {
+        let p = spec.fit_predict_blocks(x_train.view(), y_train.view(), x_test.view(), blocks.clone())?;
+        // the part's own units, averaged: its metrics (the parent scores the whole model)
+        let units = spec.units().map_or(1, |u| u.units_of(blocks.clone()).len());
+        let own = parts::combine(units, x_test.nrows(), p.sums.sums.iter());
+        return Ok(TaskOutput {
+            metrics: metrics(y_test.view(), own.view())?,
+            fit_seconds: p.fit_seconds,
+            predict_seconds: p.predict_seconds,
+            y_pred: None,
+            block_sums: Some(p.sums.sums.into_iter().map(|s| s.to_vec()).collect()),
+        });
+    }
     let p = spec.fit_predict(x_train.view(), y_train.view(), x_test.view())?;
     let metrics = metrics(y_test.view(), p.y_pred.view())?;
     Ok(TaskOutput {
@@ -89,6 +111,7 @@ pub fn evaluate(data: &Dataset, task: &TaskInput) -> Result<TaskOutput, TaskErro
         fit_seconds: p.fit_seconds,
         predict_seconds: p.predict_seconds,
         y_pred: task.predictions.then(|| p.y_pred.to_vec()),
+        block_sums: None,
     })
 }
 
@@ -178,6 +201,7 @@ pub fn execute(
     let dataset = fingerprint(data);
     let shard = plan.shard.as_ref().map(|s| s.to_string());
     let mut done: Vec<TaskRecord> = Vec::new();
+    let mut stored_parts: Vec<PartRecord> = Vec::new();
     if let (true, Some(path)) = (settings.resume, &settings.journal) {
         let old = read_journal(path, true)?;
         if let Some(found) = old
@@ -194,8 +218,10 @@ pub fn execute(
             });
         }
         done = plan.finished_in(&old);
+        stored_parts = old.parts;
     }
     let todo: Vec<&Task> = plan.todo(&done);
+    let (pieces, mut assemblies) = pieces_of(&todo, stored_parts, data);
 
     let mut notes = Vec::new();
     let mut journal = match &settings.journal {
@@ -230,66 +256,123 @@ pub fn execute(
         resumed,
         folds: data.cv.as_ref().map_or(0, |cv| cv.folds.len()),
     });
-    let costs: Vec<f64> = todo.iter().map(|t| t.cost).collect();
+    let costs: Vec<f64> = pieces
+        .iter()
+        .map(|p| todo[p.task].cost_of(&p.blocks))
+        .collect();
     let host = hostname();
     let mut records = done;
     let mut journal_error: Option<JournalError> = None;
     let mut held = Held::default();
     let mut predictions: Vec<TaskPredictions> = Vec::new();
+    let ids: Vec<&crate::plan::TaskId> = pieces.iter().map(|p| &todo[p.task].id).collect();
+    let context = RecordContext {
+        oom_message: &settings.oom_message,
+        dataset: &dataset,
+        shard: shard.as_deref(),
+        host: host.as_deref(),
+    };
+    // Tasks whose every part the journal already holds (the run ended between the last
+    // part's line and the model's): scored now, without a worker.
+    for (i, asm) in assemblies.iter_mut() {
+        if asm.complete() {
+            let task = todo[*i];
+            let (record, pred) = asm.finish(task, data, &context);
+            if let Some(j) = journal.as_mut() {
+                if let Err(e) = j.write(&Line::Task(record.clone())) {
+                    journal_error.get_or_insert(e);
+                }
+            }
+            if settings.predictions {
+                predictions.extend(pred);
+            }
+            observer.on_event(&RunEvent::TaskFinished(&record));
+            records.push(record);
+        }
+    }
     let summary = {
         let job = |task: TaskInput| evaluate(data, &task);
         let mut pool = Pool::new(settings.pool.clone(), job);
-        let items: Vec<TaskInput> = todo
+        let items: Vec<TaskInput> = pieces
             .iter()
-            .map(|t| TaskInput {
-                spec: t.spec.clone(),
-                fold: t.id.fold,
-                scale: t.scale,
-                predictions: settings.predictions,
+            .map(|p| {
+                let t = todo[p.task];
+                TaskInput {
+                    spec: t.spec.clone(),
+                    fold: t.id.fold,
+                    scale: t.scale,
+                    predictions: settings.predictions && p.blocks.is_none(),
+                    blocks: p.blocks.clone(),
+                }
             })
             .collect();
         let mut shown = Shown {
             observer: &mut *observer,
-            todo: &todo,
+            ids: &ids,
         };
         let ran = pool.run(items, Some(&costs), |event| match &event {
             Event::TaskFinished(result) => {
-                if let Outcome::Ok(TaskOutput {
-                    y_pred: Some(y_pred),
-                    ..
-                }) = &result.outcome
-                {
-                    let task = todo[result.index];
-                    if let Some((rows, y_true)) = scored_rows(data, task.id.fold) {
-                        if rows.len() == y_pred.len() {
-                            predictions.push(TaskPredictions {
-                                model: task.id.model.clone(),
-                                fold: task.id.fold,
-                                rows,
-                                y_true,
-                                y_pred: y_pred.clone(),
-                            });
+                let piece = &pieces[result.index];
+                let task = todo[piece.task];
+                let mut lines: Vec<Line> = Vec::new();
+                let record = match &piece.blocks {
+                    None => {
+                        if let Outcome::Ok(TaskOutput {
+                            y_pred: Some(y_pred),
+                            ..
+                        }) = &result.outcome
+                        {
+                            predictions.extend(task_predictions(data, task, y_pred.clone()));
+                        }
+                        Some(record_of(task, result, &context))
+                    }
+                    Some(blocks) => {
+                        let asm = assemblies
+                            .get_mut(&piece.task)
+                            .expect("a part's task has an assembly");
+                        match &result.outcome {
+                            Outcome::Ok(out) => {
+                                let part = asm.add(task, blocks, out, result, &context);
+                                lines.push(Line::Part(part));
+                                (asm.complete() && !asm.ended).then(|| {
+                                    let (record, pred) = asm.finish(task, data, &context);
+                                    if settings.predictions {
+                                        predictions.extend(pred);
+                                    }
+                                    record
+                                })
+                            }
+                            // the first part that fails ends the task; the others' results
+                            // are kept in the journal for a later --resume
+                            _ if asm.ended => None,
+                            _ => {
+                                asm.ended = true;
+                                let mut r = record_of(task, result, &context);
+                                let u = asm.units.units_of(blocks.clone());
+                                r.message = r.message.map(|m| {
+                                    format!("part with units {}-{}: {m}", u.start, u.end - 1)
+                                });
+                                r.parts = Some(asm.pieces + 1);
+                                Some(r)
+                            }
                         }
                     }
-                }
-                let record = record_of(
-                    todo[result.index],
-                    result,
-                    &settings.oom_message,
-                    &dataset,
-                    shard.as_deref(),
-                    host.as_deref(),
-                );
+                };
+                lines.extend(record.iter().cloned().map(Line::Task));
                 if let Some(j) = journal.as_mut() {
-                    match j.write_unsynced(&Line::Task(record.clone())) {
-                        Ok(()) => held.unsynced = true,
-                        Err(e) => {
-                            journal_error.get_or_insert(e);
+                    for line in &lines {
+                        match j.write_unsynced(line) {
+                            Ok(()) => held.unsynced = true,
+                            Err(e) => {
+                                journal_error.get_or_insert(e);
+                            }
                         }
                     }
                 }
-                held.events.push(HeldEvent::Finished(records.len()));
-                records.push(record);
+                if let Some(record) = record {
+                    held.events.push(HeldEvent::Finished(records.len()));
+                    records.push(record);
+                }
             }
             // The pool is about to wait: make this wake-up's lines durable, then show them.
             Event::Waiting => held.release(&mut journal, &mut journal_error, &mut shown, &records),
@@ -343,12 +426,13 @@ enum HeldEvent {
 /// list) into [`RunEvent`]s (task ids).
 struct Shown<'o, 't> {
     observer: &'o mut dyn RunObserver,
-    todo: &'t [&'t Task],
+    /// The task of each piece of work the pool runs.
+    ids: &'t [&'t crate::plan::TaskId],
 }
 
 impl Shown<'_, '_> {
     fn pool_event(&mut self, event: &Event<'_, TaskOutput>) {
-        let id = |i: usize| &self.todo[i].id;
+        let id = |i: usize| self.ids[i];
         let e = match *event {
             Event::WorkerStarted { slot, pid } => RunEvent::WorkerStarted { worker: slot, pid },
             Event::TaskStarted {
@@ -409,14 +493,21 @@ impl Held {
     }
 }
 
-fn record_of(
-    task: &Task,
-    result: &TaskResult<TaskOutput>,
-    oom_message: &str,
-    dataset: &str,
-    shard: Option<&str>,
-    host: Option<&str>,
-) -> TaskRecord {
+/// What every record of the run shares.
+struct RecordContext<'a> {
+    oom_message: &'a str,
+    dataset: &'a str,
+    shard: Option<&'a str>,
+    host: Option<&'a str>,
+}
+
+fn record_of(task: &Task, result: &TaskResult<TaskOutput>, cx: &RecordContext<'_>) -> TaskRecord {
+    let RecordContext {
+        oom_message,
+        dataset,
+        shard,
+        host,
+    } = *cx;
     let (status, message, out) = match &result.outcome {
         Outcome::Ok(out) => (Status::Ok, None, Some(out)),
         Outcome::Failed(msg) => (Status::Failed, Some(msg.clone()), None),
@@ -445,6 +536,259 @@ fn record_of(
         shard: shard.map(str::to_string),
         host: host.map(str::to_string),
         finished_at: now(),
+        parts: None,
+    }
+}
+
+/// The predictions of a task, with the rows it scored.
+fn task_predictions(data: &Dataset, task: &Task, y_pred: Vec<f64>) -> Option<TaskPredictions> {
+    let (rows, y_true) = scored_rows(data, task.id.fold)?;
+    (rows.len() == y_pred.len()).then(|| TaskPredictions {
+        model: task.id.model.clone(),
+        fold: task.id.fold,
+        rows,
+        y_true,
+        y_pred,
+    })
+}
+
+/// A piece of work for the pool: a whole task, or a part of one (a range of its blocks).
+struct Piece {
+    /// The task's position in the to-do list.
+    task: usize,
+    blocks: Option<Range<usize>>,
+}
+
+/// The pieces of work of `todo`, and an [`Assembly`] per task run in parts, holding the parts
+/// the journal already has (`stored`, from `--resume`): only the blocks they lack are run.
+fn pieces_of(
+    todo: &[&Task],
+    stored: Vec<PartRecord>,
+    data: &Dataset,
+) -> (Vec<Piece>, BTreeMap<usize, Assembly>) {
+    let mut stored_by_key: HashMap<String, Vec<PartRecord>> = HashMap::new();
+    for p in stored {
+        stored_by_key.entry(p.key.clone()).or_default().push(p);
+    }
+    let mut pieces = Vec::new();
+    let mut assemblies = BTreeMap::new();
+    for (i, t) in todo.iter().enumerate() {
+        let stored = stored_by_key.remove(&t.id.key()).unwrap_or_default();
+        let units = match t.spec.units() {
+            Some(u) if !t.parts.is_empty() || !stored.is_empty() => u,
+            _ => {
+                pieces.push(Piece {
+                    task: i,
+                    blocks: None,
+                });
+                continue;
+            }
+        };
+        let rows = scored_rows(data, t.id.fold).map_or(0, |(r, _)| r.len());
+        let mut asm = Assembly::new(units);
+        for p in &stored {
+            asm.restore(p, rows);
+        }
+        let planned = if t.parts.is_empty() {
+            vec![0..units.blocks()]
+        } else {
+            t.parts.clone()
+        };
+        for range in planned {
+            // the runs of blocks of `range` that no stored part holds
+            let mut start = None;
+            for b in range.start..=range.end {
+                let missing = b < range.end && !asm.sums.contains_key(&b);
+                match (missing, start) {
+                    (true, None) => start = Some(b),
+                    (false, Some(a)) => {
+                        pieces.push(Piece {
+                            task: i,
+                            blocks: Some(a..b),
+                        });
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assemblies.insert(i, asm);
+    }
+    (pieces, assemblies)
+}
+
+/// A task fitted in parts, as its parts come in: the block sums so far and the parts' times.
+struct Assembly {
+    units: parts::Units,
+    /// Block -> its sums on the scored rows.
+    sums: BTreeMap<usize, Vec<f64>>,
+    /// Parts counted (run now or restored).
+    pieces: u32,
+    fit_seconds: f64,
+    predict_seconds: f64,
+    wall_seconds: f64,
+    peak_rss_bytes: Option<u64>,
+    attempt: u32,
+    pid: i32,
+    /// The task's record is out (all parts in, or one failed).
+    ended: bool,
+}
+
+impl Assembly {
+    fn new(units: parts::Units) -> Assembly {
+        Assembly {
+            units,
+            sums: BTreeMap::new(),
+            pieces: 0,
+            fit_seconds: 0.0,
+            predict_seconds: 0.0,
+            wall_seconds: 0.0,
+            peak_rss_bytes: None,
+            attempt: 1,
+            pid: 0,
+            ended: false,
+        }
+    }
+
+    fn complete(&self) -> bool {
+        (0..self.units.blocks()).all(|b| self.sums.contains_key(&b))
+    }
+
+    fn count(&mut self, fit: f64, predict: f64, wall: f64, peak: Option<u64>, attempt: u32, pid: i32) {
+        self.pieces += 1;
+        self.fit_seconds += fit;
+        self.predict_seconds += predict;
+        self.wall_seconds += wall;
+        self.peak_rss_bytes = self.peak_rss_bytes.max(peak);
+        self.attempt = self.attempt.max(attempt);
+        self.pid = pid;
+    }
+
+    /// A part from the journal, if it fits this model and these scored rows (a journal of
+    /// other blocks or rows is ignored, and its blocks run again).
+    fn restore(&mut self, p: &PartRecord, rows: usize) {
+        let [first, end] = p.blocks;
+        if end > self.units.blocks() || end < first || p.sums.len() != end - first {
+            return;
+        }
+        let Some(sums) = p
+            .sums
+            .iter()
+            .map(|s| parse_hex_floats(s).filter(|v| v.len() == rows))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return;
+        };
+        for (b, v) in (first..end).zip(sums) {
+            self.sums.insert(b, v);
+        }
+        self.count(
+            p.fit_seconds,
+            p.predict_seconds,
+            p.wall_seconds,
+            p.peak_rss_bytes,
+            p.attempt,
+            p.pid,
+        );
+    }
+
+    /// A part that finished now: counted, and its journal line.
+    fn add(
+        &mut self,
+        task: &Task,
+        blocks: &Range<usize>,
+        out: &TaskOutput,
+        result: &TaskResult<TaskOutput>,
+        cx: &RecordContext<'_>,
+    ) -> PartRecord {
+        let sums = out.block_sums.clone().unwrap_or_default();
+        for (b, v) in blocks.clone().zip(&sums) {
+            self.sums.insert(b, v.clone());
+        }
+        self.count(
+            out.fit_seconds,
+            out.predict_seconds,
+            result.wall.as_secs_f64(),
+            result.peak_rss_bytes,
+            result.attempt,
+            result.pid,
+        );
+        PartRecord {
+            key: task.id.key(),
+            model: task.id.model.clone(),
+            fold: task.id.fold,
+            blocks: [blocks.start, blocks.end],
+            sums: sums.iter().map(|v| hex_floats(v)).collect(),
+            fit_seconds: out.fit_seconds,
+            predict_seconds: out.predict_seconds,
+            wall_seconds: result.wall.as_secs_f64(),
+            peak_rss_bytes: result.peak_rss_bytes,
+            pid: result.pid,
+            attempt: result.attempt,
+            dataset: cx.dataset.to_string(),
+            finished_at: now(),
+        }
+    }
+
+    /// The task's record once every block is in: the blocks combined into the model's
+    /// predictions (as the model fitted whole combines them), scored here.
+    fn finish(
+        &mut self,
+        task: &Task,
+        data: &Dataset,
+        cx: &RecordContext<'_>,
+    ) -> (TaskRecord, Option<TaskPredictions>) {
+        self.ended = true;
+        let scored = scored_rows(data, task.id.fold);
+        let rows = scored.as_ref().map_or(0, |(r, _)| r.len());
+        let sums: Vec<ndarray::Array1<f64>> = self
+            .sums
+            .values()
+            .map(|v| ndarray::Array1::from(v.clone()))
+            .collect();
+        let y_pred = parts::combine(self.units.count, rows, sums.iter().filter(|s| s.len() == rows));
+        let scores = match &scored {
+            Some((_, y_true)) if sums.iter().all(|s| s.len() == rows) => {
+                metrics(ndarray::ArrayView1::from(y_true), y_pred.view()).map_err(|e| e.to_string())
+            }
+            _ => Err("the parts' predictions do not match the rows scored".to_string()),
+        };
+        let mut r = TaskRecord {
+            key: task.id.key(),
+            index: task.index,
+            model: task.id.model.clone(),
+            fold: task.id.fold,
+            status: Status::Ok,
+            message: None,
+            rmse: None,
+            mae: None,
+            r2: None,
+            fit_seconds: Some(self.fit_seconds),
+            predict_seconds: Some(self.predict_seconds),
+            peak_rss_bytes: self.peak_rss_bytes,
+            wall_seconds: self.wall_seconds,
+            pid: self.pid,
+            attempt: self.attempt,
+            dataset: cx.dataset.to_string(),
+            shard: cx.shard.map(str::to_string),
+            host: cx.host.map(str::to_string),
+            finished_at: now(),
+            parts: Some(self.pieces),
+        };
+        match scores {
+            Ok(m) => {
+                r.rmse = Some(m.rmse);
+                r.mae = Some(m.mae);
+                r.r2 = Some(m.r2);
+                let pred = task_predictions(data, task, y_pred.to_vec());
+                (r, pred)
+            }
+            Err(message) => {
+                r.status = Status::Failed;
+                r.message = Some(message);
+                (r, None)
+            }
+        }
     }
 }
 

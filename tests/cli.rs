@@ -365,6 +365,8 @@ fn start_long_run(dir: &Path) -> (Child, PathBuf, Vec<i32>) {
             "plain",
             "--workers",
             "2",
+            "--split",
+            "never",
             "--format",
             "json",
             "-m",

@@ -392,6 +392,8 @@ fn a_task_cancelled_by_sigterm_to_its_worker_makes_the_exit_code_1() {
             "plain",
             "--workers",
             "2",
+            "--split",
+            "never",
             "-m",
             "RandomForestRegressor(n_estimators=100000)",
             "-m",

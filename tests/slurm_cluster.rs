@@ -398,7 +398,7 @@ fn slow_lineup(long: &[&'static str]) -> Vec<&'static str> {
     #[rustfmt::skip]
     let mut a = vec![
         "--train", TRAIN, "--test", TEST, "--id-col", "0", "--seed", "7",
-        "--progress", "plain", "--workers", "2",
+        "--progress", "plain", "--workers", "2", "--split", "never",
         "-m", "Ridge(alpha=0.5)", "-m", "Lasso(alpha=0.1)", "-m", "LinearRegression()",
     ];
     for m in long {

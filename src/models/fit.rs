@@ -6,7 +6,10 @@ use std::time::Instant;
 
 use ndarray::{Array1, ArrayView1, ArrayView2};
 
+use std::ops::Range;
+
 use super::kind::Predictor;
+use super::parts::BlockSums;
 use super::registry::ModelSpec;
 
 /// The seed used where scikit-learn's `random_state=None` would be unseeded.
@@ -16,6 +19,14 @@ pub const DEFAULT_SEED: u64 = 0;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prediction {
     pub y_pred: Array1<f64>,
+    pub fit_seconds: f64,
+    pub predict_seconds: f64,
+}
+
+/// A part's block sums on the test set and how long fitting and predicting took.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockPrediction {
+    pub sums: BlockSums,
     pub fit_seconds: f64,
     pub predict_seconds: f64,
 }
@@ -72,6 +83,31 @@ impl ModelSpec {
         }
         Ok(Prediction {
             y_pred,
+            fit_seconds,
+            predict_seconds,
+        })
+    }
+
+    /// Fits the blocks `blocks` of a model that can be fitted in parts
+    /// ([`ModelSpec::units`]) and predicts their block sums on the test set, timing both;
+    /// the same checks as [`ModelSpec::fit_predict`] apply.
+    pub fn fit_predict_blocks(
+        &self,
+        x_train: ArrayView2<f64>,
+        y_train: ArrayView1<f64>,
+        x_test: ArrayView2<f64>,
+        blocks: Range<usize>,
+    ) -> Result<BlockPrediction, ModelError> {
+        self.check_training_data(x_train, y_train)?;
+        check_test_data(x_train.ncols(), x_test)?;
+        let start = Instant::now();
+        let predict = self.fit_blocks_checked(x_train, y_train, blocks)?;
+        let fit_seconds = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        let sums = predict(x_test)?;
+        let predict_seconds = start.elapsed().as_secs_f64();
+        Ok(BlockPrediction {
+            sums,
             fit_seconds,
             predict_seconds,
         })

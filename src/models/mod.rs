@@ -17,11 +17,12 @@ pub mod lars;
 pub mod lbfgs;
 pub mod linear;
 pub mod omp;
+pub mod parts;
 mod params;
 mod registry;
 mod spec;
 
-pub use fit::{FittedModel, ModelError, Prediction, DEFAULT_SEED};
+pub use fit::{BlockPrediction, FittedModel, ModelError, Prediction, DEFAULT_SEED};
 pub use kind::{Kind, Predictor, Values};
 pub use kinds::{
     BoostingParams, ElasticNetParams, ForestParams, HistGradientBoostingParams, KnnParams,

@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::ops::Range;
+
 use super::kind::{Kind, Predictor, Values};
+use super::parts::{self, BlockPredictor, Units};
 use super::kinds::{self as k, *};
 use super::params::{KindDef, KindInfo, ParamInfo, Value};
 use super::spec::BuildError;
@@ -139,6 +142,39 @@ registry! {
     PassiveAggressive(PassiveAggressiveParams): k::PassiveAggressive,
     Ransac(RansacParams): k::Ransac,
     TheilSen(TheilSenParams): k::TheilSen,
+}
+
+/// The kinds whose model is a sum of independent units, which a run may fit in parts
+/// (`models/parts.rs`): each lists itself here, and its `fit` is `parts::fit_whole`.
+impl ModelSpec {
+    /// The units (trees, members) and canonical blocks of a model that can be fitted in
+    /// parts; `None` for a kind that cannot.
+    pub fn units(&self) -> Option<Units> {
+        match self {
+            ModelSpec::RandomForest(p) => Some(parts::units::<k::RandomForest>(p)),
+            ModelSpec::ExtraTrees(p) => Some(parts::units::<k::ExtraTrees>(p)),
+            ModelSpec::Bagging(p) => Some(parts::units::<k::Bagging>(p)),
+            _ => None,
+        }
+    }
+
+    /// Fits the blocks `blocks` of a model that [`ModelSpec::units`] says can be split, on
+    /// checked data.
+    pub(crate) fn fit_blocks_checked<'a>(
+        &self,
+        x: ArrayView2<'a, f64>,
+        y: ArrayView1<'a, f64>,
+        blocks: Range<usize>,
+    ) -> Result<BlockPredictor<'a>, ModelError> {
+        match self {
+            ModelSpec::RandomForest(p) => parts::fit_blocks::<k::RandomForest>(p, x, y, blocks),
+            ModelSpec::ExtraTrees(p) => parts::fit_blocks::<k::ExtraTrees>(p, x, y, blocks),
+            ModelSpec::Bagging(p) => parts::fit_blocks::<k::Bagging>(p, x, y, blocks),
+            _ => Err(ModelError::Unavailable(
+                "this kind cannot be fitted in parts",
+            )),
+        }
+    }
 }
 
 const _: () = assert!(

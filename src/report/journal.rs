@@ -2,7 +2,7 @@
 //! and made durable (`fsync`) before the task is shown (the main job syncs once per wake-up
 //! of the pool, not once per line); read back by `--resume` and `fitpool merge`.
 
-use super::record::{Line, PlanRecord, TaskRecord};
+use super::record::{Line, PartRecord, PlanRecord, TaskRecord};
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 use std::fmt;
@@ -301,6 +301,8 @@ fn scan_back(file: &File, end: u64, stop: impl Fn(u8) -> bool) -> io::Result<u64
 pub struct JournalContents {
     pub plans: Vec<PlanRecord>,
     pub tasks: Vec<TaskRecord>,
+    /// Finished parts of tasks fitted in parts.
+    pub parts: Vec<PartRecord>,
     /// A last line cut short (the run was killed while writing it); it is ignored.
     pub torn_tail: bool,
 }
@@ -345,6 +347,7 @@ pub fn read_journal(path: &Path, missing_ok: bool) -> Result<JournalContents, Jo
         match serde_json::from_str::<Line>(text) {
             Ok(Line::Plan(p)) => out.plans.push(p),
             Ok(Line::Task(t)) => out.tasks.push(t),
+            Ok(Line::Part(p)) => out.parts.push(p),
             Err(_) if !complete => out.torn_tail = true,
             Err(source) => {
                 return Err(JournalError::Parse {

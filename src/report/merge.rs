@@ -148,6 +148,7 @@ mod tests {
                     t
                 })
                 .collect(),
+            parts: Vec::new(),
             torn_tail: false,
         }
     }
@@ -212,11 +213,13 @@ mod tests {
                 sample(0, "A", Status::Ok, Some(2.0)),
                 sample(2, "C", Status::Cancelled, None),
             ],
+            parts: Vec::new(),
             torn_tail: false,
         };
         let b = JournalContents {
             plans: vec![plan(&["A", "B", "C", "D"])],
             tasks: vec![crashed, sample(1, "B", Status::TimedOut, None)],
+            parts: Vec::new(),
             torn_tail: true,
         };
         let m = merge([&a, &b]);

@@ -78,6 +78,59 @@ pub struct TaskRecord {
     pub host: Option<String>,
     /// Seconds since the Unix epoch when the task finished.
     pub finished_at: f64,
+    /// The parts the model was fitted in, each in its own worker (absent: one piece). Its
+    /// times, attempts and memory are then the parts' (times summed: the work done).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parts: Option<u32>,
+}
+
+/// A finished part of a task whose model is fitted in parts: the sums of its blocks'
+/// predictions on the scored rows, so that `--resume` runs only the parts that are missing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PartRecord {
+    /// The task's key (see [`TaskRecord::key`]).
+    pub key: String,
+    pub model: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fold: Option<u32>,
+    /// The blocks of the model the part fitted: `[first, end)`.
+    pub blocks: [usize; 2],
+    /// Each block's predictions summed over its units, in scored-row order, as the bits of
+    /// each `f64` in hexadecimal (exact, and NaN survives).
+    pub sums: Vec<String>,
+    pub fit_seconds: f64,
+    pub predict_seconds: f64,
+    pub wall_seconds: f64,
+    #[serde(default)]
+    pub peak_rss_bytes: Option<u64>,
+    pub pid: i32,
+    pub attempt: u32,
+    pub dataset: String,
+    pub finished_at: f64,
+}
+
+/// A vector as the hexadecimal bits of its values (see [`PartRecord::sums`]).
+pub fn hex_floats(values: &[f64]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(values.len() * 16);
+    for v in values {
+        let _ = write!(s, "{:016x}", v.to_bits());
+    }
+    s
+}
+
+/// The vector [`hex_floats`] wrote; `None` for text it cannot have written.
+pub fn parse_hex_floats(text: &str) -> Option<Vec<f64>> {
+    if !text.len().is_multiple_of(16) || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len() / 16)
+        .map(|i| {
+            u64::from_str_radix(&text[16 * i..16 * i + 16], 16)
+                .ok()
+                .map(f64::from_bits)
+        })
+        .collect()
 }
 
 /// The first line a run writes to its journal: the whole task list, so that `merge` can tell
@@ -100,6 +153,7 @@ pub struct PlanRecord {
 pub enum Line {
     Plan(PlanRecord),
     Task(TaskRecord),
+    Part(PartRecord),
 }
 
 /// Ranks records: successes by RMSE (lowest first, ties by lineup order), then the rest by
@@ -145,6 +199,7 @@ pub(crate) fn sample(index: usize, model: &str, status: Status, rmse: Option<f64
         shard: None,
         host: None,
         finished_at: 0.0,
+        parts: None,
     }
 }
 
@@ -163,6 +218,16 @@ mod tests {
         ];
         let order: Vec<&str> = rank(&recs).iter().map(|r| r.model.as_str()).collect();
         assert_eq!(order, ["C", "E", "B", "A", "D"]);
+    }
+
+    #[test]
+    fn hex_floats_round_trip_exactly() {
+        let v = [0.1, -0.0, f64::NAN, f64::INFINITY, 1e-310, 12345.678];
+        let back = parse_hex_floats(&hex_floats(&v)).unwrap();
+        assert_eq!(back.len(), v.len());
+        assert!(v.iter().zip(&back).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert_eq!(parse_hex_floats("12"), None);
+        assert_eq!(parse_hex_floats("zzzzzzzzzzzzzzzz"), None);
     }
 
     #[test]
