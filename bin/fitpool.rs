@@ -497,7 +497,10 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         &scoring(&data),
     )?;
     let cpu_cap = slurm::cpus_per_task(&env);
-    plan.split(cpus::workers_for(args.workers, cpu_cap, usize::MAX), args.split);
+    plan.split(
+        cpus::workers_for(args.workers, cpu_cap, usize::MAX),
+        args.split,
+    );
     let settings = run_settings(&args, &plan);
     warn_oversubscribed(&settings.pool, plan.pieces());
     let mode = args.progress.mode();
@@ -677,7 +680,9 @@ fn parse_split(text: &str) -> Result<SplitMode, String> {
         "never" => Ok(SplitMode::Never),
         n => match n.parse::<usize>() {
             Ok(k) if k >= 1 => Ok(SplitMode::Parts(k)),
-            _ => Err(format!("expected auto, never or a number of parts >= 1, got {n:?}")),
+            _ => Err(format!(
+                "expected auto, never or a number of parts >= 1, got {n:?}"
+            )),
         },
     }
 }
@@ -832,7 +837,8 @@ fn announce(plan: &Plan, data: &data::Dataset) {
             .unwrap_or_default(),
         data.description
     );
-    let split: Vec<&fitpool::plan::Task> = plan.tasks.iter().filter(|t| !t.parts.is_empty()).collect();
+    let split: Vec<&fitpool::plan::Task> =
+        plan.tasks.iter().filter(|t| !t.parts.is_empty()).collect();
     if !split.is_empty() {
         let parts: usize = split.iter().map(|t| t.parts.len()).sum();
         eprintln!(

@@ -92,7 +92,12 @@ pub fn evaluate(data: &Dataset, task: &TaskInput) -> Result<TaskOutput, TaskErro
         }
     };
     if let Some(blocks) = &task.blocks {
-        let p = spec.fit_predict_blocks(x_train.view(), y_train.view(), x_test.view(), blocks.clone())?;
+        let p = spec.fit_predict_blocks(
+            x_train.view(),
+            y_train.view(),
+            x_test.view(),
+            blocks.clone(),
+        )?;
         // the part's own units, averaged: its metrics (the parent scores the whole model)
         let units = spec.units().map_or(1, |u| u.units_of(blocks.clone()).len());
         let own = parts::combine(units, x_test.nrows(), p.sums.sums.iter());
@@ -589,8 +594,8 @@ fn pieces_of(
         for p in &stored {
             asm.restore(p, rows);
         }
-        let planned = if t.parts.is_empty() {
-            vec![0..units.blocks()]
+        let planned: Vec<Range<usize>> = if t.parts.is_empty() {
+            std::iter::once(0..units.blocks()).collect()
         } else {
             t.parts.clone()
         };
@@ -654,7 +659,15 @@ impl Assembly {
         (0..self.units.blocks()).all(|b| self.sums.contains_key(&b))
     }
 
-    fn count(&mut self, fit: f64, predict: f64, wall: f64, peak: Option<u64>, attempt: u32, pid: i32) {
+    fn count(
+        &mut self,
+        fit: f64,
+        predict: f64,
+        wall: f64,
+        peak: Option<u64>,
+        attempt: u32,
+        pid: i32,
+    ) {
         self.pieces += 1;
         self.fit_seconds += fit;
         self.predict_seconds += predict;
@@ -746,7 +759,11 @@ impl Assembly {
             .values()
             .map(|v| ndarray::Array1::from(v.clone()))
             .collect();
-        let y_pred = parts::combine(self.units.count, rows, sums.iter().filter(|s| s.len() == rows));
+        let y_pred = parts::combine(
+            self.units.count,
+            rows,
+            sums.iter().filter(|s| s.len() == rows),
+        );
         let scores = match &scored {
             Some((_, y_true)) if sums.iter().all(|s| s.len() == rows) => {
                 metrics(ndarray::ArrayView1::from(y_true), y_pred.view()).map_err(|e| e.to_string())

@@ -202,7 +202,9 @@ fn results(doc: &Value) -> Vec<(String, Option<u64>, u64, Option<u64>)> {
 
 fn same_scores(a: &Value, b: &Value) {
     let strip = |v: Vec<(String, Option<u64>, u64, Option<u64>)>| {
-        v.into_iter().map(|(m, f, r, _)| (m, f, r)).collect::<Vec<_>>()
+        v.into_iter()
+            .map(|(m, f, r, _)| (m, f, r))
+            .collect::<Vec<_>>()
     };
     assert_eq!(strip(results(a)), strip(results(b)));
 }
@@ -238,7 +240,10 @@ fn a_run_in_parts_scores_and_predicts_exactly_as_a_run_without() {
         if cv.is_empty() {
             // the forest holds more than a worker's share of this lineup: auto splits it
             let auto = results(&docs[2]);
-            let forest = auto.iter().find(|r| r.0 == "RandomForestRegressor()").unwrap();
+            let forest = auto
+                .iter()
+                .find(|r| r.0 == "RandomForestRegressor()")
+                .unwrap();
             assert!(forest.3.is_some_and(|k| k >= 2), "{auto:?}");
         }
     }
@@ -257,11 +262,7 @@ fn resume_runs_only_the_parts_the_journal_lacks() {
     let dir = tmp("resume");
     let journal = dir.0.join("j.jsonl");
     let args = ["--workers", "2", "--split", "4", "--journal"];
-    let first = ok(&shop(&LINEUP)
-        .args(args)
-        .arg(&journal)
-        .output()
-        .unwrap());
+    let first = ok(&shop(&LINEUP).args(args).arg(&journal).output().unwrap());
     let lines = journal_lines(&journal);
     let parts_of = |lines: &[Value], model: &str| {
         lines
@@ -294,7 +295,14 @@ fn resume_runs_only_the_parts_the_journal_lacks() {
     let before = journal_lines(&journal).len();
     // resumed with another split: the two missing parts' blocks are run, nothing else
     let second = ok(&shop(&LINEUP)
-        .args(["--workers", "2", "--split", "never", "--resume", "--journal"])
+        .args([
+            "--workers",
+            "2",
+            "--split",
+            "never",
+            "--resume",
+            "--journal",
+        ])
         .arg(&journal)
         .output()
         .unwrap());

@@ -17,8 +17,8 @@ pub mod lars;
 pub mod lbfgs;
 pub mod linear;
 pub mod omp;
-pub mod parts;
 mod params;
+pub mod parts;
 mod registry;
 mod spec;
 

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 use super::kind::{Kind, Predictor, Values};
-use super::parts::{self, BlockPredictor, Units};
 use super::kinds::{self as k, *};
 use super::params::{KindDef, KindInfo, ParamInfo, Value};
+use super::parts::{self, BlockPredictor, Units};
 use super::spec::BuildError;
 use super::ModelError;
 use ndarray::{ArrayView1, ArrayView2};

@@ -24,7 +24,9 @@ pub use merge::{check_one_dataset, merge, MergeError, Merged};
 pub use predictions::{predictions_csv, TaskPredictions};
 #[cfg(test)]
 pub(crate) use record::sample as sample_record;
-pub use record::{hex_floats, parse_hex_floats, rank, Line, PartRecord, PlanRecord, Status, TaskRecord};
+pub use record::{
+    hex_floats, parse_hex_floats, rank, Line, PartRecord, PlanRecord, Status, TaskRecord,
+};
 pub use table::{
     bytes as format_bytes, never_started, sig as format_sig, thousands as format_count,
     TableExporter,

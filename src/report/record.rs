@@ -121,7 +121,7 @@ pub fn hex_floats(values: &[f64]) -> String {
 
 /// The vector [`hex_floats`] wrote; `None` for text it cannot have written.
 pub fn parse_hex_floats(text: &str) -> Option<Vec<f64>> {
-    if !text.len().is_multiple_of(16) || !text.is_ascii() {
+    if text.len() % 16 != 0 || !text.is_ascii() {
         return None;
     }
     (0..text.len() / 16)

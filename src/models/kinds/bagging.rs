@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 use super::nested::{self, Rng};
-use crate::models::parts::{self, Split};
 use crate::models::kind::{Kind, Predictor, Values};
 use crate::models::params::{f, ignored, n_jobs, opt_int, p, verbose, ParamType, ESTIMATORS};
+use crate::models::parts::{self, Split};
 use crate::models::{BuildError, ModelError, ModelSpec, ParamDef, Value, DEFAULT_SEED};
 
 /// A count or a fraction (`max_samples`, `max_features`).
