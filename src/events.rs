@@ -22,9 +22,11 @@ pub enum RunEvent<'a> {
     /// A worker process is up. `worker` numbers the worker's place in the pool (a replaced
     /// worker takes the number of the one it replaces).
     WorkerStarted { worker: usize, pid: i32 },
-    /// A task went to a worker (`attempt` counts from 1).
+    /// A task (or, `part`, one part of a task run in parts: e.g. "part 2/4, trees 25-49")
+    /// went to a worker (`attempt` counts from 1).
     TaskStarted {
         task: &'a TaskId,
+        part: Option<&'a str>,
         worker: usize,
         pid: i32,
         attempt: u32,

@@ -104,10 +104,17 @@ impl RunObserver for Progress {
             }
             RunEvent::TaskStarted {
                 task,
+                part,
                 worker,
                 pid,
                 attempt,
-            } => self.task_started(task.to_string(), *worker, *pid, *attempt),
+            } => {
+                let key = match part {
+                    Some(p) => format!("{task} [{p}]"),
+                    None => task.to_string(),
+                };
+                self.task_started(key, *worker, *pid, *attempt)
+            }
             RunEvent::TaskRetry {
                 task, pid, exit, ..
             } => self.line(&format!("{task} on pid {pid}: {exit}; retrying")),

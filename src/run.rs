@@ -271,6 +271,7 @@ pub fn execute(
     let mut held = Held::default();
     let mut predictions: Vec<TaskPredictions> = Vec::new();
     let ids: Vec<&crate::plan::TaskId> = pieces.iter().map(|p| &todo[p.task].id).collect();
+    let labels = part_labels(&pieces, &todo);
     let context = RecordContext {
         oom_message: &settings.oom_message,
         dataset: &dataset,
@@ -314,6 +315,7 @@ pub fn execute(
         let mut shown = Shown {
             observer: &mut *observer,
             ids: &ids,
+            labels: &labels,
         };
         let ran = pool.run(items, Some(&costs), |event| match &event {
             Event::TaskFinished(result) => {
@@ -433,6 +435,8 @@ struct Shown<'o, 't> {
     observer: &'o mut dyn RunObserver,
     /// The task of each piece of work the pool runs.
     ids: &'t [&'t crate::plan::TaskId],
+    /// Each piece's part label (`None`: a whole task).
+    labels: &'t [Option<String>],
 }
 
 impl Shown<'_, '_> {
@@ -447,6 +451,7 @@ impl Shown<'_, '_> {
                 attempt,
             } => RunEvent::TaskStarted {
                 task: id(index),
+                part: self.labels[index].as_deref(),
                 worker: slot,
                 pid,
                 attempt,
@@ -555,6 +560,33 @@ fn task_predictions(data: &Dataset, task: &Task, y_pred: Vec<f64>) -> Option<Tas
         y_true,
         y_pred,
     })
+}
+
+/// Each piece's label for the progress view: "part 2/4, trees 25-49" for a part (counted
+/// among the task's parts run now), `None` for a whole task.
+fn part_labels(pieces: &[Piece], todo: &[&Task]) -> Vec<Option<String>> {
+    let mut count: HashMap<usize, usize> = HashMap::new();
+    for p in pieces.iter().filter(|p| p.blocks.is_some()) {
+        *count.entry(p.task).or_default() += 1;
+    }
+    let mut seen: HashMap<usize, usize> = HashMap::new();
+    pieces
+        .iter()
+        .map(|p| {
+            let blocks = p.blocks.as_ref()?;
+            let task = todo[p.task];
+            let units = task.spec.units()?.units_of(blocks.clone());
+            let nth = seen.entry(p.task).or_default();
+            *nth += 1;
+            let what = task.spec.unit_name().unwrap_or("units");
+            Some(format!(
+                "part {nth}/{}, {what} {}-{}",
+                count[&p.task],
+                units.start,
+                units.end.saturating_sub(1)
+            ))
+        })
+        .collect()
 }
 
 /// A piece of work for the pool: a whole task, or a part of one (a range of its blocks).

@@ -652,6 +652,9 @@ fn without_mem_limit_a_task_past_its_fair_share_ends_out_of_memory() {
             "RandomForestRegressor(n_estimators=300)",
             "-j",
             "2",
+            // whole: in parts, each worker would hold only its part's trees
+            "--split",
+            "never",
             "--format",
             "json",
             "--progress",

@@ -83,24 +83,36 @@ fn the_union_of_the_parts_is_the_model_fitted_whole_bit_for_bit() {
 }
 
 #[test]
-fn each_tree_comes_from_its_own_seed() {
-    // the first trees of a forest do not depend on how many trees follow them
+fn each_block_comes_from_its_own_seed() {
+    // a forest's first blocks do not depend on how many blocks follow them: 20 and 32 trees
+    // are both blocks of 2 trees (at most 16 blocks), so their first blocks are the same trees
     let (x, y) = load("diabetes_train.csv");
     let (t, _) = load("diabetes_test.csv");
-    let small = parse_model("RandomForestRegressor(n_estimators=8)").unwrap();
-    let large = parse_model("RandomForestRegressor(n_estimators=64)").unwrap();
-    let a = small
-        .fit_predict_blocks(x.view(), y.view(), t.view(), 0..1)
-        .unwrap();
-    // 64 trees: 2 per block; 8 trees: 1 per block
-    let b = large
-        .fit_predict_blocks(x.view(), y.view(), t.view(), 0..1)
-        .unwrap();
-    let a2 = small
-        .fit_predict_blocks(x.view(), y.view(), t.view(), 1..2)
-        .unwrap();
-    let first_two = &a.sums.sums[0] + &a2.sums.sums[0];
-    assert_eq!(bits(&first_two), bits(&b.sums.sums[0]));
+    for kind in [
+        "RandomForestRegressor",
+        "ExtraTreesRegressor",
+        "BaggingRegressor",
+    ] {
+        let small = parse_model(&format!("{kind}(n_estimators=20, random_state=3)")).unwrap();
+        let large = parse_model(&format!("{kind}(n_estimators=32, random_state=3)")).unwrap();
+        assert_eq!(small.units().unwrap().per_block, 2, "{kind}");
+        assert_eq!(large.units().unwrap().per_block, 2, "{kind}");
+        let a = small
+            .fit_predict_blocks(x.view(), y.view(), t.view(), 0..3)
+            .unwrap();
+        let b = large
+            .fit_predict_blocks(x.view(), y.view(), t.view(), 0..3)
+            .unwrap();
+        for (sa, sb) in a.sums.sums.iter().zip(&b.sums.sums) {
+            assert_eq!(bits(sa), bits(sb), "{kind}");
+        }
+        // and another seed grows other trees
+        let other = parse_model(&format!("{kind}(n_estimators=20, random_state=4)")).unwrap();
+        let c = other
+            .fit_predict_blocks(x.view(), y.view(), t.view(), 0..1)
+            .unwrap();
+        assert_ne!(bits(&a.sums.sums[0]), bits(&c.sums.sums[0]), "{kind}");
+    }
     // other kinds say they cannot be split
     assert!(parse_model("Ridge()").unwrap().units().is_none());
     assert!(parse_model("GradientBoostingRegressor()")

@@ -158,6 +158,16 @@ impl ModelSpec {
         }
     }
 
+    /// What the units of a model that can be fitted in parts are called ("trees",
+    /// "members"); `None` for a kind that cannot.
+    pub fn unit_name(&self) -> Option<&'static str> {
+        match self {
+            ModelSpec::RandomForest(_) | ModelSpec::ExtraTrees(_) => Some("trees"),
+            ModelSpec::Bagging(_) => Some("members"),
+            _ => None,
+        }
+    }
+
     /// Fits the blocks `blocks` of a model that [`ModelSpec::units`] says can be split, on
     /// checked data.
     pub(crate) fn fit_blocks_checked<'a>(

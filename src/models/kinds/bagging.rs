@@ -1,7 +1,7 @@
 //! BaggingRegressor: any estimator fitted on random subsets of rows (with or without
 //! replacement) and of features, predictions averaged.
 
-use ndarray::{ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use std::ops::Range;
@@ -196,12 +196,15 @@ impl Split for Bagging {
     fn units(p: &BaggingParams) -> usize {
         p.n_estimators
     }
-    fn fit_units<'a>(
+    /// A block is its members, each from its own seed (one per member, drawn in order from
+    /// the model's generator, as scikit-learn draws them), summed in order.
+    fn fit_block<'a>(
         p: &BaggingParams,
         x: ArrayView2<'a, f64>,
         y: ArrayView1<'a, f64>,
-        range: Range<usize>,
-    ) -> Result<Vec<Predictor<'a>>, ModelError> {
+        _block: usize,
+        units: Range<usize>,
+    ) -> Result<Predictor<'a>, ModelError> {
         let (n, n_features) = x.dim();
         let n_samples = p.max_samples.of(n, true);
         let n_cols = p.max_features.of(n_features, false);
@@ -219,28 +222,29 @@ impl Split for Bagging {
             return Err(fail("max_features must be in (0, n_features]".into()));
         }
         let base = nested::or_default(&p.estimator, "DecisionTreeRegressor");
-        // one seed per member, drawn in order from the model's generator
-        let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
-        let seeds: Vec<u64> = (0..range.end).map(|_| rng.seed()).collect();
-        Ok(seeds[range]
+        let seeds = nested::seeds(p.random_state.unwrap_or(DEFAULT_SEED), units.end);
+        let members: Vec<Member> = seeds[units]
             .iter()
             .map(|&seed| {
                 let mut own = Rng::new(seed);
                 let cols = indices(&mut own, p.bootstrap_features, n_features, n_cols);
                 let rows = indices(&mut own, p.bootstrap, n, n_samples);
-                let m = Member {
+                Member {
                     rows,
                     cols,
                     spec: nested::with_seed(&base, seed),
-                };
-                // fitted when predicting (see `nested`): only the indices are kept
-                let member: Predictor<'a> = Box::new(move |t| {
-                    let (xs, ys) = nested::take(x, y, &m.rows, &m.cols);
-                    let ts = t.select(Axis(1), &m.cols);
-                    nested::fit_predict(&m.spec, xs.view(), ys.view(), ts.view())
-                });
-                member
+                }
             })
-            .collect())
+            .collect();
+        // fitted when predicting (see `nested`): only the indices are kept
+        Ok(Box::new(move |t| {
+            let mut sum = Array1::<f64>::zeros(t.nrows());
+            for m in &members {
+                let (xs, ys) = nested::take(x, y, &m.rows, &m.cols);
+                let ts = t.select(Axis(1), &m.cols);
+                sum += &nested::fit_predict(&m.spec, xs.view(), ys.view(), ts.view())?;
+            }
+            Ok(sum)
+        }))
     }
 }

@@ -204,13 +204,6 @@ pub(super) fn cost(factor: f64, p: &ForestParams, n_rows: usize, n_features: usi
         * p.max_features.resolve(n_features) as f64
 }
 
-/// The seeds of a forest's first `n` trees, drawn as scikit-learn draws them: one
-/// `randint(MAX_INT)` per tree from numpy's `RandomState(random_state)`.
-pub(super) fn tree_seeds(p: &ForestParams, n: usize) -> Vec<u64> {
-    let mut rng = super::nested::Rng::new(p.random_state.unwrap_or(crate::models::DEFAULT_SEED));
-    (0..n).map(|_| rng.seed()).collect()
-}
-
 /// Writes a forest kind: `$marker` with its [`Kind`](crate::models::Kind) implementation, over
 /// smartcore's `$model` with parameters `$params`; `bootstrap` is the only value that forest
 /// supports; `cost` the factor of [`cost`].
@@ -258,33 +251,35 @@ macro_rules! forest_kind {
             fn units(p: &Self::Params) -> usize {
                 p.n_estimators
             }
-            /// Each tree is a one-tree smartcore forest grown from its own seed, so a tree
-            /// is the same whichever part of the forest grows it.
-            fn fit_units<'a>(
+            /// A block is one smartcore forest of the block's trees, grown from the block's
+            /// seed, so it is the same whichever part of the forest grows it.
+            fn fit_block<'a>(
                 p: &Self::Params,
                 x: ndarray::ArrayView2<'a, f64>,
                 y: ndarray::ArrayView1<'a, f64>,
-                range: std::ops::Range<usize>,
-            ) -> Result<Vec<$crate::models::Predictor<'a>>, $crate::models::ModelError> {
-                let seeds = super::forest::tree_seeds(p, range.end);
-                let xs = super::smartcore_glue::dense(x);
-                let ys = y.to_vec();
-                range
-                    .map(|i| {
-                        let params = $params {
-                            max_depth: super::smartcore_glue::depth(p.max_depth),
-                            min_samples_leaf: p.min_samples_leaf,
-                            min_samples_split: p.min_samples_split,
-                            n_trees: 1,
-                            m: Some(p.max_features.resolve(x.ncols())),
-                            keep_samples: false,
-                            seed: seeds[i],
-                        };
-                        let tree = $model::fit(&xs, &ys, params)
-                            .map_err(super::smartcore_glue::fit_error($name))?;
-                        Ok(super::smartcore_glue::predictor($name, move |t| tree.predict(t)))
-                    })
-                    .collect()
+                block: usize,
+                units: std::ops::Range<usize>,
+            ) -> Result<$crate::models::Predictor<'a>, $crate::models::ModelError> {
+                let seed = super::nested::seeds(
+                    p.random_state.unwrap_or($crate::models::DEFAULT_SEED),
+                    block + 1,
+                )[block];
+                let trees = units.len();
+                let params = $params {
+                    max_depth: super::smartcore_glue::depth(p.max_depth),
+                    min_samples_leaf: p.min_samples_leaf,
+                    min_samples_split: p.min_samples_split,
+                    n_trees: trees,
+                    m: Some(p.max_features.resolve(x.ncols())),
+                    keep_samples: false,
+                    seed,
+                };
+                let forest = $model::fit(&super::smartcore_glue::dense(x), &y.to_vec(), params)
+                    .map_err(super::smartcore_glue::fit_error($name))?;
+                // smartcore predicts the mean of the block's trees: their sum is what a
+                // block gives
+                let mean = super::smartcore_glue::predictor($name, move |t| forest.predict(t));
+                Ok(Box::new(move |t| Ok(mean(t)? * trees as f64)))
             }
         }
     };

@@ -88,6 +88,14 @@ impl Rng {
     }
 }
 
+/// The first `n` seeds drawn from `RandomState(random_state)`, one `randint(MAX_INT)` each, as
+/// scikit-learn draws one per estimator: a forest's or ensemble's blocks are fitted from them
+/// (`models/parts.rs`).
+pub(super) fn seeds(random_state: u64, n: usize) -> Vec<u64> {
+    let mut rng = Rng::new(random_state);
+    (0..n).map(|_| rng.seed()).collect()
+}
+
 /// Sets the `random_state` of a spec that has one (as scikit-learn's `_set_random_states`).
 pub(super) fn with_seed(spec: &ModelSpec, seed: u64) -> ModelSpec {
     let has = spec.values().iter().any(|(n, _)| *n == "random_state");
