@@ -159,6 +159,13 @@ pub enum ParamType {
     BoolOrCount,
     /// An int >= 0 or `inf` (RANSAC's `max_trials`, `max_skips`, `stop_n_inliers`).
     CountOrInf,
+    /// `'auto'` or an int >= 1 (MLPRegressor's `batch_size`).
+    AutoOrCount,
+    /// A non-empty tuple of ints in `[1, max]`, held as [`Value::Floats`] (a single int is a
+    /// tuple of one): MLPRegressor's `hidden_layer_sizes`.
+    Counts {
+        max: i64,
+    },
     /// Any float, `inf` and `-inf` included (RANSAC's `stop_score`).
     ExtendedFloat,
 }
@@ -238,6 +245,10 @@ impl ParamType {
             ),
             ParamType::BoolOrCount => "True | False | int >= 1".into(),
             ParamType::CountOrInf => "int >= 0 | inf".into(),
+            ParamType::AutoOrCount => "'auto' | int >= 1".into(),
+            ParamType::Counts { max } => {
+                format!("a tuple of ints in [1, {max}] such as (64, 32)")
+            }
             ParamType::ExtendedFloat => "float (inf and -inf accepted)".into(),
             ParamType::CountOrFraction { none } => format!(
                 "{}int >= 1 | float in (0.0, 1.0]",
@@ -300,6 +311,20 @@ impl ParamType {
             (ParamType::BoolOrCount, Value::Bool(b)) => Some(Value::Bool(*b)),
             (ParamType::BoolOrCount, Value::Int(i)) if *i >= 1 => Some(Value::Int(*i)),
             (ParamType::CountOrInf, Value::Int(i)) if *i >= 0 => Some(Value::Int(*i)),
+            (ParamType::AutoOrCount, Value::Str(s)) if s == "auto" => {
+                Some(Value::Str("auto".into()))
+            }
+            (ParamType::AutoOrCount, Value::Int(i)) if *i >= 1 => Some(Value::Int(*i)),
+            (ParamType::Counts { max }, Value::Int(i)) if (1..=max).contains(i) => {
+                Some(Value::Floats(vec![*i as f64]))
+            }
+            (ParamType::Counts { max }, Value::Floats(v))
+                if !v.is_empty()
+                    && v.iter()
+                        .all(|x| x.fract() == 0.0 && *x >= 1.0 && *x <= max as f64) =>
+            {
+                Some(Value::Floats(v.clone()))
+            }
             (ParamType::CountOrInf, Value::Float(x)) if *x == f64::INFINITY => {
                 Some(Value::Float(*x))
             }

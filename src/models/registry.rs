@@ -139,6 +139,8 @@ registry! {
     PassiveAggressive(PassiveAggressiveParams): k::PassiveAggressive,
     Ransac(RansacParams): k::Ransac,
     TheilSen(TheilSenParams): k::TheilSen,
+    // neural networks
+    Mlp(MlpParams): k::MlpRegressor,
 }
 
 const _: () = assert!(
