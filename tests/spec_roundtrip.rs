@@ -85,11 +85,9 @@ fn value_for(ty: ParamType) -> BoxedStrategy<Value> {
             (1i64..1 << 40).prop_map(Value::Int)
         ]
         .boxed(),
-        ParamType::Counts { max } => {
-            proptest::collection::vec((1..=max.min(1000)).prop_map(|i| i as f64), 1..4)
-                .prop_map(Value::Floats)
-                .boxed()
-        }
+        ParamType::Counts { max } => proptest::collection::vec(1..=max.min(1000), 1..4)
+            .prop_map(Value::Ints)
+            .boxed(),
         ParamType::Floats { .. } => proptest::collection::vec(float, 1..4)
             .prop_map(Value::Floats)
             .boxed(),

@@ -26,4 +26,6 @@ CASES = [
     {"dataset": "diabetes", "repr": "MLPRegressor(random_state=4, solver='sgd')"},
     {"dataset": "diabetes", "repr": "MLPRegressor(activation='tanh', random_state=2)"},
     {"dataset": "diabetes", "repr": "MLPRegressor(max_iter=20, random_state=0, solver='lbfgs')"},
+    {"dataset": "diabetes", "repr": "MLPRegressor(loss='poisson', random_state=0)"},
+    {"dataset": "diabetes", "repr": "MLPRegressor(learning_rate='invscaling', learning_rate_init=0.1, momentum=0.5, random_state=0, solver='sgd')"},
 ]

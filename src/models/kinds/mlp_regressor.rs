@@ -215,7 +215,7 @@ impl Kind for MlpRegressor {
             p(
                 "hidden_layer_sizes",
                 ParamType::Counts { max: MAX_UNITS },
-                Value::Floats(vec![100.0]),
+                Value::Ints(vec![100]),
                 "the units of each hidden layer",
             ),
             p(
@@ -366,9 +366,9 @@ impl Kind for MlpRegressor {
         Ok(MlpParams {
             loss,
             hidden_layer_sizes: v
-                .floats("hidden_layer_sizes")
+                .ints("hidden_layer_sizes")
                 .iter()
-                .map(|&x| x as usize)
+                .map(|&i| i.max(1) as usize)
                 .collect(),
             activation: Activation::from_name(&v.str("activation")),
             solver: Solver::from_name(&v.str("solver")),
@@ -404,7 +404,7 @@ impl Kind for MlpRegressor {
             ),
             (
                 "hidden_layer_sizes",
-                Value::Floats(p.hidden_layer_sizes.iter().map(|&u| u as f64).collect()),
+                Value::Ints(p.hidden_layer_sizes.iter().map(|&u| u as i64).collect()),
             ),
             ("activation", st(p.activation.name())),
             ("solver", st(p.solver.name())),
