@@ -394,3 +394,8 @@ fn linear_robust() {
 fn robust_sgd() {
     check_family("robust_sgd");
 }
+
+#[test]
+fn mlp() {
+    check_family("mlp");
+}

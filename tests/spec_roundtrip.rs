@@ -80,6 +80,14 @@ fn value_for(ty: ParamType) -> BoxedStrategy<Value> {
             }
             proptest::sample::select(values).boxed()
         }
+        ParamType::AutoOrCount => prop_oneof![
+            Just(Value::Str("auto".into())),
+            (1i64..1 << 40).prop_map(Value::Int)
+        ]
+        .boxed(),
+        ParamType::Counts { max } => proptest::collection::vec(1..=max.min(1000), 1..4)
+            .prop_map(Value::Ints)
+            .boxed(),
         ParamType::Floats { .. } => proptest::collection::vec(float, 1..4)
             .prop_map(Value::Floats)
             .boxed(),

@@ -137,9 +137,12 @@ impl Values {
     /// A `None`-or-float parameter (`None` if not a number).
     pub fn opt_float(&self, name: &str) -> Option<f64> {
         match self.get(name) {
-            Value::None | Value::Bool(_) | Value::Str(_) | Value::Model(_) | Value::Floats(_) => {
-                None
-            }
+            Value::None
+            | Value::Bool(_)
+            | Value::Str(_)
+            | Value::Model(_)
+            | Value::Floats(_)
+            | Value::Ints(_) => None,
             _ => Some(self.float(name)),
         }
     }
@@ -154,6 +157,13 @@ impl Values {
     pub fn floats(&self, name: &str) -> Vec<f64> {
         match self.get(name) {
             Value::Floats(v) => v,
+            _ => Vec::new(),
+        }
+    }
+    /// A tuple-of-ints parameter (empty if not one).
+    pub fn ints(&self, name: &str) -> Vec<i64> {
+        match self.get(name) {
+            Value::Ints(v) => v,
             _ => Vec::new(),
         }
     }

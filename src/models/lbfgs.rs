@@ -30,10 +30,13 @@ pub struct Options {
     pub max_ls: usize,
     /// Pairs kept (scipy's `maxcor`).
     pub memory: usize,
+    /// Stop (as [`Stop::MaxIter`]) at an iterate once more than this many evaluations ran
+    /// (scipy's `maxfun`, checked where scipy checks it: after the iteration limit).
+    pub max_fun: usize,
 }
 
 impl Options {
-    /// scipy's defaults (`maxls=20`, `maxcor=10`, `ftol=2.22e-9`) with the given iterations
+    /// scipy's defaults (`maxls=20`, `maxcor=10`, `ftol=2.22e-9`, `maxfun=15000`) with the given iterations
     /// and gradient tolerance.
     pub fn scipy(max_iter: usize, pgtol: f64) -> Options {
         Options {
@@ -42,6 +45,7 @@ impl Options {
             ftol: 2.220_446_049_250_313e-9,
             max_ls: 20,
             memory: 10,
+            max_fun: 15_000,
         }
     }
 }
@@ -51,7 +55,7 @@ impl Options {
 pub enum Stop {
     /// The gradient or the decrease test was met.
     Converged,
-    /// `max_iter` iterations ran.
+    /// `max_iter` iterations (or more than `max_fun` evaluations) ran.
     MaxIter,
     /// A line search failed without pairs to forget (scipy's status 2, "ABNORMAL").
     Abnormal,
@@ -137,6 +141,11 @@ pub fn minimize(
     o: Options,
 ) -> Minimum {
     let bounded = lower.iter().any(|l| l.is_finite());
+    let n_eval = std::cell::Cell::new(0usize);
+    let mut fg = |x: &Array1<f64>| {
+        n_eval.set(n_eval.get() + 1);
+        fg(x)
+    };
     let mut x = x0;
     for (i, &l) in lower.iter().enumerate() {
         if i < x.len() && x[i] < l {
@@ -216,7 +225,7 @@ pub fn minimize(
         x += &s;
         f = fnew;
         g = gnew;
-        if n_iter >= o.max_iter {
+        if n_iter >= o.max_iter || n_eval.get() > o.max_fun {
             return done(x, f, n_iter, Stop::MaxIter);
         }
         if projected_norm(&x, &g, lower) <= o.pgtol {

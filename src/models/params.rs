@@ -21,6 +21,8 @@ pub enum Value {
     Model(Box<ModelSpec>),
     /// A tuple of numbers, e.g. `alphas=(0.1, 1.0, 10.0)`.
     Floats(Vec<f64>),
+    /// A tuple of ints, e.g. `hidden_layer_sizes=(64, 32)` (a [`ParamType::Counts`] value).
+    Ints(Vec<i64>),
 }
 
 impl Value {
@@ -33,7 +35,7 @@ impl Value {
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::Model(_) => "estimator",
-            Value::Floats(_) => "tuple",
+            Value::Floats(_) | Value::Ints(_) => "tuple",
         }
     }
 
@@ -63,6 +65,13 @@ impl fmt::Display for Value {
             Value::Float(x) => f.write_str(&python_float(*x)),
             Value::Str(s) => write!(f, "'{s}'"),
             Value::Model(m) => f.write_str(&m.display()),
+            Value::Ints(v) => {
+                let items: Vec<String> = v.iter().map(|i| i.to_string()).collect();
+                match items.len() {
+                    1 => write!(f, "({},)", items[0]),
+                    _ => write!(f, "({})", items.join(", ")),
+                }
+            }
             Value::Floats(v) => {
                 let items: Vec<String> = v.iter().map(|x| python_float(*x)).collect();
                 match items.len() {
@@ -159,6 +168,14 @@ pub enum ParamType {
     BoolOrCount,
     /// An int >= 0 or `inf` (RANSAC's `max_trials`, `max_skips`, `stop_n_inliers`).
     CountOrInf,
+    /// `'auto'` or an int >= 1 (MLPRegressor's `batch_size`).
+    AutoOrCount,
+    /// A non-empty tuple of ints in `[1, max]`, held as [`Value::Ints`] (a single int is a
+    /// tuple of one; the parser's tuple of integral numbers is accepted): MLPRegressor's
+    /// `hidden_layer_sizes`.
+    Counts {
+        max: i64,
+    },
     /// Any float, `inf` and `-inf` included (RANSAC's `stop_score`).
     ExtendedFloat,
 }
@@ -238,6 +255,10 @@ impl ParamType {
             ),
             ParamType::BoolOrCount => "True | False | int >= 1".into(),
             ParamType::CountOrInf => "int >= 0 | inf".into(),
+            ParamType::AutoOrCount => "'auto' | int >= 1".into(),
+            ParamType::Counts { max } => {
+                format!("a tuple of ints in [1, {max}] such as (64, 32)")
+            }
             ParamType::ExtendedFloat => "float (inf and -inf accepted)".into(),
             ParamType::CountOrFraction { none } => format!(
                 "{}int >= 1 | float in (0.0, 1.0]",
@@ -300,6 +321,30 @@ impl ParamType {
             (ParamType::BoolOrCount, Value::Bool(b)) => Some(Value::Bool(*b)),
             (ParamType::BoolOrCount, Value::Int(i)) if *i >= 1 => Some(Value::Int(*i)),
             (ParamType::CountOrInf, Value::Int(i)) if *i >= 0 => Some(Value::Int(*i)),
+            (ParamType::AutoOrCount, Value::Str(s)) if s == "auto" => {
+                Some(Value::Str("auto".into()))
+            }
+            (ParamType::AutoOrCount, Value::Int(i)) if *i >= 1 => Some(Value::Int(*i)),
+            (ParamType::Counts { max }, Value::Int(i)) if (1..=max).contains(i) => {
+                Some(Value::Ints(vec![*i]))
+            }
+            (ParamType::Counts { max }, Value::Ints(v))
+                if !v.is_empty() && v.iter().all(|i| (1..=max).contains(i)) =>
+            {
+                Some(Value::Ints(v.clone()))
+            }
+            (ParamType::Counts { max }, Value::Floats(v))
+                if !v.is_empty()
+                    && v.iter()
+                        .all(|x| x.fract() == 0.0 && *x >= 1.0 && *x <= max as f64) =>
+            {
+                Some(Value::Ints(v.iter().map(|x| *x as i64).collect()))
+            }
+            (ParamType::Floats { lo, hi }, Value::Ints(v))
+                if !v.is_empty() && v.iter().all(|i| in_bound(*i as f64, lo, hi)) =>
+            {
+                Some(Value::Floats(v.iter().map(|i| *i as f64).collect()))
+            }
             (ParamType::CountOrInf, Value::Float(x)) if *x == f64::INFINITY => {
                 Some(Value::Float(*x))
             }

@@ -142,6 +142,8 @@ registry! {
     PassiveAggressive(PassiveAggressiveParams): k::PassiveAggressive,
     Ransac(RansacParams): k::Ransac,
     TheilSen(TheilSenParams): k::TheilSen,
+    // neural networks
+    Mlp(MlpParams): k::MlpRegressor,
 }
 
 /// The kinds whose model is a sum of independent units, which a run may fit in parts
