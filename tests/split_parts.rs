@@ -285,23 +285,23 @@ fn resume_runs_only_the_parts_the_journal_lacks() {
     let forest = "RandomForestRegressor()";
     assert_eq!(parts_of(&lines, forest), 4);
     // as if the run had been killed after two of the forest's parts: drop its record and
-    // its last two parts
-    let mut dropped = 0;
+    // the two parts with the last blocks (the parts finish in any order, so which two lines
+    // come last in the journal varies; the last blocks make one run of missing blocks)
+    let mut firsts: Vec<u64> = lines
+        .iter()
+        .filter(|l| l["type"] == "part" && l["model"] == forest)
+        .map(|l| l["blocks"][0].as_u64().unwrap())
+        .collect();
+    firsts.sort_unstable();
+    let dropped_from = firsts[2];
     let kept: Vec<String> = lines
         .iter()
-        .rev()
         .filter(|l| {
             let is_forest = l["model"] == forest;
-            let drop = is_forest && (l["type"] == "task" || (l["type"] == "part" && dropped < 2));
-            if drop && l["type"] == "part" {
-                dropped += 1;
-            }
-            !drop
+            let late_part = l["type"] == "part" && l["blocks"][0].as_u64().unwrap() >= dropped_from;
+            !(is_forest && (l["type"] == "task" || late_part))
         })
         .map(|l| l.to_string())
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
         .collect();
     std::fs::write(&journal, kept.join("\n") + "\n").unwrap();
     let before = journal_lines(&journal).len();
