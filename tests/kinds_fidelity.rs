@@ -394,3 +394,8 @@ fn linear_robust() {
 fn robust_sgd() {
     check_family("robust_sgd");
 }
+
+#[test]
+fn quantile() {
+    check_family("quantile");
+}
