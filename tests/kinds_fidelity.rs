@@ -399,3 +399,8 @@ fn robust_sgd() {
 fn mlp() {
     check_family("mlp");
 }
+
+#[test]
+fn quantile() {
+    check_family("quantile");
+}

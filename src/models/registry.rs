@@ -130,6 +130,7 @@ registry! {
     ElasticNetCv(LinearCvParams): k::ElasticNetCv,
     // robust linear regression
     LinearSvr(LinearSvrParams): k::LinearSvr,
+    Quantile(QuantileParams): k::QuantileRegressor,
     // baselines
     Dummy(DummyParams): k::DummyRegressor,
     // wrappers and ensembles of other kinds (kinds/nested.rs)

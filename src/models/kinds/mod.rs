@@ -39,6 +39,7 @@ mod orthogonal_matching_pursuit_cv;
 mod passive_aggressive;
 mod pls_regression;
 mod poisson_regressor;
+mod quantile_regressor;
 mod random_forest;
 mod ransac;
 mod ridge;
@@ -89,6 +90,7 @@ pub use orthogonal_matching_pursuit_cv::{fit_omp_cv, OmpCvParams, OrthogonalMatc
 pub use passive_aggressive::{PassiveAggressive, PassiveAggressiveParams};
 pub use pls_regression::{fit_pls, PlsParams, PlsRegression};
 pub use poisson_regressor::PoissonRegressor;
+pub use quantile_regressor::{fit_quantile, QuantileParams, QuantileRegressor};
 pub use random_forest::RandomForest;
 pub use ransac::{Ransac, RansacParams};
 pub use ridge::{Ridge, RidgeParams};
