@@ -394,3 +394,16 @@ fn linear_robust() {
 fn robust_sgd() {
     check_family("robust_sgd");
 }
+
+#[test]
+fn gp() {
+    check_family("gp");
+}
+
+/// GaussianProcessRegressor() on friedman (5000 training rows, ~80 s): run with
+/// `--run-ignored all`.
+#[test]
+#[ignore = "slow: a 5000 x 5000 kernel factorised about 16 times"]
+fn gp_slow() {
+    check_family("gp_slow");
+}

@@ -139,6 +139,8 @@ registry! {
     PassiveAggressive(PassiveAggressiveParams): k::PassiveAggressive,
     Ransac(RansacParams): k::Ransac,
     TheilSen(TheilSenParams): k::TheilSen,
+    // Gaussian processes
+    GaussianProcess(GaussianProcessParams): k::GaussianProcess,
 }
 
 const _: () = assert!(
