@@ -11,7 +11,11 @@
 //! * stop when the largest component of the projected gradient is at most `pgtol`, when
 //!   `f_old - f <= ftol * max(|f_old|, |f|, 1)`, or after `max_iter` iterations.
 //!
-//! Lower bounds (HuberRegressor's scale) are kept by projection: the projected gradient, the step
+//! [`minimize_box`] is L-BFGS-B itself for a few variables with lower and upper bounds (the
+//! Gaussian process's log hyper-parameters, which scikit-learn's runs often leave at a bound):
+//! the generalized Cauchy point, the subspace minimisation and the feasible line search.
+//!
+//! In [`minimize`], lower bounds (HuberRegressor's scale) are kept by projection: the projected gradient, the step
 //! cut at the nearest bound. That is L-BFGS-B's path as long as its Cauchy point meets no bound,
 //! which is the case when the bound is far (the scale never approaches its bound of 1e-15).
 
