@@ -404,3 +404,15 @@ fn mlp() {
 fn quantile() {
     check_family("quantile");
 }
+
+#[test]
+fn gp() {
+    check_family("gp");
+}
+
+/// GaussianProcessRegressor() on friedman (5000 training rows: a 5000 x 5000 kernel
+/// factorised about 16 times, about 40 s in release on 2 cores).
+#[test]
+fn gp_slow() {
+    check_family("gp_slow");
+}

@@ -476,7 +476,7 @@ fn line_lineups_and_the_example_file() {
 #[test]
 fn catalogue_lists_every_kind_with_defaults() {
     let cat = catalogue();
-    assert_eq!(cat.len(), 42);
+    assert_eq!(cat.len(), 43);
     let rf = cat
         .iter()
         .find(|k| k.name == "RandomForestRegressor")

@@ -67,6 +67,13 @@ fn value_for(ty: ParamType) -> BoxedStrategy<Value> {
             Just(Value::Float(f64::NEG_INFINITY))
         ]
         .boxed(),
+        ParamType::Text { none, examples } => {
+            let mut values: Vec<Value> = examples.iter().map(|s| Value::Str((*s).into())).collect();
+            if none {
+                values.push(Value::None);
+            }
+            proptest::sample::select(values).boxed()
+        }
         ParamType::Choice(options) => proptest::sample::select(options)
             .prop_map(|s| Value::Str(s.into()))
             .boxed(),

@@ -11,11 +11,15 @@
 //! * stop when the largest component of the projected gradient is at most `pgtol`, when
 //!   `f_old - f <= ftol * max(|f_old|, |f|, 1)`, or after `max_iter` iterations.
 //!
-//! Lower bounds (HuberRegressor's scale) are kept by projection: the projected gradient, the step
+//! [`minimize_box`] is L-BFGS-B itself for a few variables with lower and upper bounds (the
+//! Gaussian process's log hyper-parameters, which scikit-learn's runs often leave at a bound):
+//! the generalized Cauchy point, the subspace minimisation and the feasible line search.
+//!
+//! In [`minimize`], lower bounds (HuberRegressor's scale) are kept by projection: the projected gradient, the step
 //! cut at the nearest bound. That is L-BFGS-B's path as long as its Cauchy point meets no bound,
 //! which is the case when the bound is far (the scale never approaches its bound of 1e-15).
 
-use ndarray::Array1;
+use ndarray::{Array1, Array2};
 
 /// Stopping rules.
 #[derive(Clone, Copy, Debug)]
@@ -207,7 +211,7 @@ pub fn minimize(
         };
         let gd0 = g.dot(&d);
         let found = if gd0 < 0.0 && stp0 <= stpmax {
-            line_search(&mut fg, &x, &d, f, gd0, stp0, stpmax, o.max_ls)
+            line_search(&mut fg, &x, &d, f, gd0, stp0, stpmax, o.max_ls, true)
         } else {
             None
         };
@@ -241,6 +245,406 @@ pub fn minimize(
     }
 }
 
+/// Whether variable `i` has a finite lower (`.0`) and upper (`.1`) bound.
+fn has_bounds(lower: &[f64], upper: &[f64], i: usize) -> (bool, bool) {
+    (
+        lower.get(i).is_some_and(|l| l.is_finite()),
+        upper.get(i).is_some_and(|u| u.is_finite()),
+    )
+}
+
+/// The largest component of the gradient projected on the box, as L-BFGS-B's `projgr`.
+fn projected_norm_box(x: &Array1<f64>, g: &Array1<f64>, lower: &[f64], upper: &[f64]) -> f64 {
+    let mut m = 0.0f64;
+    for (i, &gi) in g.iter().enumerate() {
+        let (hl, hu) = has_bounds(lower, upper, i);
+        let v = if gi < 0.0 {
+            if hu {
+                (x[i] - upper[i]).max(gi)
+            } else {
+                gi
+            }
+        } else if hl {
+            (x[i] - lower[i]).min(gi)
+        } else {
+            gi
+        };
+        if v.is_nan() {
+            return f64::NAN;
+        }
+        m = m.max(v.abs());
+    }
+    m
+}
+
+/// The limited-memory BFGS matrix as a dense `n x n` matrix: `theta I` updated by the stored
+/// pairs, oldest first. That is the matrix L-BFGS-B keeps in compact form (`theta I - W M W'`),
+/// with `theta = y'y / s'y` of the newest pair.
+fn dense_bfgs(n: usize, mem: &Memory) -> (Array2<f64>, f64) {
+    let k = mem.s.len();
+    let theta = if k == 0 {
+        1.0
+    } else {
+        let y = &mem.y[k - 1];
+        y.dot(y) * mem.rho[k - 1]
+    };
+    let mut b = Array2::<f64>::eye(n) * theta;
+    for i in 0..k {
+        let bs = b.dot(&mem.s[i]);
+        let sbs = mem.s[i].dot(&bs);
+        let (y, rho) = (&mem.y[i], mem.rho[i]);
+        for r in 0..n {
+            for c in 0..n {
+                b[[r, c]] += -bs[r] * bs[c] / sbs + y[r] * y[c] * rho;
+            }
+        }
+    }
+    (b, theta)
+}
+
+/// Where a variable stands at the generalized Cauchy point.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Where {
+    /// Free to move (L-BFGS-B's `iwhere` 0 or -3).
+    Free,
+    /// At a bound (1 or 2).
+    AtBound,
+}
+
+/// The generalized Cauchy point of the quadratic model `g's + s'Bs / 2` along the projected
+/// steepest descent path from `x` (L-BFGS-B's `cauchy`): breakpoints in increasing order, the
+/// first local minimiser of the piecewise quadratic. Returns the point and which variables
+/// are at a bound there.
+fn cauchy(
+    x: &Array1<f64>,
+    g: &Array1<f64>,
+    lower: &[f64],
+    upper: &[f64],
+    b: &Array2<f64>,
+) -> (Array1<f64>, Vec<Where>) {
+    let n = x.len();
+    let mut at = vec![Where::Free; n];
+    let mut d = Array1::<f64>::zeros(n);
+    let mut breaks: Vec<(f64, usize)> = Vec::new();
+    let mut f1 = 0.0;
+    let mut bounded_path = true;
+    let mut moving = false;
+    for i in 0..n {
+        let (hl, hu) = has_bounds(lower, upper, i);
+        let tl = if hl { x[i] - lower[i] } else { 0.0 };
+        let tu = if hu { upper[i] - x[i] } else { 0.0 };
+        let neg = -g[i];
+        let fixed = if hl && tl <= 0.0 {
+            neg <= 0.0
+        } else if hu && tu <= 0.0 {
+            neg >= 0.0
+        } else {
+            neg == 0.0
+        };
+        if fixed {
+            // at a bound with the gradient pointing out (or a zero gradient)
+            if neg != 0.0 || (hl && tl <= 0.0) || (hu && tu <= 0.0) {
+                at[i] = Where::AtBound;
+            }
+            continue;
+        }
+        d[i] = neg;
+        f1 -= neg * neg;
+        moving = true;
+        if hl && neg < 0.0 {
+            breaks.push((tl / -neg, i));
+        } else if hu && neg > 0.0 {
+            breaks.push((tu / neg, i));
+        } else if neg != 0.0 {
+            bounded_path = false;
+        }
+    }
+    let mut xcp = x.clone();
+    if !moving {
+        return (xcp, at);
+    }
+    let mut f2 = d.dot(&b.dot(&d));
+    let f2_org = f2;
+    let mut dtm = -f1 / f2;
+    let mut tsum = 0.0;
+    breaks.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let nbreak = breaks.len();
+    let mut tj = 0.0;
+    let mut reached_all = false;
+    for (k, &(t, ibp)) in breaks.iter().enumerate() {
+        let tj0 = tj;
+        tj = t;
+        let dt = tj - tj0;
+        if dtm < dt {
+            break;
+        }
+        tsum += dt;
+        let nleft = nbreak - k - 1;
+        let dibp = d[ibp];
+        d[ibp] = 0.0;
+        xcp[ibp] = if dibp > 0.0 { upper[ibp] } else { lower[ibp] };
+        at[ibp] = Where::AtBound;
+        if nleft == 0 && nbreak == n {
+            // every variable is at a bound
+            reached_all = true;
+            break;
+        }
+        // the slope and curvature of the model along what is left of d, from here
+        // (the variables still moving are at x + tsum d, the others at their bounds)
+        let mut z = &xcp - x;
+        z.scaled_add(tsum, &d);
+        let bd = b.dot(&d);
+        f1 = g.dot(&d) + z.dot(&bd);
+        f2 = d.dot(&bd).max(f64::EPSILON * f2_org);
+        if nleft > 0 {
+            dtm = -f1 / f2;
+        } else if bounded_path {
+            dtm = 0.0;
+        } else {
+            dtm = -f1 / f2;
+        }
+    }
+    if !reached_all {
+        tsum += dtm.max(0.0);
+        xcp.scaled_add(tsum, &d);
+    }
+    (xcp, at)
+}
+
+/// The subspace minimisation of L-BFGS-B (`subsm`, version 3.0): the minimiser of the model
+/// over the variables free at the Cauchy point `xcp`, projected on the box; if that projection
+/// is not a descent direction from `x`, the longest feasible step towards the minimiser
+/// instead. `None` when the reduced matrix cannot be factorised (L-BFGS-B then forgets its
+/// pairs).
+#[allow(clippy::too_many_arguments)]
+fn subspace(
+    x: &Array1<f64>,
+    g: &Array1<f64>,
+    xcp: &Array1<f64>,
+    free: &[usize],
+    lower: &[f64],
+    upper: &[f64],
+    b: &Array2<f64>,
+) -> Option<Array1<f64>> {
+    let m = free.len();
+    // the model's gradient at the Cauchy point, on the free variables
+    let r = g + &b.dot(&(xcp - x));
+    let bff = Array2::from_shape_fn((m, m), |(i, j)| b[[free[i], free[j]]]);
+    let rf = Array1::from_shape_fn(m, |i| -r[free[i]]);
+    let du = crate::models::dense::cholesky_solve(bff.view(), rf.view())?;
+    if du.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let mut z = xcp.clone();
+    let mut hit = false;
+    for (k, &i) in free.iter().enumerate() {
+        let (hl, hu) = has_bounds(lower, upper, i);
+        let mut v = xcp[i] + du[k];
+        if hl {
+            v = v.max(lower[i]);
+        }
+        if hu {
+            v = v.min(upper[i]);
+        }
+        if (hl && v == lower[i]) || (hu && v == upper[i]) {
+            hit = true;
+        }
+        z[i] = v;
+    }
+    if !hit {
+        return Some(z);
+    }
+    let slope: f64 = z
+        .iter()
+        .zip(x)
+        .zip(g)
+        .map(|((zi, xi), gi)| (zi - xi) * gi)
+        .sum();
+    if slope <= 0.0 {
+        return Some(z);
+    }
+    // backtrack: the longest step from xcp along du that stays in the box
+    let mut z = xcp.clone();
+    let mut du = du;
+    let mut alpha = 1.0f64;
+    let mut temp = alpha;
+    let mut ibd = None;
+    for (k, &i) in free.iter().enumerate() {
+        let (hl, hu) = has_bounds(lower, upper, i);
+        let dk = du[k];
+        if !hl && !hu {
+            continue;
+        }
+        if dk < 0.0 && hl {
+            let room = lower[i] - z[i];
+            if room >= 0.0 {
+                temp = 0.0;
+            } else if dk * alpha < room {
+                temp = room / dk;
+            }
+        } else if dk > 0.0 && hu {
+            let room = upper[i] - z[i];
+            if room <= 0.0 {
+                temp = 0.0;
+            } else if dk * alpha > room {
+                temp = room / dk;
+            }
+        }
+        if temp < alpha {
+            alpha = temp;
+            ibd = Some(k);
+        }
+    }
+    if alpha < 1.0 {
+        if let Some(k) = ibd {
+            let i = free[k];
+            if du[k] > 0.0 {
+                z[i] = upper[i];
+                du[k] = 0.0;
+            } else if du[k] < 0.0 {
+                z[i] = lower[i];
+                du[k] = 0.0;
+            }
+        }
+    }
+    for (k, &i) in free.iter().enumerate() {
+        z[i] += alpha * du[k];
+    }
+    Some(z)
+}
+
+/// Minimises `fg` (objective and gradient) within the box `lower <= x <= upper` (`-inf` /
+/// `inf`: no bound) from `x0` (projected on the box) by L-BFGS-B itself, as scipy's
+/// `minimize(method="L-BFGS-B")`: each iteration the generalized Cauchy point, the subspace
+/// minimisation over the variables free there, then the Moré-Thuente search along the way to
+/// that point with the largest step that stays feasible (1 on the first iteration), the first
+/// trial step 1 when every variable has both bounds (else `1 / ||d||` on the first iteration).
+/// A failed search or a singular model forgets the pairs; a failed search without pairs ends
+/// the run (`Abnormal`). A non-finite objective is a step too far: the search returns to its
+/// best step, as scipy's does, instead of backing off halfway like [`minimize`].
+///
+/// The limited-memory matrix is kept dense (`n x n`), so this is for few variables (a
+/// Gaussian process's kernel hyper-parameters); [`minimize`] is for many.
+pub fn minimize_box(
+    mut fg: impl FnMut(&Array1<f64>) -> (f64, Array1<f64>),
+    x0: Array1<f64>,
+    lower: &[f64],
+    upper: &[f64],
+    o: Options,
+) -> Minimum {
+    let n = x0.len();
+    let mut x = x0;
+    let mut boxed = true;
+    let mut constrained = false;
+    for i in 0..n {
+        let (hl, hu) = has_bounds(lower, upper, i);
+        boxed &= hl && hu;
+        constrained |= hl || hu;
+        if hl && x[i] < lower[i] {
+            x[i] = lower[i];
+        }
+        if hu && x[i] > upper[i] {
+            x[i] = upper[i];
+        }
+    }
+    let (mut f, mut g) = fg(&x);
+    let mut mem = Memory {
+        s: Vec::new(),
+        y: Vec::new(),
+        rho: Vec::new(),
+        cap: o.memory.max(1),
+    };
+    let done = |x, f, n_iter, stop| Minimum { x, f, n_iter, stop };
+    let pg = projected_norm_box(&x, &g, lower, upper);
+    if pg <= o.pgtol {
+        return done(x, f, 0, Stop::Converged);
+    }
+    if f.is_nan() || !pg.is_finite() {
+        return done(x, f, 0, Stop::Abnormal);
+    }
+    let mut n_iter = 0;
+    loop {
+        let (b, _theta) = dense_bfgs(n, &mem);
+        let (xcp, at) = cauchy(&x, &g, lower, upper, &b);
+        let free: Vec<usize> = (0..n).filter(|&i| at[i] == Where::Free).collect();
+        let z = if !free.is_empty() && !mem.s.is_empty() {
+            match subspace(&x, &g, &xcp, &free, lower, upper, &b) {
+                Some(z) => z,
+                None => {
+                    mem.clear();
+                    continue;
+                }
+            }
+        } else {
+            xcp
+        };
+        let d = &z - &x;
+        let mut stpmax = 1e10f64;
+        if constrained {
+            if n_iter == 0 {
+                stpmax = 1.0;
+            } else {
+                for i in 0..n {
+                    let (hl, hu) = has_bounds(lower, upper, i);
+                    if d[i] < 0.0 && hl {
+                        let room = lower[i] - x[i];
+                        if room >= 0.0 {
+                            stpmax = 0.0;
+                        } else if d[i] * stpmax < room {
+                            stpmax = room / d[i];
+                        }
+                    } else if d[i] > 0.0 && hu {
+                        let room = upper[i] - x[i];
+                        if room <= 0.0 {
+                            stpmax = 0.0;
+                        } else if d[i] * stpmax > room {
+                            stpmax = room / d[i];
+                        }
+                    }
+                }
+            }
+        }
+        let stp0 = if n_iter == 0 && !boxed {
+            (1.0 / d.dot(&d).sqrt()).min(stpmax)
+        } else {
+            1.0
+        };
+        let gd0 = g.dot(&d);
+        let found = if gd0 < 0.0 && stp0 <= stpmax {
+            line_search(&mut fg, &x, &d, f, gd0, stp0, stpmax, o.max_ls, false)
+        } else {
+            None
+        };
+        let Some((stp, fnew, gnew, gdnew)) = found else {
+            if mem.s.is_empty() {
+                return done(x, f, n_iter + 1, Stop::Abnormal);
+            }
+            mem.clear();
+            continue;
+        };
+        n_iter += 1;
+        let s = &d * stp;
+        let yv = &gnew - &g;
+        let f_old = f;
+        x += &s;
+        f = fnew;
+        g = gnew;
+        if n_iter >= o.max_iter {
+            return done(x, f, n_iter, Stop::MaxIter);
+        }
+        if projected_norm_box(&x, &g, lower, upper) <= o.pgtol {
+            return done(x, f, n_iter, Stop::Converged);
+        }
+        if f_old - f <= o.ftol * f_old.abs().max(f.abs()).max(1.0) {
+            return done(x, f, n_iter, Stop::Converged);
+        }
+        let sy = (gdnew - gd0) * stp;
+        if sy > f64::EPSILON * (-gd0 * stp) {
+            mem.push(s, yv, sy);
+        }
+    }
+}
+
 /// The state of the Moré-Thuente search: the best step so far (`x`), the other end of the
 /// interval (`y`), each with its value and slope.
 #[derive(Clone, Copy)]
@@ -262,6 +666,7 @@ fn line_search(
     stp0: f64,
     stpmax: f64,
     max_ls: usize,
+    back_off: bool,
 ) -> Option<(f64, f64, Array1<f64>, f64)> {
     const FTOL: f64 = 1e-3;
     const GTOL: f64 = 0.9;
@@ -288,7 +693,7 @@ fn line_search(
         xt.scaled_add(stp, d);
         let (f, g) = fg(&xt);
         let dg = g.dot(d);
-        if !f.is_finite() || !dg.is_finite() {
+        if back_off && (!f.is_finite() || !dg.is_finite()) {
             // outside the objective's domain: back off towards the best step
             bracketed = true;
             by = End {
@@ -519,6 +924,56 @@ mod tests {
             "{:?}",
             r.x
         );
+    }
+
+    #[test]
+    fn keeps_both_bounds_as_l_bfgs_b() {
+        // (x - 2)^2 + 10 (y + 1)^2 + x y in [-0.5, 1] x [0, 3]: the minimum at x = 1 (upper
+        // bound), y = 0 (lower bound)
+        let fg = |x: &Array1<f64>| {
+            let f = (x[0] - 2.0).powi(2) + 10.0 * (x[1] + 1.0).powi(2) + x[0] * x[1];
+            (
+                f,
+                array![2.0 * (x[0] - 2.0) + x[1], 20.0 * (x[1] + 1.0) + x[0]],
+            )
+        };
+        let r = minimize_box(
+            fg,
+            array![0.0, 2.0],
+            &[-0.5, 0.0],
+            &[1.0, 3.0],
+            Options::scipy(100, 1e-8),
+        );
+        assert_eq!(r.stop, Stop::Converged);
+        assert_eq!((r.x[0], r.x[1]), (1.0, 0.0));
+        // an interior minimum with loose bounds: Rosenbrock
+        let r = minimize_box(
+            rosenbrock,
+            array![-1.2, 1.0],
+            &[-5.0, -5.0],
+            &[5.0, 5.0],
+            Options::scipy(500, 1e-8),
+        );
+        assert!(
+            (r.x[0] - 1.0).abs() < 1e-4 && (r.x[1] - 1.0).abs() < 1e-4,
+            "{:?}",
+            r.x
+        );
+        // an infinite value is a step too far: back to the best step
+        let r = minimize_box(
+            |x: &Array1<f64>| {
+                if x[0] > 0.5 {
+                    (f64::INFINITY, array![0.0])
+                } else {
+                    ((x[0] - 0.4).powi(2), array![2.0 * (x[0] - 0.4)])
+                }
+            },
+            array![0.0],
+            &[-1.0],
+            &[1.0],
+            Options::scipy(100, 1e-10),
+        );
+        assert!(r.x[0] <= 0.5 && r.f.is_finite(), "{:?}", r);
     }
 
     #[test]

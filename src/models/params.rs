@@ -178,6 +178,12 @@ pub enum ParamType {
     },
     /// Any float, `inf` and `-inf` included (RANSAC's `stop_score`).
     ExtendedFloat,
+    /// `None` (if `none`) or a string the kind parses itself, such as the kernel expression
+    /// of GaussianProcessRegressor; `examples` are valid ones (for the docs and tests).
+    Text {
+        none: bool,
+        examples: &'static [&'static str],
+    },
 }
 
 fn in_bound(x: f64, lo: Bound, hi: Bound) -> bool {
@@ -260,6 +266,15 @@ impl ParamType {
                 format!("a tuple of ints in [1, {max}] such as (64, 32)")
             }
             ParamType::ExtendedFloat => "float (inf and -inf accepted)".into(),
+            ParamType::Text { none, examples } => format!(
+                "{}a string such as {}",
+                if none { "None | " } else { "" },
+                examples
+                    .iter()
+                    .map(|e| format!("'{e}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             ParamType::CountOrFraction { none } => format!(
                 "{}int >= 1 | float in (0.0, 1.0]",
                 if none { "None | " } else { "" }
@@ -351,6 +366,8 @@ impl ParamType {
             (ParamType::ExtendedFloat, Value::Float(x)) if !x.is_nan() => Some(Value::Float(*x)),
             (ParamType::ExtendedFloat, Value::Int(i)) => Some(Value::Float(*i as f64)),
             (ParamType::Estimator, Value::Model(m)) => Some(Value::Model(m.clone())),
+            (ParamType::Text { none: true, .. }, Value::None) => Some(Value::None),
+            (ParamType::Text { .. }, Value::Str(s)) => Some(Value::Str(s.clone())),
             (ParamType::Floats { lo, hi }, Value::Floats(v))
                 if !v.is_empty() && v.iter().all(|x| in_bound(*x, lo, hi)) =>
             {

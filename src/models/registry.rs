@@ -145,6 +145,8 @@ registry! {
     TheilSen(TheilSenParams): k::TheilSen,
     // neural networks
     Mlp(MlpParams): k::MlpRegressor,
+    // Gaussian processes
+    GaussianProcess(GaussianProcessParams): k::GaussianProcess,
 }
 
 /// The kinds whose model is a sum of independent units, which a run may fit in parts

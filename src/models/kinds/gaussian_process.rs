@@ -1,0 +1,1303 @@
+//! GaussianProcessRegressor: scikit-learn's Gaussian process regression (Rasmussen and
+//! Williams, algorithm 2.1), predicting the posterior mean.
+//!
+//! The kernel is `None` (scikit-learn 1.9.1's default, `ConstantKernel() * RBF()`: the
+//! constant 1.0 and the length scale 1.0, both tuned within (1e-5, 1e5)) or an expression in
+//! scikit-learn's syntax, e.g. `'1.0 * RBF(1.0) + WhiteKernel(noise_level=0.1)'`: sums and
+//! products (and parentheses) of `ConstantKernel` (or `C`, or a bare number), `RBF`,
+//! `Matern` (nu 0.5, 1.5, 2.5 or inf), `WhiteKernel`, `DotProduct` and `RationalQuadratic`,
+//! isotropic, with their values, bounds (`(lo, hi)` or `"fixed"`) and defaults.
+//!
+//! The hyper-parameters that are not fixed are tuned as scikit-learn tunes them: the log
+//! marginal likelihood maximised over their logarithms (`theta`) by L-BFGS-B within the log
+//! bounds ([`lbfgs::minimize_box`], scipy's algorithm), from the kernel's own theta, with the
+//! analytic gradient `0.5 tr((a a' - K^-1) dK/dtheta)`; `n_restarts_optimizer` more runs start
+//! from points drawn uniformly in the log bounds by numpy's `RandomState(random_state)`.
+//!
+//! Memory: the `n x n` kernel is factorised in place; the gradient needs one more `n x n`
+//! matrix (the inverse), reused from one evaluation to the next; the kernel's derivatives are
+//! never stored, each entry's is recomputed while summing; the test kernel is never stored
+//! either (each prediction sums over the training rows).
+
+use faer::Mat;
+use ndarray::{Array1, ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use crate::models::kind::{dims, Kind, Predictor, Values};
+use crate::models::lbfgs::{self, Options};
+use crate::models::params::{f, ignored, p, s as str_value, ParamType, NON_NEGATIVE};
+use crate::models::{dense, BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
+use crate::split::RandomState;
+
+/// Parameters of GaussianProcessRegressor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GaussianProcessParams {
+    /// The kernel expression as given (`None`: `ConstantKernel() * RBF()`).
+    pub kernel: Option<String>,
+    pub alpha: f64,
+    /// `optimizer='fmin_l_bfgs_b'` (true) or `None` (false: the kernel as given).
+    pub optimize: bool,
+    pub n_restarts_optimizer: usize,
+    pub normalize_y: bool,
+    pub n_targets: Option<i64>,
+    pub random_state: Option<u64>,
+}
+
+/// scikit-learn's `GaussianProcessRegressor`.
+pub struct GaussianProcess;
+
+const KERNEL_EXAMPLES: &[&str] = &[
+    "1.0 * RBF(length_scale=2.0)",
+    "RBF(1.0) + WhiteKernel(noise_level=0.1)",
+    "Matern(nu=1.5)",
+    "ConstantKernel(2.0, constant_value_bounds=\"fixed\") * RBF()",
+];
+
+const NAME: &str = "GaussianProcessRegressor";
+
+fn fit_error(message: String) -> ModelError {
+    ModelError::Fit {
+        kind: NAME,
+        message,
+    }
+}
+
+impl Kind for GaussianProcess {
+    type Params = GaussianProcessParams;
+    const NAME: &'static str = NAME;
+    const ALIASES: &'static [&'static str] = &["gaussian_process", "gpr", "gp"];
+    const DOC: &'static str =
+        "Gaussian process regression (kernel None: ConstantKernel() * RBF(), \
+         both hyper-parameters tuned by L-BFGS-B; n² memory, n³ time per step)";
+
+    fn params() -> Vec<ParamDef> {
+        vec![
+            p(
+                "kernel",
+                ParamType::Text {
+                    none: true,
+                    examples: KERNEL_EXAMPLES,
+                },
+                Value::None,
+                "the covariance: None (ConstantKernel() * RBF()) or sums and products of \
+                 ConstantKernel, RBF, Matern, WhiteKernel, DotProduct, RationalQuadratic",
+            ),
+            p(
+                "alpha",
+                NON_NEGATIVE,
+                f(1e-10),
+                "added to the diagonal of the training kernel",
+            ),
+            p(
+                "optimizer",
+                ParamType::OneOf {
+                    none: true,
+                    bool: false,
+                    strs: &["fmin_l_bfgs_b"],
+                },
+                str_value("fmin_l_bfgs_b"),
+                "tune the kernel's hyper-parameters by L-BFGS-B, or None: keep them",
+            ),
+            p(
+                "n_restarts_optimizer",
+                ParamType::Int {
+                    min: 0,
+                    max: 1 << 20,
+                },
+                Value::Int(0),
+                "more optimiser runs from random starts in the log bounds",
+            ),
+            p(
+                "normalize_y",
+                ParamType::Bool,
+                Value::Bool(false),
+                "centre and scale the target to unit variance before fitting",
+            ),
+            ignored(
+                "copy_X_train",
+                ParamType::Bool,
+                Value::Bool(true),
+                "ignored: the training data is never modified",
+            ),
+            p(
+                "n_targets",
+                ParamType::OptInt {
+                    min: 1,
+                    max: i64::MAX,
+                },
+                Value::None,
+                "the number of targets (fitpool fits one)",
+            ),
+            p(
+                "random_state",
+                ParamType::OptInt {
+                    min: 0,
+                    max: u32::MAX as i64,
+                },
+                Value::None,
+                "seed of the restarts' starting points",
+            ),
+        ]
+    }
+
+    fn build(v: &Values) -> Result<GaussianProcessParams, BuildError> {
+        let kernel = match v.get("kernel") {
+            Value::Str(text) => {
+                // one quote style inside, so that the repr `kernel='...'` reads back
+                let text = text.replace('\'', "\"");
+                parse_kernel(&text).map_err(|message| BuildError::Unsupported {
+                    kind: NAME,
+                    name: "kernel",
+                    message,
+                })?;
+                Some(text)
+            }
+            _ => None,
+        };
+        Ok(GaussianProcessParams {
+            kernel,
+            alpha: v.float("alpha"),
+            optimize: !matches!(v.get("optimizer"), Value::None),
+            n_restarts_optimizer: v.usize("n_restarts_optimizer"),
+            normalize_y: v.bool("normalize_y"),
+            n_targets: match v.get("n_targets") {
+                Value::Int(i) => Some(i),
+                _ => None,
+            },
+            random_state: v.opt_u64("random_state"),
+        })
+    }
+
+    fn values(p: &GaussianProcessParams) -> Vec<(&'static str, Value)> {
+        vec![
+            (
+                "kernel",
+                p.kernel
+                    .as_ref()
+                    .map_or(Value::None, |k| Value::Str(k.clone().into())),
+            ),
+            ("alpha", Value::Float(p.alpha)),
+            (
+                "optimizer",
+                if p.optimize {
+                    str_value("fmin_l_bfgs_b")
+                } else {
+                    Value::None
+                },
+            ),
+            ("n_restarts_optimizer", Value::count(p.n_restarts_optimizer)),
+            ("normalize_y", Value::Bool(p.normalize_y)),
+            ("n_targets", Value::opt_int(p.n_targets)),
+            ("random_state", Value::seed(p.random_state)),
+        ]
+    }
+
+    fn min_rows(_: &GaussianProcessParams) -> usize {
+        1
+    }
+
+    fn expected_cost(p: &GaussianProcessParams, n_rows: usize, n_features: usize) -> f64 {
+        let (n, f) = dims(n_rows, n_features);
+        // one evaluation of the likelihood and its gradient: the Cholesky factorisation and
+        // the inverse (n³ flops) and two passes over the kernel's entries (n² f); the
+        // optimiser takes some tens of evaluations per run when hyper-parameters are free.
+        // Measured: GaussianProcessRegressor() on friedman (5000 x 20) took 16 evaluations,
+        // ~80 s on one core, ~7e9 units
+        let free = p
+            .kernel
+            .as_deref()
+            .map_or(Some(2), |k| parse_kernel(k).ok().map(|k| k.n_free()))
+            .unwrap_or(0);
+        let evaluations = if p.optimize && free > 0 {
+            20.0 * (1.0 + p.n_restarts_optimizer as f64)
+        } else {
+            0.0
+        };
+        let step = n * n * n / 400.0 + n * n * f / 20.0;
+        evaluations * step + n * n * n / 1200.0 + n * n * f / 20.0
+    }
+
+    fn fit<'a>(
+        p: &GaussianProcessParams,
+        x: ArrayView2<'a, f64>,
+        y: ArrayView1<'a, f64>,
+    ) -> Result<Predictor<'a>, ModelError> {
+        let model = fit_gp(p, x, y)?;
+        Ok(Box::new(move |t| Ok(model.predict(t))))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels
+
+/// One hyper-parameter: its value, bounds and whether it is fixed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Hyper {
+    value: f64,
+    lo: f64,
+    hi: f64,
+    fixed: bool,
+}
+
+/// Matern's smoothness.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Nu {
+    Half,
+    ThreeHalves,
+    FiveHalves,
+    Inf,
+}
+
+/// A kernel expression; leaves hold indices into [`Kernel::hypers`].
+#[derive(Clone, Debug, PartialEq)]
+enum Node {
+    Constant(usize),
+    Rbf(usize),
+    Matern(usize, Nu),
+    White(usize),
+    Dot(usize),
+    /// `alpha` then `length_scale`, scikit-learn's (alphabetical) order.
+    Rq(usize, usize),
+    Sum(Box<Node>, Box<Node>),
+    /// With the range of theta positions of the left and right factors (`[a, b)`, `[b, c)`).
+    Product(Box<Node>, Box<Node>, [usize; 3]),
+}
+
+/// A parsed kernel: the expression and its hyper-parameters in scikit-learn's order.
+#[derive(Clone, Debug, PartialEq)]
+struct Kernel {
+    root: Node,
+    hypers: Vec<Hyper>,
+    /// Each hyper-parameter's position in theta (`None`: fixed).
+    pos: Vec<Option<usize>>,
+    uses_dot: bool,
+}
+
+/// What a kernel entry depends on: the squared distance, the dot product (DotProduct only)
+/// and whether it is a diagonal entry of the training kernel (WhiteKernel only).
+#[derive(Clone, Copy)]
+struct Entry {
+    d2: f64,
+    dot: f64,
+    same: bool,
+}
+
+impl Kernel {
+    fn n_free(&self) -> usize {
+        self.hypers.iter().filter(|h| !h.fixed).count()
+    }
+
+    /// `what` of each free hyper-parameter, in theta's order.
+    fn in_theta_order(&self, what: impl Fn(&Hyper) -> f64) -> Vec<f64> {
+        let mut out = vec![0.0; self.n_free()];
+        for (h, pos) in self.hypers.iter().zip(&self.pos) {
+            if let Some(k) = pos {
+                out[*k] = what(h);
+            }
+        }
+        out
+    }
+
+    /// theta: the logs of the free hyper-parameters.
+    fn theta(&self) -> Vec<f64> {
+        self.in_theta_order(|h| h.value.ln())
+    }
+
+    /// The log bounds of theta.
+    fn bounds(&self) -> (Vec<f64>, Vec<f64>) {
+        (
+            self.in_theta_order(|h| h.lo.ln()),
+            self.in_theta_order(|h| h.hi.ln()),
+        )
+    }
+
+    /// The hyper-parameters' values at `theta`.
+    fn values_at(&self, theta: &[f64]) -> Vec<f64> {
+        self.hypers
+            .iter()
+            .zip(&self.pos)
+            .map(|(h, pos)| pos.map_or(h.value, |k| theta[k].exp()))
+            .collect()
+    }
+
+    /// The kernel's value at `e`; its derivatives with respect to theta go into `grad` when
+    /// it is not empty (its length is the number of free hyper-parameters).
+    fn eval(&self, node: &Node, e: &Entry, v: &[f64], grad: &mut [f64]) -> f64 {
+        let want = !grad.is_empty();
+        let mut put = |h: usize, g: f64| {
+            if want {
+                if let Some(k) = self.pos[h] {
+                    grad[k] = g;
+                }
+            }
+        };
+        match node {
+            Node::Constant(h) => {
+                put(*h, v[*h]);
+                v[*h]
+            }
+            Node::Rbf(h) => {
+                let l = v[*h];
+                let r2 = e.d2 / (l * l);
+                let k = (-0.5 * r2).exp();
+                put(*h, k * r2);
+                k
+            }
+            Node::Matern(h, nu) => {
+                let l = v[*h];
+                let r2 = e.d2 / (l * l);
+                let r = r2.sqrt();
+                let (k, g) = match nu {
+                    Nu::Half => {
+                        let k = (-r).exp();
+                        (k, k * r)
+                    }
+                    Nu::ThreeHalves => {
+                        let a = 3f64.sqrt() * r;
+                        let ea = (-a).exp();
+                        ((1.0 + a) * ea, 3.0 * r2 * ea)
+                    }
+                    Nu::FiveHalves => {
+                        let a = 5f64.sqrt() * r;
+                        let ea = (-a).exp();
+                        (
+                            (1.0 + a + a * a / 3.0) * ea,
+                            5.0 / 3.0 * r2 * (1.0 + a) * ea,
+                        )
+                    }
+                    Nu::Inf => {
+                        let k = (-0.5 * r2).exp();
+                        (k, k * r2)
+                    }
+                };
+                put(*h, g);
+                k
+            }
+            Node::White(h) => {
+                let k = if e.same { v[*h] } else { 0.0 };
+                put(*h, k);
+                k
+            }
+            Node::Dot(h) => {
+                let s2 = v[*h] * v[*h];
+                put(*h, 2.0 * s2);
+                s2 + e.dot
+            }
+            Node::Rq(ha, hl) => {
+                let (a, l) = (v[*ha], v[*hl]);
+                let base = 1.0 + e.d2 / (2.0 * a * l * l);
+                let k = base.powf(-a);
+                put(*ha, k * (-a * base.ln() + e.d2 / (2.0 * l * l * base)));
+                put(*hl, e.d2 * k / (l * l * base));
+                k
+            }
+            Node::Sum(a, b) => self.eval(a, e, v, grad) + self.eval(b, e, v, grad),
+            Node::Product(a, b, [lo, mid, hi]) => {
+                let ka = self.eval(a, e, v, grad);
+                let kb = self.eval(b, e, v, grad);
+                if want {
+                    grad[*lo..*mid].iter_mut().for_each(|g| *g *= kb);
+                    grad[*mid..*hi].iter_mut().for_each(|g| *g *= ka);
+                }
+                ka * kb
+            }
+        }
+    }
+
+    /// The kernel as scikit-learn prints it, with the values `v`.
+    fn describe(&self, node: &Node, v: &[f64]) -> String {
+        match node {
+            Node::Constant(h) => format!("{}**2", g3(v[*h].sqrt())),
+            Node::Rbf(h) => format!("RBF(length_scale={})", g3(v[*h])),
+            Node::Matern(h, nu) => {
+                let nu = match nu {
+                    Nu::Half => "0.5",
+                    Nu::ThreeHalves => "1.5",
+                    Nu::FiveHalves => "2.5",
+                    Nu::Inf => "inf",
+                };
+                format!("Matern(length_scale={}, nu={nu})", g3(v[*h]))
+            }
+            Node::White(h) => format!("WhiteKernel(noise_level={})", g3(v[*h])),
+            Node::Dot(h) => format!("DotProduct(sigma_0={})", g3(v[*h])),
+            Node::Rq(a, l) => format!(
+                "RationalQuadratic(alpha={}, length_scale={})",
+                g3(v[*a]),
+                g3(v[*l])
+            ),
+            Node::Sum(a, b) => format!("{} + {}", self.describe(a, v), self.describe(b, v)),
+            Node::Product(a, b, _) => {
+                format!("{} * {}", self.describe(a, v), self.describe(b, v))
+            }
+        }
+    }
+}
+
+/// A number as Python's `'{:.3g}'` writes it (near enough for messages).
+fn g3(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let e = x.abs().log10().floor() as i32;
+    if !(-5..3).contains(&e) {
+        let m = x / 10f64.powi(e);
+        let m = format!("{m:.2}");
+        let m = m.trim_end_matches('0').trim_end_matches('.');
+        format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+    } else {
+        let decimals = (2 - e).max(0) as usize;
+        let s = format!("{x:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The kernel grammar
+
+#[derive(Clone, Debug, PartialEq)]
+enum Tok {
+    Num(f64),
+    Ident(String),
+    Str(String),
+    Sym(char),
+}
+
+fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i] as char;
+        if c.is_ascii_whitespace() {
+            i += 1;
+        } else if c.is_ascii_digit() || (c == '.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+                let mut j = i + 1;
+                if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+                    j += 1;
+                }
+                if j < b.len() && b[j].is_ascii_digit() {
+                    i = j;
+                    while i < b.len() && b[i].is_ascii_digit() {
+                        i += 1;
+                    }
+                }
+            }
+            let text = &s[start..i];
+            let v: f64 = text
+                .parse()
+                .map_err(|_| format!("'{text}' is not a number"))?;
+            out.push(Tok::Num(v));
+        } else if c.is_ascii_alphabetic() || c == '_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
+                i += 1;
+            }
+            out.push(Tok::Ident(s[start..i].to_string()));
+        } else if c == '"' || c == '\'' {
+            let end = s[i + 1..]
+                .find(c)
+                .ok_or_else(|| "unterminated string in the kernel".to_string())?;
+            out.push(Tok::Str(s[i + 1..i + 1 + end].to_string()));
+            i += end + 2;
+        } else if "()*+,=-".contains(c) {
+            out.push(Tok::Sym(c));
+            i += 1;
+        } else {
+            return Err(format!("unexpected character '{c}' in the kernel"));
+        }
+    }
+    Ok(out)
+}
+
+/// A kernel argument's value.
+#[derive(Clone, Debug)]
+enum Arg {
+    Num(f64),
+    Str(String),
+    Pair(f64, f64),
+}
+
+/// A term of the expression: a kernel or a bare number (a ConstantKernel when combined).
+enum Term {
+    Num(f64),
+    Node(Node),
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    at: usize,
+    hypers: Vec<Hyper>,
+}
+
+const KINDS_ACCEPTED: &str =
+    "ConstantKernel (C), RBF, Matern, WhiteKernel, DotProduct, RationalQuadratic";
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.at)
+    }
+    fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(&Tok::Sym(c)) {
+            self.at += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn expect(&mut self, c: char) -> Result<(), String> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(format!(
+                "expected '{c}' in the kernel, found {}",
+                self.found()
+            ))
+        }
+    }
+    fn found(&self) -> String {
+        match self.peek() {
+            None => "the end".into(),
+            Some(Tok::Num(v)) => format!("{v}"),
+            Some(Tok::Ident(s)) => format!("'{s}'"),
+            Some(Tok::Str(s)) => format!("\"{s}\""),
+            Some(Tok::Sym(c)) => format!("'{c}'"),
+        }
+    }
+
+    fn constant(&mut self, v: f64) -> Result<Node, String> {
+        self.hyper("constant_value", Arg::Num(v), None)
+            .map(|h| Node::Constant(self.push(h)))
+    }
+    fn push(&mut self, h: Hyper) -> usize {
+        self.hypers.push(h);
+        self.hypers.len() - 1
+    }
+
+    /// A hyper-parameter from its value and bounds (default (1e-5, 1e5)).
+    fn hyper(&self, name: &str, value: Arg, bounds: Option<Arg>) -> Result<Hyper, String> {
+        let value = match value {
+            Arg::Num(v) if v > 0.0 && v.is_finite() => v,
+            Arg::Num(v) => return Err(format!("{name}={v} must be a positive number")),
+            _ => {
+                return Err(format!(
+                    "{name} must be a positive number (anisotropic length scales are not \
+                     supported)"
+                ))
+            }
+        };
+        let (lo, hi, fixed) = match bounds {
+            None => (1e-5, 1e5, false),
+            Some(Arg::Str(s)) if s == "fixed" => (value, value, true),
+            Some(Arg::Pair(lo, hi)) if lo > 0.0 && hi >= lo && hi.is_finite() => (lo, hi, false),
+            Some(_) => {
+                return Err(format!(
+                    "{name}'s bounds must be \"fixed\" or (lo, hi) with 0 < lo <= hi < inf"
+                ))
+            }
+        };
+        Ok(Hyper {
+            value,
+            lo,
+            hi,
+            fixed,
+        })
+    }
+
+    fn expr(&mut self) -> Result<Term, String> {
+        let mut left = self.term()?;
+        while self.eat('+') {
+            let right = self.term()?;
+            left = Term::Node(Node::Sum(
+                Box::new(self.as_node(left)?),
+                Box::new(self.as_node(right)?),
+            ));
+        }
+        Ok(left)
+    }
+
+    /// A bare number beside a kernel is a ConstantKernel (as `1.0 * RBF()` in Python).
+    fn as_node(&mut self, t: Term) -> Result<Node, String> {
+        match t {
+            Term::Node(n) => Ok(n),
+            Term::Num(v) => self.constant(v),
+        }
+    }
+
+    fn term(&mut self) -> Result<Term, String> {
+        let mut left = self.factor()?;
+        while self.eat('*') {
+            if self.peek() == Some(&Tok::Sym('*')) {
+                return Err("exponentiation (**) of kernels is not supported".into());
+            }
+            let right = self.factor()?;
+            if let (Term::Num(_), Term::Num(_)) = (&left, &right) {
+                return Err("a product of two numbers is not a kernel".into());
+            }
+            // (the ranges of theta positions are set by `number` once parsed)
+            let l = self.as_node(left)?;
+            let r = self.as_node(right)?;
+            left = Term::Node(Node::Product(Box::new(l), Box::new(r), [0; 3]));
+        }
+        Ok(left)
+    }
+
+    fn factor(&mut self) -> Result<Term, String> {
+        match self.peek().cloned() {
+            Some(Tok::Num(v)) => {
+                self.at += 1;
+                Ok(Term::Num(v))
+            }
+            Some(Tok::Sym('(')) => {
+                self.at += 1;
+                let e = self.expr()?;
+                self.expect(')')?;
+                Ok(e)
+            }
+            Some(Tok::Ident(name)) => {
+                self.at += 1;
+                self.call(&name).map(Term::Node)
+            }
+            _ => Err(format!(
+                "expected a kernel ({KINDS_ACCEPTED}) or a number, found {}",
+                self.found()
+            )),
+        }
+    }
+
+    fn arg_value(&mut self) -> Result<Arg, String> {
+        match self.peek().cloned() {
+            Some(Tok::Num(v)) => {
+                self.at += 1;
+                Ok(Arg::Num(v))
+            }
+            Some(Tok::Sym('-')) => {
+                self.at += 1;
+                match self.arg_value()? {
+                    Arg::Num(v) => Ok(Arg::Num(-v)),
+                    _ => Err("a minus sign needs a number".into()),
+                }
+            }
+            Some(Tok::Ident(w))
+                if matches!(w.as_str(), "inf" | "np.inf" | "numpy.inf" | "math.inf") =>
+            {
+                self.at += 1;
+                Ok(Arg::Num(f64::INFINITY))
+            }
+            Some(Tok::Str(s)) => {
+                self.at += 1;
+                Ok(Arg::Str(s))
+            }
+            Some(Tok::Sym('(')) => {
+                self.at += 1;
+                let a = self.arg_value()?;
+                self.expect(',')?;
+                let b = self.arg_value()?;
+                self.eat(',');
+                self.expect(')')?;
+                match (a, b) {
+                    (Arg::Num(a), Arg::Num(b)) => Ok(Arg::Pair(a, b)),
+                    _ => Err("bounds must be a pair of numbers".into()),
+                }
+            }
+            _ => Err(format!(
+                "expected a number, a string or (lo, hi), found {}",
+                self.found()
+            )),
+        }
+    }
+
+    /// A kernel call: its arguments by position or name, checked against `names`.
+    fn call(&mut self, name: &str) -> Result<Node, String> {
+        let names: &[&str] = match name {
+            "ConstantKernel" | "C" => &["constant_value", "constant_value_bounds"],
+            "RBF" => &["length_scale", "length_scale_bounds"],
+            "Matern" => &["length_scale", "length_scale_bounds", "nu"],
+            "WhiteKernel" => &["noise_level", "noise_level_bounds"],
+            "DotProduct" => &["sigma_0", "sigma_0_bounds"],
+            "RationalQuadratic" => &[
+                "length_scale",
+                "alpha",
+                "length_scale_bounds",
+                "alpha_bounds",
+            ],
+            other => {
+                return Err(format!(
+                    "unsupported kernel '{other}'; supported: {KINDS_ACCEPTED}, their sums \
+                     and products"
+                ))
+            }
+        };
+        self.expect('(')?;
+        let mut args: Vec<Option<Arg>> = vec![None; names.len()];
+        let mut positional = 0;
+        while !self.eat(')') {
+            let keyword = match (self.peek().cloned(), self.toks.get(self.at + 1)) {
+                (Some(Tok::Ident(k)), Some(Tok::Sym('='))) => {
+                    self.at += 2;
+                    Some(k)
+                }
+                _ => None,
+            };
+            let value = self.arg_value()?;
+            let slot = match keyword {
+                Some(k) => names
+                    .iter()
+                    .position(|n| *n == k)
+                    .ok_or_else(|| format!("{name} has no parameter '{k}'"))?,
+                None => {
+                    positional += 1;
+                    if positional > names.len() {
+                        return Err(format!("too many arguments to {name}"));
+                    }
+                    positional - 1
+                }
+            };
+            if args[slot].is_some() {
+                return Err(format!("{name}: '{}' given twice", names[slot]));
+            }
+            args[slot] = Some(value);
+            if !self.eat(',') {
+                self.expect(')')?;
+                break;
+            }
+        }
+        let mut take = |i: usize| args[i].take();
+        let one = |a: Option<Arg>| a.unwrap_or(Arg::Num(1.0));
+        Ok(match name {
+            "ConstantKernel" | "C" => {
+                let h = self.hyper(names[0], one(take(0)), take(1))?;
+                Node::Constant(self.push(h))
+            }
+            "RBF" => {
+                let h = self.hyper(names[0], one(take(0)), take(1))?;
+                Node::Rbf(self.push(h))
+            }
+            "Matern" => {
+                let h = self.hyper(names[0], one(take(0)), take(1))?;
+                let nu = match take(2) {
+                    None => Nu::ThreeHalves,
+                    Some(Arg::Num(0.5)) => Nu::Half,
+                    Some(Arg::Num(1.5)) => Nu::ThreeHalves,
+                    Some(Arg::Num(2.5)) => Nu::FiveHalves,
+                    Some(Arg::Num(v)) if v == f64::INFINITY => Nu::Inf,
+                    Some(_) => {
+                        return Err(
+                            "Matern's nu must be 0.5, 1.5, 2.5 or inf (other values need \
+                             Bessel functions: not supported)"
+                                .into(),
+                        )
+                    }
+                };
+                Node::Matern(self.push(h), nu)
+            }
+            "WhiteKernel" => {
+                let h = self.hyper(names[0], one(take(0)), take(1))?;
+                Node::White(self.push(h))
+            }
+            "DotProduct" => {
+                let h = self.hyper(names[0], one(take(0)), take(1))?;
+                Node::Dot(self.push(h))
+            }
+            _ => {
+                let length = self.hyper(names[0], one(take(0)), take(2))?;
+                let alpha = self.hyper(names[1], one(take(1)), take(3))?;
+                let a = self.push(alpha);
+                let l = self.push(length);
+                Node::Rq(a, l)
+            }
+        })
+    }
+}
+
+/// Numbers the free hyper-parameters in the order of the leaves (scikit-learn's theta order)
+/// and records each product's ranges; returns the next free position.
+fn number(node: &mut Node, hypers: &[Hyper], pos: &mut [Option<usize>], next: usize) -> usize {
+    let mut leaf = |h: usize, next: usize| {
+        if hypers[h].fixed {
+            next
+        } else {
+            pos[h] = Some(next);
+            next + 1
+        }
+    };
+    match node {
+        Node::Constant(h) | Node::Rbf(h) | Node::Matern(h, _) | Node::White(h) | Node::Dot(h) => {
+            leaf(*h, next)
+        }
+        Node::Rq(a, l) => {
+            let next = leaf(*a, next);
+            leaf(*l, next)
+        }
+        Node::Sum(a, b) => {
+            let mid = number(a, hypers, pos, next);
+            number(b, hypers, pos, mid)
+        }
+        Node::Product(a, b, ranges) => {
+            let mid = number(a, hypers, pos, next);
+            let end = number(b, hypers, pos, mid);
+            *ranges = [next, mid, end];
+            end
+        }
+    }
+}
+
+/// Parses a kernel expression.
+fn parse_kernel(text: &str) -> Result<Kernel, String> {
+    let mut parser = Parser {
+        toks: tokenize(text)?,
+        at: 0,
+        hypers: Vec::new(),
+    };
+    let term = parser.expr()?;
+    if parser.at != parser.toks.len() {
+        return Err(format!(
+            "unexpected {} after the kernel expression",
+            parser.found()
+        ));
+    }
+    let mut root = match term {
+        Term::Node(n) => n,
+        Term::Num(_) => return Err("a number alone is not a kernel".into()),
+    };
+    let hypers = parser.hypers;
+    let mut pos = vec![None; hypers.len()];
+    number(&mut root, &hypers, &mut pos, 0);
+    let uses_dot = hypers_use_dot(&root);
+    Ok(Kernel {
+        root,
+        hypers,
+        pos,
+        uses_dot,
+    })
+}
+
+fn hypers_use_dot(node: &Node) -> bool {
+    match node {
+        Node::Dot(_) => true,
+        Node::Sum(a, b) | Node::Product(a, b, _) => hypers_use_dot(a) || hypers_use_dot(b),
+        _ => false,
+    }
+}
+
+/// scikit-learn 1.9.1's default kernel, `ConstantKernel() * RBF()`.
+const DEFAULT_KERNEL: &str = "ConstantKernel(1.0) * RBF(1.0)";
+
+// ---------------------------------------------------------------------------------------------
+// Fitting
+
+/// The rows of a matrix, contiguous.
+struct Rows {
+    data: Vec<f64>,
+    f: usize,
+}
+
+impl Rows {
+    fn new(x: ArrayView2<f64>) -> Rows {
+        Rows {
+            data: x.iter().copied().collect(),
+            f: x.ncols(),
+        }
+    }
+    fn row(&self, i: usize) -> &[f64] {
+        &self.data[i * self.f..(i + 1) * self.f]
+    }
+}
+
+fn entry(a: &[f64], b: &[f64], dot: bool, same: bool) -> Entry {
+    let mut d2 = 0.0;
+    for (p, q) in a.iter().zip(b) {
+        d2 += (p - q) * (p - q);
+    }
+    let dot = if dot {
+        a.iter().zip(b).map(|(p, q)| p * q).sum()
+    } else {
+        0.0
+    };
+    Entry {
+        d2: if same { 0.0 } else { d2 },
+        dot,
+        same,
+    }
+}
+
+/// The training data and the two reusable `n x n` buffers of the likelihood.
+struct Likelihood<'k> {
+    kernel: &'k Kernel,
+    x: Rows,
+    y: Array1<f64>,
+    alpha: f64,
+    /// The kernel, then its factor, then (for the gradient) the lower triangle of its inverse.
+    a: Mat<f64>,
+    /// `L^-1` while the inverse is formed (allocated on the first gradient).
+    work: Option<Mat<f64>>,
+}
+
+impl Likelihood<'_> {
+    fn n(&self) -> usize {
+        self.y.len()
+    }
+
+    /// Fills the lower triangle of `a` with `K + alpha I` at the values `v`.
+    fn fill(&mut self, v: &[f64]) {
+        let n = self.n();
+        for j in 0..n {
+            let xj = self.x.row(j);
+            for i in j..n {
+                let e = entry(self.x.row(i), xj, self.kernel.uses_dot, i == j);
+                let mut k = self.kernel.eval(&self.kernel.root, &e, v, &mut []);
+                if i == j {
+                    k += self.alpha;
+                }
+                self.a[(i, j)] = k;
+            }
+        }
+    }
+
+    /// Factorises `K + alpha I` at `v` in place; false if it is not positive definite.
+    fn factor(&mut self, v: &[f64]) -> bool {
+        self.fill(v);
+        dense::cholesky_in_place(&mut self.a)
+    }
+
+    /// The log marginal likelihood at theta and, if `grad`, its gradient; `-inf` (and a zero
+    /// gradient) where the kernel is not positive definite, as scikit-learn.
+    fn value(&mut self, theta: &[f64], grad: bool) -> (f64, Vec<f64>) {
+        let n = self.n();
+        let m = theta.len();
+        let v = self.kernel.values_at(theta);
+        if !self.factor(&v) {
+            return (f64::NEG_INFINITY, vec![0.0; m]);
+        }
+        let coef = dense::factor_solve(self.a.as_ref(), self.y.view());
+        let log_det: f64 = (0..n).map(|i| self.a[(i, i)].ln()).sum();
+        let lml =
+            -0.5 * self.y.dot(&coef) - log_det - n as f64 / 2.0 * (2.0 * std::f64::consts::PI).ln();
+        if !grad || m == 0 {
+            return (lml, vec![0.0; m]);
+        }
+        let work = self.work.get_or_insert_with(|| Mat::zeros(n, n));
+        dense::factor_inverse_in_place(&mut self.a, work);
+        let mut acc = vec![0.0; m];
+        let mut g = vec![0.0; m];
+        for j in 0..n {
+            let xj = self.x.row(j);
+            for i in j..n {
+                let e = entry(self.x.row(i), xj, self.kernel.uses_dot, i == j);
+                g.iter_mut().for_each(|x| *x = 0.0);
+                self.kernel.eval(&self.kernel.root, &e, &v, &mut g);
+                let w = coef[i] * coef[j] - self.a[(i, j)];
+                let w = if i == j { w } else { 2.0 * w };
+                for (s, gk) in acc.iter_mut().zip(&g) {
+                    *s += w * gk;
+                }
+            }
+        }
+        acc.iter_mut().for_each(|s| *s *= 0.5);
+        (lml, acc)
+    }
+}
+
+/// A fitted Gaussian process: the training rows and the dual coefficients.
+pub struct GaussianProcessFit {
+    kernel: Kernel,
+    values: Vec<f64>,
+    x: Rows,
+    coef: Array1<f64>,
+    y_mean: f64,
+    y_std: f64,
+}
+
+/// The fitted kernel as scikit-learn prints `kernel_` (for messages and tests).
+impl GaussianProcessFit {
+    pub fn kernel_description(&self) -> String {
+        self.kernel.describe(&self.kernel.root, &self.values)
+    }
+}
+
+/// Fits as `GaussianProcessRegressor.fit` with one target.
+pub fn fit_gp(
+    p: &GaussianProcessParams,
+    x: ArrayView2<f64>,
+    y: ArrayView1<f64>,
+) -> Result<GaussianProcessFit, ModelError> {
+    if let Some(t) = p.n_targets {
+        if t != 1 {
+            return Err(fit_error(format!(
+                "the number of targets seen in y is different from n_targets: 1 != {t}"
+            )));
+        }
+    }
+    let kernel = parse_kernel(p.kernel.as_deref().unwrap_or(DEFAULT_KERNEL))
+        .map_err(|m| fit_error(format!("kernel: {m}")))?;
+    let n = x.nrows();
+    if n.checked_mul(n)
+        .and_then(|m| m.checked_mul(2 * std::mem::size_of::<f64>()))
+        .is_none_or(|bytes| bytes > isize::MAX as usize)
+    {
+        return Err(fit_error(format!(
+            "the {n} x {n} kernel matrix cannot be allocated"
+        )));
+    }
+    let (y_mean, y_std) = if p.normalize_y {
+        let mean = y.mean().unwrap_or(0.0);
+        let std = (y.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64).sqrt();
+        // scikit-learn's _handle_zeros_in_scale
+        (mean, if std < 10.0 * f64::EPSILON { 1.0 } else { std })
+    } else {
+        (0.0, 1.0)
+    };
+    let y_train = y.mapv(|v| (v - y_mean) / y_std);
+    let mut lik = Likelihood {
+        kernel: &kernel,
+        x: Rows::new(x),
+        y: y_train,
+        alpha: p.alpha,
+        a: Mat::zeros(n, n),
+        work: None,
+    };
+    let mut theta = kernel.theta();
+    if p.optimize && !theta.is_empty() {
+        let (lo, hi) = kernel.bounds();
+        let mut objective = |t: &Array1<f64>| {
+            let (lml, g) = lik.value(&t.to_vec(), true);
+            if lml.is_finite() && g.iter().all(|v| v.is_finite()) {
+                (-lml, Array1::from_iter(g.iter().map(|v| -v)))
+            } else {
+                (f64::INFINITY, Array1::zeros(t.len()))
+            }
+        };
+        let options = Options::scipy(15000, 1e-5);
+        let first = lbfgs::minimize_box(
+            &mut objective,
+            Array1::from(theta.clone()),
+            &lo,
+            &hi,
+            options,
+        );
+        let mut best = (first.f, first.x);
+        if p.n_restarts_optimizer > 0 {
+            let mut rng = RandomState::from_u32(p.random_state.unwrap_or(DEFAULT_SEED) as u32);
+            for _ in 0..p.n_restarts_optimizer {
+                let start: Array1<f64> = lo
+                    .iter()
+                    .zip(&hi)
+                    .map(|(l, h)| l + (h - l) * random_sample(&mut rng))
+                    .collect();
+                let run = lbfgs::minimize_box(&mut objective, start, &lo, &hi, options);
+                // the first of the smallest, as numpy's argmin
+                if run.f < best.0 {
+                    best = (run.f, run.x);
+                }
+            }
+        }
+        theta = best.1.to_vec();
+    }
+    drop(lik.work.take());
+    let values = kernel.values_at(&theta);
+    if !lik.factor(&values) {
+        return Err(fit_error(format!(
+            "The kernel, {}, is not returning a positive definite matrix. Try gradually \
+             increasing the 'alpha' parameter of your GaussianProcessRegressor estimator.",
+            kernel.describe(&kernel.root, &values)
+        )));
+    }
+    let coef = dense::factor_solve(lik.a.as_ref(), lik.y.view());
+    let x = lik.x;
+    Ok(GaussianProcessFit {
+        values,
+        x,
+        coef,
+        y_mean,
+        y_std,
+        kernel,
+    })
+}
+
+/// numpy's `random_sample` (53 bits from two draws).
+fn random_sample(rng: &mut RandomState) -> f64 {
+    let a = (rng.next_u32() >> 5) as f64;
+    let b = (rng.next_u32() >> 6) as f64;
+    (a * 67108864.0 + b) / 9007199254740992.0
+}
+
+impl GaussianProcessFit {
+    /// The posterior mean `K(t, X) coef`, undone the target's normalisation.
+    pub fn predict(&self, t: ArrayView2<f64>) -> Array1<f64> {
+        let rows = Rows::new(t);
+        let n = self.coef.len();
+        Array1::from_shape_fn(t.nrows(), |r| {
+            let tr = rows.row(r);
+            let mut s = 0.0;
+            for i in 0..n {
+                let e = entry(tr, self.x.row(i), self.kernel.uses_dot, false);
+                s += self
+                    .kernel
+                    .eval(&self.kernel.root, &e, &self.values, &mut [])
+                    * self.coef[i];
+            }
+            s * self.y_std + self.y_mean
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{array, Array2};
+
+    fn params(kernel: Option<&str>) -> GaussianProcessParams {
+        GaussianProcessParams {
+            kernel: kernel.map(str::to_string),
+            alpha: 1e-10,
+            optimize: true,
+            n_restarts_optimizer: 0,
+            normalize_y: false,
+            n_targets: None,
+            random_state: None,
+        }
+    }
+
+    fn data() -> (Array2<f64>, Array1<f64>) {
+        let x = Array2::from_shape_fn((12, 2), |(i, j)| {
+            ((i * 7 + j * 3) % 11) as f64 / 5.0 + 0.1 * j as f64
+        });
+        let y = x.map_axis(ndarray::Axis(1), |r| (r[0] * 1.3).sin() + 0.5 * r[1]);
+        (x, y)
+    }
+
+    #[test]
+    fn the_default_kernel_tunes_both_hyper_parameters() {
+        let k = parse_kernel(DEFAULT_KERNEL).unwrap();
+        assert_eq!(k.theta(), vec![0.0, 0.0]);
+        let (lo, hi) = k.bounds();
+        assert!((lo[0] - 1e-5f64.ln()).abs() < 1e-12 && (hi[1] - 1e5f64.ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn kernel_expressions_parse_in_scikit_learns_order() {
+        let k = parse_kernel(
+            "2.0 * RBF(length_scale=3.0) + WhiteKernel(noise_level=0.1, \
+             noise_level_bounds=(1e-3, 10.0))",
+        )
+        .unwrap();
+        let t = k.theta();
+        assert_eq!(t.len(), 3);
+        assert!((t[0] - 2f64.ln()).abs() < 1e-12 && (t[1] - 3f64.ln()).abs() < 1e-12);
+        assert!((k.bounds().1[2] - 10f64.ln()).abs() < 1e-12);
+        let k =
+            parse_kernel("ConstantKernel(2.0, constant_value_bounds=\"fixed\") * RBF()").unwrap();
+        assert_eq!(k.theta(), vec![0.0]);
+        let k = parse_kernel("RationalQuadratic(length_scale=2.0, alpha=3.0)").unwrap();
+        assert!((k.theta()[0] - 3f64.ln()).abs() < 1e-12, "alpha first");
+        assert!(parse_kernel("Matern(nu=inf) * (C(1.0) + DotProduct())").is_ok());
+        for bad in [
+            "Foo()",
+            "RBF() ** 2",
+            "Matern(nu=3.0)",
+            "RBF(length_scale=[1.0, 2.0])",
+            "RBF(-1.0)",
+            "2.0",
+            "2.0 * 3.0",
+            "RBF(",
+            "RBF(1.0, (2.0, 1.0))",
+            "RBF(1.0) +",
+        ] {
+            assert!(parse_kernel(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_gradient_is_the_likelihoods_derivative() {
+        let (x, y) = data();
+        for text in [
+            "2.0 * RBF(0.7) + WhiteKernel(0.3)",
+            "RationalQuadratic(0.8, 1.5) * DotProduct(0.5) + WhiteKernel(0.2)",
+            "Matern(0.9, nu=0.5) + C(0.5) * Matern(1.1, nu=1.5) + Matern(1.3, nu=2.5)",
+        ] {
+            let k = parse_kernel(text).unwrap();
+            let mut lik = Likelihood {
+                kernel: &k,
+                x: Rows::new(x.view()),
+                y: y.clone(),
+                alpha: 1e-2,
+                a: Mat::zeros(12, 12),
+                work: None,
+            };
+            let theta = k.theta();
+            let (_, g) = lik.value(&theta, true);
+            for i in 0..theta.len() {
+                let h = 1e-6;
+                let mut up = theta.clone();
+                up[i] += h;
+                let mut down = theta.clone();
+                down[i] -= h;
+                let fd = (lik.value(&up, false).0 - lik.value(&down, false).0) / (2.0 * h);
+                assert!(
+                    (fd - g[i]).abs() < 1e-5 * (1.0 + fd.abs()),
+                    "{text} [{i}]: {fd} vs {}",
+                    g[i]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn without_optimiser_and_noise_it_interpolates() {
+        let (x, y) = data();
+        let p = GaussianProcessParams {
+            optimize: false,
+            ..params(Some("RBF(0.5)"))
+        };
+        let fit = fit_gp(&p, x.view(), y.view()).unwrap();
+        let pred = fit.predict(x.view());
+        assert!((&pred - &y).iter().all(|d| d.abs() < 1e-4), "{pred} {y}");
+        assert_eq!(fit.kernel_description(), "RBF(length_scale=0.5)");
+    }
+
+    #[test]
+    fn a_singular_kernel_is_scikit_learns_error_not_a_panic() {
+        let x = array![[1.0], [1.0], [2.0]];
+        let y = array![1.0, 2.0, 3.0];
+        let p = GaussianProcessParams {
+            optimize: false,
+            alpha: 0.0,
+            ..params(Some("RBF(1.0)"))
+        };
+        let e = fit_gp(&p, x.view(), y.view()).err().unwrap().to_string();
+        assert!(
+            e.contains("is not returning a positive definite matrix"),
+            "{e}"
+        );
+        // one row, constant targets, normalised: fits
+        let p = GaussianProcessParams {
+            normalize_y: true,
+            ..params(None)
+        };
+        let fit = fit_gp(&p, array![[0.5]].view(), array![3.0].view()).unwrap();
+        assert!(fit.predict(array![[0.5]].view())[0].is_finite());
+    }
+
+    #[test]
+    fn fitting_tunes_towards_a_better_likelihood() {
+        let (x, y) = data();
+        let p = GaussianProcessParams {
+            normalize_y: true,
+            n_restarts_optimizer: 2,
+            random_state: Some(0),
+            ..params(Some("1.0 * RBF(1.0) + WhiteKernel(1.0)"))
+        };
+        let fit = fit_gp(&p, x.view(), y.view()).unwrap();
+        let pred = fit.predict(x.view());
+        let rmse = ((&pred - &y).mapv(|d| d * d).sum() / 12.0).sqrt();
+        assert!(rmse < 0.2, "{rmse} {}", fit.kernel_description());
+    }
+}
