@@ -105,6 +105,36 @@ pub fn cholesky_in_place(a: &mut Mat<f64>) -> bool {
     .is_ok()
 }
 
+/// Solves `a z = b` for a symmetric positive definite `a` by a Cholesky factorisation done in
+/// `a`'s own memory (no copy: for the `n x n` kernel matrices of kernel ridge). A symmetric
+/// matrix stored row-major reads the same column-major, so faer factors it where it lies.
+/// `None` when `a` is not numerically positive definite (or not contiguous): `a` is then
+/// overwritten, and a caller that falls back to another solver must rebuild it.
+pub fn solve_spd_in_place(a: &mut Array2<f64>, b: ArrayView1<f64>) -> Option<Array1<f64>> {
+    let n = a.nrows();
+    if a.ncols() != n || b.len() != n || a.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let slice = a.as_slice_mut()?;
+    let mut m = faer::MatMut::from_column_major_slice_mut(slice, n, n);
+    use faer::dyn_stack::{MemBuffer, MemStack};
+    use faer::linalg::cholesky::llt::factor;
+    let mut mem = MemBuffer::new(factor::cholesky_in_place_scratch::<f64>(
+        n,
+        faer::Par::Seq,
+        Default::default(),
+    ));
+    factor::cholesky_in_place(
+        m.as_mut(),
+        Default::default(),
+        faer::Par::Seq,
+        MemStack::new(&mut mem),
+        Default::default(),
+    )
+    .ok()?;
+    Some(factor_solve(m.as_ref(), b))
+}
+
 /// Solves `L L' z = b` with the factor `L` in the lower triangle of `l` (as left by
 /// [`cholesky_in_place`]).
 pub fn factor_solve(l: MatRef<f64>, b: ArrayView1<f64>) -> Array1<f64> {

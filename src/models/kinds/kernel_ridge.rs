@@ -267,9 +267,17 @@ pub fn fit_kernel_ridge<'a>(
         });
     }
     k.diag_mut().mapv_inplace(|d| d + p.alpha);
-    // Cholesky, or scikit-learn's fallback for a singular (or indefinite) K + alpha I:
-    // least squares
-    let dual = dense::solve_spd_or_lstsq(k, y);
+    // Cholesky in K's own memory, or scikit-learn's fallback for a singular (or indefinite)
+    // K + alpha I: least squares, on K built again (the failed factorisation overwrote it)
+    let dual = match dense::solve_spd_in_place(&mut k, y) {
+        Some(dual) => dual,
+        None => {
+            drop(k);
+            let mut k = kernel.matrix(x, x, true);
+            k.diag_mut().mapv_inplace(|d| d + p.alpha);
+            dense::lstsq(k.view(), y)
+        }
+    };
     Ok(KernelRidgeFit { kernel, x, dual })
 }
 
