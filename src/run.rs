@@ -298,7 +298,7 @@ pub fn execute(
     }
     let summary = {
         let job = |task: TaskInput| evaluate(data, &task);
-        let mut pool = Pool::new(settings.pool.clone(), job);
+        let mut pool = Pool::new(pool_config(&settings.pool, &pieces, data), job);
         let items: Vec<TaskInput> = pieces
             .iter()
             .map(|p| {
@@ -587,6 +587,27 @@ fn part_labels(pieces: &[Piece], todo: &[&Task]) -> Vec<Option<String>> {
             ))
         })
         .collect()
+}
+
+/// The pool's settings for these pieces: a part sends back one sum per block and scored row,
+/// so the frame limit (which guards against garbage lengths, not against honest answers) is
+/// raised to what the widest part needs on the largest scored set, plus slack.
+fn pool_config(base: &PoolConfig, pieces: &[Piece], data: &Dataset) -> PoolConfig {
+    let scored = data.cv.as_ref().map_or(0, |cv| {
+        cv.folds.iter().map(|s| s.test.len()).max().unwrap_or(0)
+    });
+    let scored = scored.max(data.y_test.len()) as u64;
+    let widest = pieces
+        .iter()
+        .filter_map(|p| p.blocks.as_ref().map(|b| b.len() as u64))
+        .max()
+        .unwrap_or(0);
+    let need = (widest * scored * 8).saturating_add(1 << 20);
+    let mut cfg = base.clone();
+    cfg.max_frame_bytes = cfg
+        .max_frame_bytes
+        .max(need.min(u64::from(u32::MAX)) as u32);
+    cfg
 }
 
 /// A piece of work for the pool: a whole task, or a part of one (a range of its blocks).
