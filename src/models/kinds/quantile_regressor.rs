@@ -157,17 +157,31 @@ pub fn fit_quantile(
         ));
     }
     let (n, m) = x.dim();
+    if y.len() != n {
+        return Err(ModelError::Shape(format!(
+            "{n} rows in X, {} targets",
+            y.len()
+        )));
+    }
+    // scikit-learn scales the penalty by the sum of the sample weights (n here) rather than
+    // the loss by 1/n
     let penalty = n as f64 * p.alpha;
     let q = p.quantile;
-    let valid = q > 0.0 && q < 1.0 && penalty.is_finite() && penalty >= 0.0 && y.len() == n;
-    if valid && m > 0 {
+    let valid = q > 0.0 && q < 1.0 && penalty.is_finite() && penalty >= 0.0;
+    if !valid {
+        return Err(fail(format!(
+            "quantile must be in (0, 1) and alpha >= 0, got quantile={q}, alpha={}",
+            p.alpha
+        )));
+    }
+    if m > 0 {
         if let Ok(Some(found)) = panic::catch_unwind(AssertUnwindSafe(|| {
             from_dual(x, y, q, penalty, p.fit_intercept)
         })) {
             return Ok(found);
         }
     }
-    fit_primal(p, x, y)
+    fit_primal(x, y, q, penalty, p.fit_intercept)
 }
 
 /// The sum of pinball losses plus the penalty: the programme's objective at `(w, c)`.
@@ -288,39 +302,20 @@ fn from_dual(
     ((value - bound).abs() <= 1e-8 * (1.0 + value.abs())).then_some((coef, intercept))
 }
 
-/// The coefficients and intercept from scikit-learn's (primal) linear programme itself.
+/// The coefficients and intercept from scikit-learn's (primal) linear programme itself, on
+/// checked data (see [`fit_quantile`]).
 fn fit_primal(
-    p: &QuantileParams,
     x: ArrayView2<f64>,
     y: ArrayView1<f64>,
+    q: f64,
+    penalty: f64,
+    fit_intercept: bool,
 ) -> Result<(Array1<f64>, f64), ModelError> {
-    if p.solver == "interior-point" {
-        return Err(fail(
-            "Solver interior-point is not anymore available in SciPy >= 1.11.0.".into(),
-        ));
-    }
     let (n, m) = x.dim();
-    if y.len() != n {
-        return Err(ModelError::Shape(format!(
-            "{n} rows in X, {} targets",
-            y.len()
-        )));
-    }
-    // scikit-learn scales the penalty by the sum of the sample weights (n here) rather than
-    // the loss by 1/n
-    let penalty = n as f64 * p.alpha;
-    let q = p.quantile;
-    let valid = q > 0.0 && q < 1.0 && penalty.is_finite() && penalty >= 0.0;
-    if !valid {
-        return Err(fail(format!(
-            "quantile must be in (0, 1) and alpha >= 0, got quantile={q}, alpha={}",
-            p.alpha
-        )));
-    }
     let mut lp = Problem::new(OptimizationDirection::Minimize);
     let free = (f64::NEG_INFINITY, f64::INFINITY);
     let positive = (0.0, f64::INFINITY);
-    let intercept = p.fit_intercept.then(|| lp.add_var(0.0, free));
+    let intercept = fit_intercept.then(|| lp.add_var(0.0, free));
     let parts: Vec<(Variable, Variable)> = (0..m)
         .map(|_| (lp.add_var(penalty, positive), lp.add_var(penalty, positive)))
         .collect();
@@ -493,7 +488,7 @@ mod tests {
             };
             let penalty = 60.0 * alpha;
             let (w, c) = from_dual(x.view(), y.view(), q, penalty, intercept).expect("dual");
-            let (w2, c2) = fit_primal(&p, x.view(), y.view()).unwrap();
+            let (w2, c2) = fit_primal(x.view(), y.view(), q, penalty, intercept).unwrap();
             let a = objective(&p, &x, &y, &w, c);
             let b = objective(&p, &x, &y, &w2, c2);
             assert!((a - b).abs() < 1e-9 * (1.0 + b), "{q} {alpha}: {a} vs {b}");
