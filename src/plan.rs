@@ -106,15 +106,6 @@ pub struct Task {
 }
 
 impl Task {
-    /// The pieces of work the task is run as: its parts, or the whole model (`None`).
-    pub fn pieces(&self) -> Vec<Option<Range<usize>>> {
-        if self.parts.is_empty() {
-            vec![None]
-        } else {
-            self.parts.iter().cloned().map(Some).collect()
-        }
-    }
-
     /// The expected cost of the blocks `blocks` of the task's model.
     pub fn cost_of(&self, blocks: &Option<Range<usize>>) -> f64 {
         match (blocks, self.spec.units()) {
@@ -313,7 +304,7 @@ impl Plan {
 
     /// The pieces of work of this plan's tasks (a part or a whole model each).
     pub fn pieces(&self) -> usize {
-        self.tasks.iter().map(|t| t.pieces().len()).sum()
+        self.tasks.iter().map(|t| t.parts.len().max(1)).sum()
     }
 
     /// The journal's finished records of this plan's tasks (any outcome but cancelled), with
