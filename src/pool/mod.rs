@@ -25,7 +25,8 @@
 //! Modules: [`wire`] (frames), `worker` (the child's loop), `supervisor` (the parent's event
 //! loop), `slots` (the parent's view of its worker processes), `signals` (the parent's
 //! signal self-pipe during a run), [`exit`] (how a worker ended), `sys` (the only unsafe
-//! code), [`cpus`] (default worker count), [`memory`] (default memory limit).
+//! code; [`flush_subnormals`], the floating-point setting, is the one piece of it the model
+//! layer uses), [`cpus`] (default worker count), [`memory`] (default memory limit).
 
 mod api;
 mod config;
@@ -45,7 +46,7 @@ pub use config::{PoolConfig, PoolError, RunSummary};
 pub use event::{CancelReason, Event, Outcome, TaskResult};
 pub use exit::WorkerExit;
 pub use nix::sys::signal::Signal;
-pub use sys::WorkerAlloc;
+pub use sys::{flush_subnormals, WorkerAlloc};
 
 /// The width of the terminal on stdout (`Some(fd)`: on that descriptor), if any: `$COLUMNS`
 /// when set, else the terminal's own size.
