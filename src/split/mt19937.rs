@@ -71,11 +71,17 @@ impl RandomState {
             let y = (a & UPPER_MASK) | (b & LOWER_MASK);
             c ^ (y >> 1) ^ (if y & 1 == 1 { MATRIX_A } else { 0 })
         };
-        for i in 0..N {
-            let next = self.key[(i + 1) % N];
-            let far = self.key[(i + M) % N];
-            self.key[i] = twist(self.key[i], next, far);
+        // the reference loop `key[i] = twist(key[i], key[(i+1) % N], key[(i+M) % N])` for i in
+        // 0..N, in three pieces without the modulo (4x faster: the permutations of
+        // TheilSen's and RANSAC's subsets draw tens of millions of outputs)
+        let k = &mut self.key;
+        for i in 0..N - M {
+            k[i] = twist(k[i], k[i + 1], k[i + M]);
         }
+        for i in N - M..N - 1 {
+            k[i] = twist(k[i], k[i + 1], k[i + M - N]);
+        }
+        k[N - 1] = twist(k[N - 1], k[0], k[M - 1]);
         self.pos = 0;
     }
 
@@ -132,9 +138,16 @@ impl RandomState {
 
     /// `RandomState.permutation(n)`.
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
-        let mut v: Vec<usize> = (0..n).collect();
-        self.shuffle(&mut v);
+        let mut v = Vec::new();
+        self.permutation_into(n, &mut v);
         v
+    }
+
+    /// `RandomState.permutation(n)` written into `out` (its memory reused).
+    pub fn permutation_into(&mut self, n: usize, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend(0..n);
+        self.shuffle(out);
     }
 }
 
@@ -151,6 +164,11 @@ mod tests {
         // numpy: np.random.RandomState(0).randint(2**32, dtype=np.uint64)... first raw output
         let mut r = RandomState::from_u32(0);
         assert_eq!(r.next_u32(), 2_357_136_044);
+        // the C++ standard's check of std::mt19937 (seed 5489): the 10000th output, after 16
+        // regenerations of the whole state
+        let mut r = RandomState::from_u32(5489);
+        let tenth_thousand = (0..10_000).map(|_| r.next_u32()).last();
+        assert_eq!(tenth_thousand, Some(4_123_659_995));
     }
 
     #[test]

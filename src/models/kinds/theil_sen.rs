@@ -233,22 +233,16 @@ impl Kind for TheilSen {
         };
         let combos = binom(n, k).round();
         let n_subpopulation = p.max_subpopulation.min(combos.max(1.0)) as usize;
-        let subsets: Vec<Vec<usize>> = if combos <= p.max_subpopulation {
-            combinations(n, k)
+        let exhaustive = combos <= p.max_subpopulation;
+        let count = if exhaustive {
+            combos as usize
         } else {
-            let mut rng = RandomState::from_u32(p.random_state.unwrap_or(DEFAULT_SEED) as u32);
-            (0..n_subpopulation)
-                .map(|_| {
-                    let mut perm = rng.permutation(n);
-                    perm.truncate(k);
-                    perm
-                })
-                .collect()
+            n_subpopulation
         };
-        let mut weights = Array2::<f64>::zeros((subsets.len(), n_dim));
+        let mut weights = Array2::<f64>::zeros((count, n_dim));
         let mut xs = Array2::<f64>::ones((k, n_dim));
         let mut ys = Array1::<f64>::zeros(k);
-        for (s, rows) in subsets.iter().enumerate() {
+        let mut fit_subset = |s: usize, rows: &[usize]| {
             for (r, &i) in rows.iter().enumerate() {
                 xs.row_mut(r)
                     .slice_mut(ndarray::s![icpt..])
@@ -257,7 +251,21 @@ impl Kind for TheilSen {
             }
             weights
                 .row_mut(s)
-                .assign(&dense::lstsq(xs.view(), ys.view()));
+                .assign(&dense::lstsq_square(xs.view(), ys.view()));
+        };
+        if exhaustive {
+            for (s, rows) in combinations(n, k).iter().enumerate() {
+                fit_subset(s, rows);
+            }
+        } else {
+            // each subset is the head of a fresh permutation of all rows, as scikit-learn's
+            // `random_state.permutation(n_samples)[:n_subsamples]`; one buffer serves them all
+            let mut rng = RandomState::from_u32(p.random_state.unwrap_or(DEFAULT_SEED) as u32);
+            let mut perm = Vec::with_capacity(n);
+            for s in 0..count {
+                rng.permutation_into(n, &mut perm);
+                fit_subset(s, &perm[..k]);
+            }
         }
         let coefs = spatial_median(&weights, p.max_iter, p.tol);
         if coefs.iter().any(|v| !v.is_finite()) {
