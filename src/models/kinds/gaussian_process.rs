@@ -939,7 +939,23 @@ struct Likelihood<'k> {
     a: Mat<f64>,
     /// `L^-1` while the inverse is formed (allocated on the first gradient).
     work: Option<Mat<f64>>,
+    /// The last few evaluations, newest last: scipy's L-BFGS-B comes back to a point it has
+    /// evaluated (after a failed line search it evaluates its start again, and the fit then
+    /// factors the kernel at the optimum once more), and an evaluation is an `n³` job.
+    memo: Vec<Evaluation>,
 }
+
+/// One evaluation of the likelihood, kept for [`Likelihood::memo`].
+struct Evaluation {
+    theta: Vec<f64>,
+    lml: f64,
+    grad: Vec<f64>,
+    /// `(K + alpha I)^-1 y` where the kernel was positive definite.
+    coef: Option<Array1<f64>>,
+}
+
+/// How many evaluations [`Likelihood::memo`] keeps.
+const MEMO: usize = 4;
 
 impl Likelihood<'_> {
     fn n(&self) -> usize {
@@ -968,21 +984,51 @@ impl Likelihood<'_> {
         dense::cholesky_in_place(&mut self.a)
     }
 
-    /// The log marginal likelihood at theta and, if `grad`, its gradient; `-inf` (and a zero
-    /// gradient) where the kernel is not positive definite, as scikit-learn.
-    fn value(&mut self, theta: &[f64], grad: bool) -> (f64, Vec<f64>) {
+    /// An evaluation at exactly these values (bit for bit) gives exactly the same results, so
+    /// the memo's copy is as good as a new one.
+    fn remembered(&self, theta: &[f64]) -> Option<&Evaluation> {
+        let same = |a: &[f64]| {
+            a.len() == theta.len() && a.iter().zip(theta).all(|(p, q)| p.to_bits() == q.to_bits())
+        };
+        self.memo.iter().rev().find(|e| same(&e.theta))
+    }
+
+    fn remember(&mut self, theta: &[f64], lml: f64, grad: &[f64], coef: Option<Array1<f64>>) {
+        if self.memo.len() == MEMO {
+            self.memo.remove(0);
+        }
+        self.memo.push(Evaluation {
+            theta: theta.to_vec(),
+            lml,
+            grad: grad.to_vec(),
+            coef,
+        });
+    }
+
+    /// The log marginal likelihood and its gradient at theta; `-inf` (and a zero gradient)
+    /// where the kernel is not positive definite, as scikit-learn. Remembered: see `memo`.
+    fn value(&mut self, theta: &[f64]) -> (f64, Vec<f64>) {
+        if let Some(e) = self.remembered(theta) {
+            return (e.lml, e.grad.clone());
+        }
+        let (lml, grad, coef) = self.evaluate(theta);
+        self.remember(theta, lml, &grad, coef);
+        (lml, grad)
+    }
+
+    fn evaluate(&mut self, theta: &[f64]) -> (f64, Vec<f64>, Option<Array1<f64>>) {
         let n = self.n();
         let m = theta.len();
         let v = self.kernel.values_at(theta);
         if !self.factor(&v) {
-            return (f64::NEG_INFINITY, vec![0.0; m]);
+            return (f64::NEG_INFINITY, vec![0.0; m], None);
         }
         let coef = dense::factor_solve(self.a.as_ref(), self.y.view());
         let log_det: f64 = (0..n).map(|i| self.a[(i, i)].ln()).sum();
         let lml =
             -0.5 * self.y.dot(&coef) - log_det - n as f64 / 2.0 * (2.0 * std::f64::consts::PI).ln();
-        if !grad || m == 0 {
-            return (lml, vec![0.0; m]);
+        if m == 0 {
+            return (lml, vec![], Some(coef));
         }
         let work = self.work.get_or_insert_with(|| Mat::zeros(n, n));
         dense::factor_inverse_in_place(&mut self.a, work);
@@ -1002,7 +1048,7 @@ impl Likelihood<'_> {
             }
         }
         acc.iter_mut().for_each(|s| *s *= 0.5);
-        (lml, acc)
+        (lml, acc, Some(coef))
     }
 }
 
@@ -1063,12 +1109,13 @@ pub fn fit_gp(
         alpha: p.alpha,
         a: Mat::zeros(n, n),
         work: None,
+        memo: Vec::new(),
     };
     let mut theta = kernel.theta();
     if p.optimize && !theta.is_empty() {
         let (lo, hi) = kernel.bounds();
         let mut objective = |t: &Array1<f64>| {
-            let (lml, g) = lik.value(&t.to_vec(), true);
+            let (lml, g) = lik.value(&t.to_vec());
             if lml.is_finite() && g.iter().all(|v| v.is_finite()) {
                 (-lml, Array1::from_iter(g.iter().map(|v| -v)))
             } else {
@@ -1103,6 +1150,16 @@ pub fn fit_gp(
     }
     drop(lik.work.take());
     let values = kernel.values_at(&theta);
+    if let Some(coef) = lik.remembered(&theta).and_then(|e| e.coef.clone()) {
+        return Ok(GaussianProcessFit {
+            values,
+            x: lik.x,
+            coef,
+            y_mean,
+            y_std,
+            kernel,
+        });
+    }
     if !lik.factor(&values) {
         return Err(fit_error(format!(
             "The kernel, {}, is not returning a positive definite matrix. Try gradually \
@@ -1216,6 +1273,33 @@ mod tests {
     }
 
     #[test]
+    fn a_remembered_evaluation_is_a_fresh_one_bit_for_bit() {
+        let (x, y) = data();
+        let k = parse_kernel("ConstantKernel(1.0) * RBF(1.0)").unwrap();
+        let mut lik = Likelihood {
+            kernel: &k,
+            x: Rows::new(x.view()),
+            y: y.clone(),
+            alpha: 1e-10,
+            a: Mat::zeros(12, 12),
+            work: None,
+            memo: Vec::new(),
+        };
+        let points: Vec<Vec<f64>> = (0..6).map(|i| vec![0.1 * i as f64, -0.2]).collect();
+        let first: Vec<_> = points.iter().map(|t| lik.value(t)).collect();
+        assert_eq!(lik.memo.len(), MEMO);
+        for (t, (lml, g)) in points.iter().zip(&first).rev().take(MEMO) {
+            let again = lik.value(t);
+            let (fresh_lml, fresh_g, fresh_coef) = lik.evaluate(t);
+            assert_eq!(again, (*lml, g.clone()));
+            assert_eq!((fresh_lml.to_bits(), fresh_g), (lml.to_bits(), g.clone()));
+            assert_eq!(lik.remembered(t).and_then(|e| e.coef.clone()), fresh_coef);
+        }
+        // the oldest were forgotten
+        assert!(lik.remembered(&points[0]).is_none());
+    }
+
+    #[test]
     fn the_gradient_is_the_likelihoods_derivative() {
         let (x, y) = data();
         for text in [
@@ -1231,16 +1315,17 @@ mod tests {
                 alpha: 1e-2,
                 a: Mat::zeros(12, 12),
                 work: None,
+                memo: Vec::new(),
             };
             let theta = k.theta();
-            let (_, g) = lik.value(&theta, true);
+            let (_, g) = lik.value(&theta);
             for i in 0..theta.len() {
                 let h = 1e-6;
                 let mut up = theta.clone();
                 up[i] += h;
                 let mut down = theta.clone();
                 down[i] -= h;
-                let fd = (lik.value(&up, false).0 - lik.value(&down, false).0) / (2.0 * h);
+                let fd = (lik.value(&up).0 - lik.value(&down).0) / (2.0 * h);
                 assert!(
                     (fd - g[i]).abs() < 1e-5 * (1.0 + fd.abs()),
                     "{text} [{i}]: {fd} vs {}",
