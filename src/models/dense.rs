@@ -267,7 +267,7 @@ pub fn lstsq_square(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Array1<f64> {
             (lo.min(u[(i, i)].abs()), hi.max(u[(i, i)].abs()))
         });
         if !(lo > 0.0 && hi < 1e6 * lo) {
-            return lstsq(x, y);
+            return min_norm_rank_deficient(x, y).unwrap_or_else(|| lstsq(x, y));
         }
         let inv = lu.inverse();
         let bound = a.norm_l2() * inv.norm_l2();
@@ -276,6 +276,50 @@ pub fn lstsq_square(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Array1<f64> {
         }
     }
     lstsq(x, y)
+}
+
+/// The minimum-norm solution of the square `x w = y` through a complete orthogonal
+/// decomposition (two QR factorisations, a few times cheaper than the SVD) where `x`'s rank
+/// is plain: each diagonal entry of the column-pivoted `R` either at most `lstsq`'s cut-off
+/// (`eps * n` times the largest; as a singular value it would be cut) or above 1e-8 times the
+/// largest (the rest then has no singular value near the cut-off), as for a subset whose
+/// one-hot columns add up to the intercept's. There the minimum-norm solution of the retained
+/// rank is unique, so it is `lstsq`'s. `None` (take the SVD) for anything in between.
+fn min_norm_rank_deficient(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Array1<f64>> {
+    let n = x.nrows();
+    let qr = to_mat(x).col_piv_qr();
+    let r = qr.R();
+    let top = r[(0, 0)].abs();
+    let cut = f64::EPSILON * n as f64 * top;
+    let rank = (0..n).take_while(|&i| r[(i, i)].abs() > cut).count();
+    if rank == 0
+        || (0..rank).any(|i| r[(i, i)].abs() < 1e-8 * top)
+        || (rank..n).any(|i| r[(i, i)].abs() > cut)
+    {
+        return None;
+    }
+    // x P = Q [R1; 0] with R1 = [R11 R12] (rank x n); R1' = Z [T; 0], so the minimum-norm
+    // solution is P Z[:, :rank] T^-T (Q' y)[:rank]
+    let q = qr.compute_Q();
+    let c: Vec<f64> = (0..rank)
+        .map(|i| (0..n).map(|k| q[(k, i)] * y[k]).sum())
+        .collect();
+    let r1t = Mat::from_fn(n, rank, |i, j| if i >= j { r[(j, i)] } else { 0.0 });
+    let qr2 = r1t.qr();
+    let t = qr2.R();
+    let z = qr2.compute_Q();
+    // T' w = c, T' lower triangular
+    let mut w = vec![0.0; rank];
+    for i in 0..rank {
+        let s: f64 = (0..i).map(|k| t[(k, i)] * w[k]).sum();
+        w[i] = (c[i] - s) / t[(i, i)];
+    }
+    let (fwd, _) = qr.P().arrays();
+    let mut out = Array1::zeros(n);
+    for j in 0..n {
+        out[fwd[j]] = (0..rank).map(|k| z[(j, k)] * w[k]).sum::<f64>();
+    }
+    out.iter().all(|v| v.is_finite()).then_some(out)
 }
 
 /// The minimum-norm least-squares solution of `x w = y`, as `scipy.linalg.lstsq` with its
@@ -395,13 +439,43 @@ mod tests {
         // a zero column (a one-hot level absent from the subset): the minimum-norm solution
         let singular = array![[1.0, 0.0, 2.0], [3.0, 0.0, 1.0], [1.0, 0.0, 1.0]];
         let fast = lstsq_square(singular.view(), y.view());
-        assert_eq!(fast, lstsq(singular.view(), y.view()));
+        let svd = lstsq(singular.view(), y.view());
+        assert!(
+            fast.iter().zip(&svd).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{fast} {svd}"
+        );
         assert_eq!(fast[1], 0.0);
+        // one-hot columns that add up to the intercept's, and a zero column besides
+        let onehot = array![
+            [1.0, 1.0, 0.0, 0.5, 0.0],
+            [1.0, 0.0, 1.0, -1.0, 0.0],
+            [1.0, 1.0, 0.0, 2.0, 0.0],
+            [1.0, 0.0, 1.0, 0.3, 0.0],
+            [1.0, 1.0, 0.0, -0.7, 0.0]
+        ];
+        let y5 = array![1.0, -2.0, 0.5, 3.0, 0.25];
+        let (fast, svd) = (
+            lstsq_square(onehot.view(), y5.view()),
+            lstsq(onehot.view(), y5.view()),
+        );
+        assert!(min_norm_rank_deficient(onehot.view(), y5.view()).is_some());
+        assert!(
+            fast.iter().zip(&svd).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{fast} {svd}"
+        );
         // nearly singular: the SVD's cut-off decides, as scipy's
         let near = array![[1.0, 1.0, 0.0], [1.0, 1.0 + 1e-15, 0.0], [0.0, 0.0, 1.0]];
-        assert_eq!(
+        let (fast, svd) = (
             lstsq_square(near.view(), y.view()),
-            lstsq(near.view(), y.view())
+            lstsq(near.view(), y.view()),
+        );
+        assert!(
+            fast.iter().zip(&svd).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{fast} {svd}"
+        );
+        assert!(
+            (fast[0] - fast[1]).abs() < 1e-12,
+            "the minimum-norm split of the pair"
         );
     }
 
