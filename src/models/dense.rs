@@ -249,33 +249,65 @@ pub fn svd(a: ArrayView2<f64>) -> Option<(Array2<f64>, Array1<f64>, Array2<f64>)
     Some((to_array(svd.U()), sv, to_array(svd.V().transpose())))
 }
 
-/// [`lstsq`] for a square `x`, through an LU factorisation where that gives the same answer:
-/// when `||x||_F ||x^-1||_F` (an upper bound of the 2-norm condition number) is below 1e6,
-/// no singular value is near `lstsq`'s cut-off and the solution is `x^-1 y` to within
-/// 1e6 x machine precision, so the cheaper route (about a tenth of the SVD's work) is taken;
-/// otherwise (a singular or ill-conditioned `x`, or not square) `lstsq` itself. For the
-/// thousands of small square fits of Theil-Sen.
-pub fn lstsq_square(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Array1<f64> {
-    let n = x.nrows();
-    if n > 0 && x.ncols() == n && x.iter().all(|v| v.is_finite()) {
-        let a = to_mat(x);
-        let lu = a.partial_piv_lu();
-        // the pivots' spread is a lower bound of the condition number: a singular subset
-        // (a one-hot column all zeros in it) goes straight to the SVD
-        let u = lu.U();
-        let (lo, hi) = (0..n).fold((f64::INFINITY, 0.0f64), |(lo, hi), i| {
-            (lo.min(u[(i, i)].abs()), hi.max(u[(i, i)].abs()))
-        });
-        if !(lo > 0.0 && hi < 1e6 * lo) {
-            return min_norm_rank_deficient(x, y).unwrap_or_else(|| lstsq(x, y));
+/// [`lstsq`] for many small square systems (the subsets of Theil-Sen), by cheaper routes
+/// where they give the same answer:
+/// - LU: when `||x||_F ||x^-1||_F` (an upper bound of the 2-norm condition number) is below
+///   1e6, no singular value is near `lstsq`'s cut-off and the solution is `x^-1 y` to within
+///   1e6 x machine precision (about a tenth of the SVD's work);
+/// - a complete orthogonal decomposition where `x` is singular with a plain rank (see
+///   [`min_norm_rank_deficient`]);
+/// - `lstsq` itself otherwise (ill-conditioned, or not square).
+///
+/// On a table with categories nearly every subset is singular (its one-hot columns add up to
+/// the intercept's), on a numeric one nearly none, so the solver tries first the route that
+/// served the last system.
+#[derive(Default)]
+pub struct SquareSolver {
+    singular_last: bool,
+}
+
+impl SquareSolver {
+    pub fn solve(&mut self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Array1<f64> {
+        let n = x.nrows();
+        if n == 0 || x.ncols() != n || x.iter().any(|v| !v.is_finite()) {
+            return lstsq(x, y);
         }
-        let inv = lu.inverse();
-        let bound = a.norm_l2() * inv.norm_l2();
-        if bound.is_finite() && bound < 1e6 {
-            return Array1::from_shape_fn(n, |i| (0..n).map(|j| inv[(i, j)] * y[j]).sum());
+        if self.singular_last {
+            if let Some(w) = min_norm_rank_deficient(x, y) {
+                return w;
+            }
+        }
+        match lu_solve_well_conditioned(x, y) {
+            Some(w) => {
+                self.singular_last = false;
+                w
+            }
+            None => {
+                self.singular_last = true;
+                min_norm_rank_deficient(x, y).unwrap_or_else(|| lstsq(x, y))
+            }
         }
     }
-    lstsq(x, y)
+}
+
+/// `x^-1 y` by LU where `||x||_F ||x^-1||_F < 1e6` (see [`SquareSolver`]).
+fn lu_solve_well_conditioned(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Array1<f64>> {
+    let n = x.nrows();
+    let a = to_mat(x);
+    let lu = a.partial_piv_lu();
+    // the pivots' spread is a lower bound of the condition number: a singular subset (a
+    // one-hot column all zeros in it) stops here, before the inverse
+    let u = lu.U();
+    let (lo, hi) = (0..n).fold((f64::INFINITY, 0.0f64), |(lo, hi), i| {
+        (lo.min(u[(i, i)].abs()), hi.max(u[(i, i)].abs()))
+    });
+    if !(lo > 0.0 && hi < 1e6 * lo) {
+        return None;
+    }
+    let inv = lu.inverse();
+    let bound = a.norm_l2() * inv.norm_l2();
+    (bound.is_finite() && bound < 1e6)
+        .then(|| Array1::from_shape_fn(n, |i| (0..n).map(|j| inv[(i, j)] * y[j]).sum()))
 }
 
 /// The minimum-norm solution of the square `x w = y` through a complete orthogonal
@@ -284,7 +316,8 @@ pub fn lstsq_square(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Array1<f64> {
 /// (`eps * n` times the largest; as a singular value it would be cut) or above 1e-8 times the
 /// largest (the rest then has no singular value near the cut-off), as for a subset whose
 /// one-hot columns add up to the intercept's. There the minimum-norm solution of the retained
-/// rank is unique, so it is `lstsq`'s. `None` (take the SVD) for anything in between.
+/// rank is unique, so it is `lstsq`'s. `None` for a regular `x` (take the LU) and for anything
+/// in between (take the SVD).
 fn min_norm_rank_deficient(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Array1<f64>> {
     let n = x.nrows();
     let qr = to_mat(x).col_piv_qr();
@@ -293,6 +326,7 @@ fn min_norm_rank_deficient(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Arr
     let cut = f64::EPSILON * n as f64 * top;
     let rank = (0..n).take_while(|&i| r[(i, i)].abs() > cut).count();
     if rank == 0
+        || rank == n
         || (0..rank).any(|i| r[(i, i)].abs() < 1e-8 * top)
         || (rank..n).any(|i| r[(i, i)].abs() > cut)
     {
@@ -427,18 +461,19 @@ mod tests {
     use ndarray::array;
 
     #[test]
-    fn lstsq_square_is_lstsq_on_regular_and_singular_systems() {
+    fn square_solver_is_lstsq_on_regular_and_singular_systems() {
+        let mut solver = SquareSolver::default();
         let y = array![1.0, -2.0, 0.5];
         let regular = array![[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]];
         let (fast, svd) = (
-            lstsq_square(regular.view(), y.view()),
+            solver.solve(regular.view(), y.view()),
             lstsq(regular.view(), y.view()),
         );
         assert!(fast.iter().zip(&svd).all(|(a, b)| (a - b).abs() < 1e-12));
         assert!((regular.dot(&fast) - &y).iter().all(|r| r.abs() < 1e-12));
         // a zero column (a one-hot level absent from the subset): the minimum-norm solution
         let singular = array![[1.0, 0.0, 2.0], [3.0, 0.0, 1.0], [1.0, 0.0, 1.0]];
-        let fast = lstsq_square(singular.view(), y.view());
+        let fast = solver.solve(singular.view(), y.view());
         let svd = lstsq(singular.view(), y.view());
         assert!(
             fast.iter().zip(&svd).all(|(a, b)| (a - b).abs() < 1e-12),
@@ -455,7 +490,7 @@ mod tests {
         ];
         let y5 = array![1.0, -2.0, 0.5, 3.0, 0.25];
         let (fast, svd) = (
-            lstsq_square(onehot.view(), y5.view()),
+            solver.solve(onehot.view(), y5.view()),
             lstsq(onehot.view(), y5.view()),
         );
         assert!(min_norm_rank_deficient(onehot.view(), y5.view()).is_some());
@@ -466,7 +501,7 @@ mod tests {
         // nearly singular: the SVD's cut-off decides, as scipy's
         let near = array![[1.0, 1.0, 0.0], [1.0, 1.0 + 1e-15, 0.0], [0.0, 0.0, 1.0]];
         let (fast, svd) = (
-            lstsq_square(near.view(), y.view()),
+            solver.solve(near.view(), y.view()),
             lstsq(near.view(), y.view()),
         );
         assert!(
@@ -477,6 +512,15 @@ mod tests {
             (fast[0] - fast[1]).abs() < 1e-12,
             "the minimum-norm split of the pair"
         );
+        // after singular systems the solver tries the decomposition first: a regular one
+        // still gets the LU's answer
+        assert!(solver.singular_last);
+        let again = solver.solve(regular.view(), y.view());
+        assert_eq!(
+            again,
+            lu_solve_well_conditioned(regular.view(), y.view()).unwrap()
+        );
+        assert!(!solver.singular_last);
     }
 
     #[test]

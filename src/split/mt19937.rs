@@ -32,6 +32,9 @@ pub struct SeedError {
 #[derive(Clone)]
 pub struct RandomState {
     key: [u32; N],
+    /// The outputs of the current state, tempered all at once at each regeneration (a loop
+    /// the compiler vectorises), read one by one from `pos`.
+    out: [u32; N],
     pos: usize,
 }
 
@@ -63,7 +66,11 @@ impl RandomState {
                 .wrapping_mul(s ^ (s >> 30))
                 .wrapping_add(pos as u32 + 1);
         }
-        RandomState { key, pos: N }
+        RandomState {
+            key,
+            out: [0; N],
+            pos: N,
+        }
     }
 
     fn generate(&mut self) {
@@ -82,6 +89,13 @@ impl RandomState {
             k[i] = twist(k[i], k[i + 1], k[i + M - N]);
         }
         k[N - 1] = twist(k[N - 1], k[0], k[M - 1]);
+        for (o, &k) in self.out.iter_mut().zip(k.iter()) {
+            let mut y = k;
+            y ^= y >> 11;
+            y ^= (y << 7) & 0x9d2c_5680;
+            y ^= (y << 15) & 0xefc6_0000;
+            *o = y ^ (y >> 18);
+        }
         self.pos = 0;
     }
 
@@ -90,12 +104,9 @@ impl RandomState {
         if self.pos == N {
             self.generate();
         }
-        let mut y = self.key[self.pos];
+        let y = self.out[self.pos];
         self.pos += 1;
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c_5680;
-        y ^= (y << 15) & 0xefc6_0000;
-        y ^ (y >> 18)
+        y
     }
 
     /// The next 64-bit output (numpy's `next_uint64` for MT19937: two draws, high word first).

@@ -242,6 +242,7 @@ impl Kind for TheilSen {
         let mut weights = Array2::<f64>::zeros((count, n_dim));
         let mut xs = Array2::<f64>::ones((k, n_dim));
         let mut ys = Array1::<f64>::zeros(k);
+        let mut solver = dense::SquareSolver::default();
         let mut fit_subset = |s: usize, rows: &[usize]| {
             for (r, &i) in rows.iter().enumerate() {
                 xs.row_mut(r)
@@ -251,7 +252,7 @@ impl Kind for TheilSen {
             }
             weights
                 .row_mut(s)
-                .assign(&dense::lstsq_square(xs.view(), ys.view()));
+                .assign(&solver.solve(xs.view(), ys.view()));
         };
         if exhaustive {
             for (s, rows) in combinations(n, k).iter().enumerate() {
