@@ -6,7 +6,7 @@
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::nested::{self, Rng};
+use super::nested::{self, OwnedFit, Rng};
 use crate::models::kind::{Kind, Predictor, Values};
 use crate::models::params::{opt_int, p, ParamType, POSITIVE};
 use crate::models::{BuildError, ModelError, ModelSpec, ParamDef, Value, DEFAULT_SEED};
@@ -44,9 +44,11 @@ fn base(p: &AdaBoostParams) -> ModelSpec {
     }
 }
 
-/// One kept stage: its sample's rows, its seeded spec, its weight.
+/// One kept stage: its fitted estimator (or its sample's rows), its seeded spec, its weight.
 struct Stage {
-    rows: Vec<usize>,
+    /// The fitted estimator with its sample, while they fit in [`nested::KEEP_BYTES`]; else
+    /// the sample's rows, to fit it again when predicting.
+    fitted: Result<OwnedFit, Vec<usize>>,
     spec: ModelSpec,
     weight: f64,
 }
@@ -168,24 +170,44 @@ impl Kind for AdaBoost {
     }
     /// Every stage is fitted twice (see `nested`).
     fn expected_cost(p: &AdaBoostParams, n_rows: usize, n_features: usize) -> f64 {
-        2.0 * p.n_estimators as f64 * base(p).expected_cost(n_rows, n_features)
+        p.n_estimators as f64 * base(p).expected_cost(n_rows, n_features)
     }
     fn fit<'a>(
         p: &AdaBoostParams,
         x: ArrayView2<'a, f64>,
         y: ArrayView1<'a, f64>,
     ) -> Result<Predictor<'a>, ModelError> {
+        fit_keeping(p, x, y, nested::KEEP_BYTES)
+    }
+}
+
+/// AdaBoost.R2, keeping fitted stages with their samples up to `keep_bytes` of samples.
+fn fit_keeping<'a>(
+    p: &AdaBoostParams,
+    x: ArrayView2<'a, f64>,
+    y: ArrayView1<'a, f64>,
+    keep_bytes: usize,
+) -> Result<Predictor<'a>, ModelError> {
+    {
         let n = x.nrows();
         let all: Vec<usize> = (0..x.ncols()).collect();
         let base = base(p);
         let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
         let mut w = vec![1.0 / n as f64; n];
         let mut stages: Vec<Stage> = Vec::new();
+        let mut kept = 0usize;
         for iboost in 0..p.n_estimators {
             let spec = nested::with_seed(&base, rng.seed());
             let rows = weighted_draws(&mut rng, &w, n);
             let (xs, ys) = nested::take(x, y, &rows, &all);
-            let pred = nested::fit_predict(&spec, xs.view(), ys.view(), x)?;
+            let model = OwnedFit::fit(&spec, xs, ys)?;
+            let pred = model.predict(x)?;
+            kept += model.bytes();
+            let fitted = if kept <= keep_bytes {
+                Ok(model)
+            } else {
+                Err(rows)
+            };
             let mut err: Vec<f64> = pred.iter().zip(y).map(|(a, b)| (a - b).abs()).collect();
             let max = err
                 .iter()
@@ -209,7 +231,7 @@ impl Kind for AdaBoost {
                 .sum();
             if error <= 0.0 {
                 stages.push(Stage {
-                    rows,
+                    fitted,
                     spec,
                     weight: 1.0,
                 });
@@ -220,7 +242,7 @@ impl Kind for AdaBoost {
                 // with weight 0, as scikit-learn keeps it)
                 if stages.is_empty() {
                     stages.push(Stage {
-                        rows,
+                        fitted,
                         spec,
                         weight: 0.0,
                     });
@@ -229,7 +251,7 @@ impl Kind for AdaBoost {
             }
             let beta = error / (1.0 - error);
             stages.push(Stage {
-                rows,
+                fitted,
                 spec,
                 weight: p.learning_rate * (1.0 / beta).ln(),
             });
@@ -250,11 +272,44 @@ impl Kind for AdaBoost {
         Ok(Box::new(move |t| {
             let mut preds = Vec::with_capacity(stages.len());
             for s in &stages {
-                let (xs, ys) = nested::take(x, y, &s.rows, &all);
-                preds.push(nested::fit_predict(&s.spec, xs.view(), ys.view(), t)?);
+                preds.push(match &s.fitted {
+                    Ok(model) => model.predict(t)?,
+                    Err(rows) => {
+                        let (xs, ys) = nested::take(x, y, rows, &all);
+                        nested::fit_predict(&s.spec, xs.view(), ys.view(), t)?
+                    }
+                });
             }
             let weights: Vec<f64> = stages.iter().map(|s| s.weight).collect();
             Ok(weighted_median(&preds, &weights, t.nrows()))
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    #[test]
+    fn kept_stages_predict_as_stages_fitted_again() {
+        let x = Array2::from_shape_fn((60, 3), |(i, j)| ((i * 7 + j * 5) % 13) as f64);
+        let y = Array1::from_shape_fn(60, |i| ((i * 3) % 7) as f64 + 0.1 * i as f64);
+        let t = Array2::from_shape_fn((9, 3), |(i, j)| ((i + 2 * j) % 11) as f64);
+        for base in [
+            "DecisionTreeRegressor(max_depth=3)",
+            "KNeighborsRegressor(n_neighbors=3)",
+        ] {
+            let p = AdaBoostParams {
+                estimator: Some(Box::new(crate::spec::parse_model(base).unwrap())),
+                n_estimators: 8,
+                learning_rate: 1.0,
+                loss: AdaLoss::Linear,
+                random_state: Some(3),
+            };
+            let kept = fit_keeping(&p, x.view(), y.view(), usize::MAX).unwrap();
+            let again = fit_keeping(&p, x.view(), y.view(), 0).unwrap();
+            assert_eq!(kept(t.view()).unwrap(), again(t.view()).unwrap(), "{base}");
+        }
     }
 }

@@ -3,15 +3,16 @@
 //! spec on data of our own, and the row sampler.
 //!
 //! A [`Predictor`] may borrow its training data (k-NN does), so a sub-estimator fitted on
-//! resampled rows cannot outlive the rows it was fitted on inside a predictor of ours without
-//! a self-referential struct. The wrappers therefore keep each sub-estimator's training rows
-//! (drawn while fitting) and fit the sub-estimator again when predicting: seeded, so the model
-//! is the same one, at the price of fitting twice.
+//! resampled rows cannot outlive those rows. [`OwnedFit`] keeps the two together (a
+//! self-referential struct built by `self_cell`, no unsafe code of ours); it costs a copy of the
+//! rows per sub-estimator, so a wrapper keeps fitted sub-estimators only within
+//! [`KEEP_BYTES`] and otherwise keeps each one's row indices and fits it again when
+//! predicting: seeded, so the model is the same one, at the price of fitting twice.
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
 use crate::models::params::{p, ParamType};
-use crate::models::{ModelError, ModelSpec, ParamDef, Value};
+use crate::models::{FittedModel, ModelError, ModelSpec, ParamDef, Value};
 use crate::split::RandomState;
 
 /// An `estimator` parameter (`None`: the kind's default).
@@ -39,6 +40,40 @@ pub(super) fn fit_predict(
 ) -> Result<Array1<f64>, ModelError> {
     spec.fit(x, y)?.predict(t)
 }
+
+self_cell::self_cell!(
+    /// A sub-estimator fitted on rows of its own, kept with them.
+    pub(super) struct OwnedFit {
+        owner: (Array2<f64>, Array1<f64>),
+        #[covariant]
+        dependent: FittedModel,
+    }
+);
+
+impl OwnedFit {
+    /// Fits `spec` on `(x, y)`, which it then owns.
+    pub(super) fn fit(
+        spec: &ModelSpec,
+        x: Array2<f64>,
+        y: Array1<f64>,
+    ) -> Result<Self, ModelError> {
+        OwnedFit::try_new((x, y), |(x, y)| spec.fit(x.view(), y.view()))
+    }
+
+    pub(super) fn predict(&self, t: ArrayView2<f64>) -> Result<Array1<f64>, ModelError> {
+        self.borrow_dependent().predict(t)
+    }
+
+    /// The bytes of the rows it keeps.
+    pub(super) fn bytes(&self) -> usize {
+        let (x, y) = self.borrow_owner();
+        (x.len() + y.len()) * std::mem::size_of::<f64>()
+    }
+}
+
+/// How many bytes of copied training rows a wrapper keeps with its fitted sub-estimators
+/// before it falls back to fitting them again when predicting.
+pub(super) const KEEP_BYTES: usize = 256 << 20;
 
 /// Rows `rows` (and columns `cols`) of `x`, and `y` at those rows.
 pub(super) fn take(
