@@ -181,7 +181,7 @@ const PRIMAL_CONDITION: f64 = 1e10;
 /// leaves it to the dual route, which replicates scikit-learn step by step.
 fn linear_primal(x: ArrayView2<f64>, y: ArrayView1<f64>, alpha: f64) -> Option<Array1<f64>> {
     let (n, f) = x.dim();
-    if !(alpha > 0.0) || n <= f {
+    if alpha.is_nan() || alpha <= 0.0 || n <= f {
         return None;
     }
     let mut gram = x.t().dot(&x);
