@@ -72,6 +72,22 @@ impl Activation {
     }
     /// Multiplies `delta` by the derivative, written in terms of the activation's output `a`.
     fn backward(self, a: ArrayView2<f64>, mut delta: ArrayViewMut2<f64>) {
+        // the work buffers' row blocks are contiguous: plain slices, which the compiler
+        // vectorises
+        if let (Some(a), Some(d)) = (a.as_slice(), delta.as_slice_mut()) {
+            match self {
+                Activation::Identity => {}
+                Activation::Logistic => d.iter_mut().zip(a).for_each(|(d, a)| *d *= a * (1.0 - a)),
+                Activation::Tanh => d.iter_mut().zip(a).for_each(|(d, a)| *d *= 1.0 - a * a),
+                // a select, not a branch: about half the units are off, at random, and a
+                // branch mispredicted that often made this loop 40 % of the fit
+                Activation::Relu => d
+                    .iter_mut()
+                    .zip(a)
+                    .for_each(|(d, a)| *d = if *a == 0.0 { 0.0 } else { *d }),
+            }
+            return;
+        }
         match self {
             Activation::Identity => {}
             Activation::Logistic => delta.zip_mut_with(&a, |d, &a| *d *= a * (1.0 - a)),
@@ -592,7 +608,11 @@ impl Network {
             };
             let mut out = rest[0].slice_mut(s![..n, ..]);
             let units = out.ncols();
-            out.assign(&self.layout.b(theta, i).broadcast((n, units)).expect("bias"));
+            let bias = self.layout.b(theta, i);
+            debug_assert_eq!(bias.len(), units);
+            for mut row in out.rows_mut() {
+                row.assign(&bias);
+            }
             general_mat_mul(1.0, &input, &self.layout.w(theta, i), 1.0, &mut out);
             if i != last {
                 self.activation.apply(out);
