@@ -137,8 +137,12 @@ impl Kind for KernelRidge {
     fn min_rows(_: &KernelRidgeParams) -> usize {
         1
     }
-    fn expected_cost(_: &KernelRidgeParams, n_rows: usize, n_features: usize) -> f64 {
+    fn expected_cost(p: &KernelRidgeParams, n_rows: usize, n_features: usize) -> f64 {
         let (n, f) = dims(n_rows, n_features);
+        if p.kernel == KernelKind::Linear && p.alpha > 0.0 && n > f {
+            // the primal route (see `linear_primal`): X'X and X'y, n f² flops
+            return n * f * f / 20.0;
+        }
         // the n x n training kernel and a test kernel of the same order (n² f, an exp per
         // entry), and the Cholesky factorisation (n³ / 3 flops, fast per flop): on
         // friedman (5000 x 20) about 3e8, a few seconds
