@@ -311,7 +311,7 @@ fn lu_solve_well_conditioned(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<A
 }
 
 /// The minimum-norm solution of the square `x w = y` through a complete orthogonal
-/// decomposition (two QR factorisations, a few times cheaper than the SVD) where `x`'s rank
+/// decomposition (a column-pivoted QR factorisation, a few times cheaper than the SVD) where `x`'s rank
 /// is plain: each diagonal entry of the column-pivoted `R` either at most `lstsq`'s cut-off
 /// (`eps * n` times the largest; as a singular value it would be cut) or above 1e-8 times the
 /// largest (the rest then has no singular value near the cut-off), as for a subset whose
@@ -332,26 +332,45 @@ fn min_norm_rank_deficient(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Arr
     {
         return None;
     }
-    // x P = Q [R1; 0] with R1 = [R11 R12] (rank x n); R1' = Z [T; 0], so the minimum-norm
-    // solution is P Z[:, :rank] T^-T (Q' y)[:rank]
+    // x P = Q [R11 R12; 0 0]: with z = P' w, the least-squares solutions are those of
+    // R11 z1 + R12 z2 = (Q'y)[:rank], that is z1 = u - S z2 with u = R11^-1 (Q'y)[:rank] and
+    // S = R11^-1 R12; the shortest has (I + S'S) z2 = S'u, a system of the rank deficiency's
+    // size (a few columns)
     let q = qr.compute_Q();
-    let c: Vec<f64> = (0..rank)
-        .map(|i| (0..n).map(|k| q[(k, i)] * y[k]).sum())
-        .collect();
-    let r1t = Mat::from_fn(n, rank, |i, j| if i >= j { r[(j, i)] } else { 0.0 });
-    let qr2 = r1t.qr();
-    let t = qr2.R();
-    let z = qr2.compute_Q();
-    // T' w = c, T' lower triangular
-    let mut w = vec![0.0; rank];
-    for i in 0..rank {
-        let s: f64 = (0..i).map(|k| t[(k, i)] * w[k]).sum();
-        w[i] = (c[i] - s) / t[(i, i)];
-    }
+    let d = n - rank;
+    let mut us = Mat::from_fn(rank, 1 + d, |i, j| {
+        if j == 0 {
+            (0..n).map(|k| q[(k, i)] * y[k]).sum()
+        } else {
+            r[(i, rank + j - 1)]
+        }
+    });
+    faer::linalg::triangular_solve::solve_upper_triangular_in_place(
+        r.submatrix(0, 0, rank, rank),
+        us.as_mut(),
+        faer::Par::Seq,
+    );
+    let gram = Array2::from_shape_fn((d, d), |(a, b)| {
+        let s: f64 = (0..rank).map(|i| us[(i, 1 + a)] * us[(i, 1 + b)]).sum();
+        if a == b {
+            1.0 + s
+        } else {
+            s
+        }
+    });
+    let rhs = Array1::from_shape_fn(d, |a| (0..rank).map(|i| us[(i, 1 + a)] * us[(i, 0)]).sum());
+    let z2 = cholesky_solve(gram.view(), rhs.view())?;
+    let z = |j: usize| {
+        if j < rank {
+            us[(j, 0)] - (0..d).map(|a| us[(j, 1 + a)] * z2[a]).sum::<f64>()
+        } else {
+            z2[j - rank]
+        }
+    };
     let (fwd, _) = qr.P().arrays();
     let mut out = Array1::zeros(n);
     for j in 0..n {
-        out[fwd[j]] = (0..rank).map(|k| z[(j, k)] * w[k]).sum::<f64>();
+        out[fwd[j]] = z(j);
     }
     out.iter().all(|v| v.is_finite()).then_some(out)
 }
