@@ -94,16 +94,22 @@ pub fn cholesky_in_place(a: &mut Mat<f64>) -> bool {
     if (0..n).any(|j| (j..n).any(|i| !a[(i, j)].is_finite())) {
         return false;
     }
+    llt_in_place(a.as_mut())
+}
+
+/// faer's in-place Cholesky factorisation of the lower triangle of `m`, on this thread, with
+/// subnormals flushed; `false` if `m` is not numerically positive definite.
+fn llt_in_place(m: faer::MatMut<f64>) -> bool {
     use faer::dyn_stack::{MemBuffer, MemStack};
     use faer::linalg::cholesky::llt::factor;
     let mut mem = MemBuffer::new(factor::cholesky_in_place_scratch::<f64>(
-        n,
+        m.nrows(),
         faer::Par::Seq,
         Default::default(),
     ));
     flush_subnormals(|| {
         factor::cholesky_in_place(
-            a.as_mut(),
+            m,
             Default::default(),
             faer::Par::Seq,
             MemStack::new(&mut mem),
@@ -125,23 +131,9 @@ pub fn solve_spd_in_place(a: &mut Array2<f64>, b: ArrayView1<f64>) -> Option<Arr
     }
     let slice = a.as_slice_mut()?;
     let mut m = faer::MatMut::from_column_major_slice_mut(slice, n, n);
-    use faer::dyn_stack::{MemBuffer, MemStack};
-    use faer::linalg::cholesky::llt::factor;
-    let mut mem = MemBuffer::new(factor::cholesky_in_place_scratch::<f64>(
-        n,
-        faer::Par::Seq,
-        Default::default(),
-    ));
-    flush_subnormals(|| {
-        factor::cholesky_in_place(
-            m.as_mut(),
-            Default::default(),
-            faer::Par::Seq,
-            MemStack::new(&mut mem),
-            Default::default(),
-        )
-    })
-    .ok()?;
+    if !llt_in_place(m.as_mut()) {
+        return None;
+    }
     Some(factor_solve(m.as_ref(), b))
 }
 
