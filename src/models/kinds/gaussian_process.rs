@@ -320,6 +320,40 @@ impl Kernel {
             .collect()
     }
 
+    /// `(c, l)` where the kernel is `C(c) * RBF(l)`, scikit-learn's default.
+    fn scaled_rbf(&self) -> Option<(usize, usize)> {
+        match &self.root {
+            Node::Product(a, b, _) => match (a.as_ref(), b.as_ref()) {
+                (Node::Constant(c), Node::Rbf(l)) => Some((*c, *l)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The kernel's value at `e`, and its derivatives into `grad` if that is not empty, as
+    /// [`Kernel::eval`] from the root. The default kernel `C * RBF` skips the walk through the
+    /// expression (a third of the Gaussian process's time on 3,750 rows): the same operations
+    /// in the same order, so the same bits.
+    fn at(&self, e: &Entry, v: &[f64], grad: &mut [f64]) -> f64 {
+        let Some((hc, hl)) = self.scaled_rbf() else {
+            return self.eval(&self.root, e, v, grad);
+        };
+        let (c, l) = (v[hc], v[hl]);
+        let r2 = e.d2 / (l * l);
+        let kb = (-0.5 * r2).exp();
+        if !grad.is_empty() {
+            grad.iter_mut().for_each(|g| *g = 0.0);
+            if let Some(k) = self.pos[hc] {
+                grad[k] = c * kb;
+            }
+            if let Some(k) = self.pos[hl] {
+                grad[k] = kb * r2 * c;
+            }
+        }
+        c * kb
+    }
+
     /// The kernel's value at `e`; its derivatives with respect to theta go into `grad` when
     /// it is not empty (its length is the number of free hyper-parameters).
     fn eval(&self, node: &Node, e: &Entry, v: &[f64], grad: &mut [f64]) -> f64 {
@@ -969,7 +1003,7 @@ impl Likelihood<'_> {
             let xj = self.x.row(j);
             for i in j..n {
                 let e = entry(self.x.row(i), xj, self.kernel.uses_dot, i == j);
-                let mut k = self.kernel.eval(&self.kernel.root, &e, v, &mut []);
+                let mut k = self.kernel.at(&e, v, &mut []);
                 if i == j {
                     k += self.alpha;
                 }
@@ -1039,7 +1073,7 @@ impl Likelihood<'_> {
             for i in j..n {
                 let e = entry(self.x.row(i), xj, self.kernel.uses_dot, i == j);
                 g.iter_mut().for_each(|x| *x = 0.0);
-                self.kernel.eval(&self.kernel.root, &e, &v, &mut g);
+                self.kernel.at(&e, &v, &mut g);
                 let w = coef[i] * coef[j] - self.a[(i, j)];
                 let w = if i == j { w } else { 2.0 * w };
                 for (s, gk) in acc.iter_mut().zip(&g) {
@@ -1196,10 +1230,7 @@ impl GaussianProcessFit {
             let mut s = 0.0;
             for i in 0..n {
                 let e = entry(tr, self.x.row(i), self.kernel.uses_dot, false);
-                s += self
-                    .kernel
-                    .eval(&self.kernel.root, &e, &self.values, &mut [])
-                    * self.coef[i];
+                s += self.kernel.at(&e, &self.values, &mut []) * self.coef[i];
             }
             s * self.y_std + self.y_mean
         })
@@ -1270,6 +1301,40 @@ mod tests {
         ] {
             assert!(parse_kernel(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_default_kernels_shortcut_is_the_expression_bit_for_bit() {
+        let (x, _) = data();
+        for text in [
+            "ConstantKernel(1.0) * RBF(1.0)",
+            "ConstantKernel(2.5, 'fixed') * RBF(0.3)",
+            "ConstantKernel(0.7) * RBF(1.5, 'fixed')",
+        ] {
+            let k = parse_kernel(text).unwrap();
+            assert!(k.scaled_rbf().is_some(), "{text}");
+            let v = k.values_at(&k.theta());
+            let m = k.theta().len();
+            for i in 0..x.nrows() {
+                for j in 0..=i {
+                    let e = entry(
+                        x.row(i).as_slice().unwrap(),
+                        x.row(j).as_slice().unwrap(),
+                        false,
+                        i == j,
+                    );
+                    let (mut g1, mut g2) = (vec![0.0; m], vec![0.0; m]);
+                    let fast = k.at(&e, &v, &mut g1);
+                    let walked = k.eval(&k.root, &e, &v, &mut g2);
+                    assert_eq!(fast.to_bits(), walked.to_bits(), "{text}");
+                    assert_eq!(g1, g2, "{text}");
+                }
+            }
+        }
+        assert!(parse_kernel("RBF(1.0) * ConstantKernel(1.0)")
+            .unwrap()
+            .scaled_rbf()
+            .is_none());
     }
 
     #[test]
