@@ -297,7 +297,18 @@ fn lu_solve_well_conditioned(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<A
         return None;
     }
     let inv = lu.inverse();
-    let bound = a.norm_l2() * inv.norm_l2();
+    // plain sums of squares (faer's norm_l2 guards against overflow, slowly for these small
+    // matrices): an overflow gives an infinite bound, which declines the LU route
+    let frobenius = |m: &Mat<f64>| {
+        let mut s = 0.0;
+        for j in 0..n {
+            for v in m.col(j).iter() {
+                s += v * v;
+            }
+        }
+        s.sqrt()
+    };
+    let bound = frobenius(&a) * frobenius(&inv);
     (bound.is_finite() && bound < 1e6)
         .then(|| Array1::from_shape_fn(n, |i| (0..n).map(|j| inv[(i, j)] * y[j]).sum()))
 }
