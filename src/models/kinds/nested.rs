@@ -5,9 +5,12 @@
 //! A [`Predictor`] may borrow its training data (k-NN does), so a sub-estimator fitted on
 //! resampled rows cannot outlive those rows. [`OwnedFit`] keeps the two together (a
 //! self-referential struct built by `self_cell`, no unsafe code of ours); it costs a copy of the
-//! rows per sub-estimator, so a wrapper keeps fitted sub-estimators only within
-//! [`KEEP_BYTES`] and otherwise keeps each one's row indices and fits it again when
-//! predicting: seeded, so the model is the same one, at the price of fitting twice.
+//! rows per sub-estimator, so AdaBoost (which must fit its stages to weigh them) keeps fitted
+//! stages only within [`KEEP_BYTES`] and otherwise keeps each one's row indices and fits it
+//! again when predicting: seeded, so the model is the same one, at the price of fitting twice.
+//! The other wrappers keep row indices and fit their sub-estimators when predicting (RANSAC's
+//! final fit on its inliers thus runs twice, once while fitting to check it; it is one small
+//! fit).
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
