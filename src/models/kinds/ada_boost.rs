@@ -168,7 +168,7 @@ impl Kind for AdaBoost {
     fn min_rows(p: &AdaBoostParams) -> usize {
         base(p).min_rows()
     }
-    /// Every stage is fitted twice (see `nested`).
+    /// Every stage is fitted once (twice past `nested::KEEP_BYTES` of kept samples).
     fn expected_cost(p: &AdaBoostParams, n_rows: usize, n_features: usize) -> f64 {
         p.n_estimators as f64 * base(p).expected_cost(n_rows, n_features)
     }
@@ -188,102 +188,100 @@ fn fit_keeping<'a>(
     y: ArrayView1<'a, f64>,
     keep_bytes: usize,
 ) -> Result<Predictor<'a>, ModelError> {
-    {
-        let n = x.nrows();
-        let all: Vec<usize> = (0..x.ncols()).collect();
-        let base = base(p);
-        let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
-        let mut w = vec![1.0 / n as f64; n];
-        let mut stages: Vec<Stage> = Vec::new();
-        let mut kept = 0usize;
-        for iboost in 0..p.n_estimators {
-            let spec = nested::with_seed(&base, rng.seed());
-            let rows = weighted_draws(&mut rng, &w, n);
-            let (xs, ys) = nested::take(x, y, &rows, &all);
-            let model = OwnedFit::fit(&spec, xs, ys)?;
-            let pred = model.predict(x)?;
-            kept += model.bytes();
-            let fitted = if kept <= keep_bytes {
-                Ok(model)
-            } else {
-                Err(rows)
-            };
-            let mut err: Vec<f64> = pred.iter().zip(y).map(|(a, b)| (a - b).abs()).collect();
-            let max = err
-                .iter()
-                .zip(&w)
-                .filter(|(_, w)| **w > 0.0)
-                .map(|(e, _)| *e)
-                .fold(0.0, f64::max);
-            if max != 0.0 {
-                err.iter_mut().for_each(|e| *e /= max);
-            }
-            match p.loss {
-                AdaLoss::Linear => {}
-                AdaLoss::Square => err.iter_mut().for_each(|e| *e *= *e),
-                AdaLoss::Exponential => err.iter_mut().for_each(|e| *e = 1.0 - (-*e).exp()),
-            }
-            let error: f64 = err
-                .iter()
-                .zip(&w)
-                .filter(|(_, w)| **w > 0.0)
-                .map(|(e, w)| e * w)
-                .sum();
-            if error <= 0.0 {
-                stages.push(Stage {
-                    fitted,
-                    spec,
-                    weight: 1.0,
-                });
-                break;
-            }
-            if error >= 0.5 {
-                // a stage no better than chance: dropped, unless it is the only one (then
-                // with weight 0, as scikit-learn keeps it)
-                if stages.is_empty() {
-                    stages.push(Stage {
-                        fitted,
-                        spec,
-                        weight: 0.0,
-                    });
-                }
-                break;
-            }
-            let beta = error / (1.0 - error);
+    let n = x.nrows();
+    let all: Vec<usize> = (0..x.ncols()).collect();
+    let base = base(p);
+    let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
+    let mut w = vec![1.0 / n as f64; n];
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut kept = 0usize;
+    for iboost in 0..p.n_estimators {
+        let spec = nested::with_seed(&base, rng.seed());
+        let rows = weighted_draws(&mut rng, &w, n);
+        let (xs, ys) = nested::take(x, y, &rows, &all);
+        let model = OwnedFit::fit(&spec, xs, ys)?;
+        let pred = model.predict(x)?;
+        kept += model.bytes();
+        let fitted = if kept <= keep_bytes {
+            Ok(model)
+        } else {
+            Err(rows)
+        };
+        let mut err: Vec<f64> = pred.iter().zip(y).map(|(a, b)| (a - b).abs()).collect();
+        let max = err
+            .iter()
+            .zip(&w)
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(e, _)| *e)
+            .fold(0.0, f64::max);
+        if max != 0.0 {
+            err.iter_mut().for_each(|e| *e /= max);
+        }
+        match p.loss {
+            AdaLoss::Linear => {}
+            AdaLoss::Square => err.iter_mut().for_each(|e| *e *= *e),
+            AdaLoss::Exponential => err.iter_mut().for_each(|e| *e = 1.0 - (-*e).exp()),
+        }
+        let error: f64 = err
+            .iter()
+            .zip(&w)
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(e, w)| e * w)
+            .sum();
+        if error <= 0.0 {
             stages.push(Stage {
                 fitted,
                 spec,
-                weight: p.learning_rate * (1.0 / beta).ln(),
+                weight: 1.0,
             });
-            if iboost + 1 == p.n_estimators {
-                break;
-            }
-            for (wi, e) in w.iter_mut().zip(&err) {
-                if *wi > 0.0 {
-                    *wi *= beta.powf((1.0 - e) * p.learning_rate);
-                }
-            }
-            let sum: f64 = w.iter().sum();
-            if !sum.is_finite() || sum <= 0.0 {
-                break;
-            }
-            w.iter_mut().for_each(|v| *v /= sum);
+            break;
         }
-        Ok(Box::new(move |t| {
-            let mut preds = Vec::with_capacity(stages.len());
-            for s in &stages {
-                preds.push(match &s.fitted {
-                    Ok(model) => model.predict(t)?,
-                    Err(rows) => {
-                        let (xs, ys) = nested::take(x, y, rows, &all);
-                        nested::fit_predict(&s.spec, xs.view(), ys.view(), t)?
-                    }
+        if error >= 0.5 {
+            // a stage no better than chance: dropped, unless it is the only one (then
+            // with weight 0, as scikit-learn keeps it)
+            if stages.is_empty() {
+                stages.push(Stage {
+                    fitted,
+                    spec,
+                    weight: 0.0,
                 });
             }
-            let weights: Vec<f64> = stages.iter().map(|s| s.weight).collect();
-            Ok(weighted_median(&preds, &weights, t.nrows()))
-        }))
+            break;
+        }
+        let beta = error / (1.0 - error);
+        stages.push(Stage {
+            fitted,
+            spec,
+            weight: p.learning_rate * (1.0 / beta).ln(),
+        });
+        if iboost + 1 == p.n_estimators {
+            break;
+        }
+        for (wi, e) in w.iter_mut().zip(&err) {
+            if *wi > 0.0 {
+                *wi *= beta.powf((1.0 - e) * p.learning_rate);
+            }
+        }
+        let sum: f64 = w.iter().sum();
+        if !sum.is_finite() || sum <= 0.0 {
+            break;
+        }
+        w.iter_mut().for_each(|v| *v /= sum);
     }
+    Ok(Box::new(move |t| {
+        let mut preds = Vec::with_capacity(stages.len());
+        for s in &stages {
+            preds.push(match &s.fitted {
+                Ok(model) => model.predict(t)?,
+                Err(rows) => {
+                    let (xs, ys) = nested::take(x, y, rows, &all);
+                    nested::fit_predict(&s.spec, xs.view(), ys.view(), t)?
+                }
+            });
+        }
+        let weights: Vec<f64> = stages.iter().map(|s| s.weight).collect();
+        Ok(weighted_median(&preds, &weights, t.nrows()))
+    }))
 }
 
 #[cfg(test)]

@@ -233,12 +233,9 @@ impl Kind for TheilSen {
         };
         let combos = binom(n, k).round();
         let n_subpopulation = p.max_subpopulation.min(combos.max(1.0)) as usize;
-        let exhaustive = combos <= p.max_subpopulation;
-        let count = if exhaustive {
-            combos as usize
-        } else {
-            n_subpopulation
-        };
+        // every k-subset when there are few enough of them (as scikit-learn), else random ones
+        let all_subsets = (combos <= p.max_subpopulation).then(|| combinations(n, k));
+        let count = all_subsets.as_ref().map_or(n_subpopulation, Vec::len);
         let mut weights = Array2::<f64>::zeros((count, n_dim));
         let mut xs = Array2::<f64>::ones((k, n_dim));
         let mut ys = Array1::<f64>::zeros(k);
@@ -254,8 +251,8 @@ impl Kind for TheilSen {
                 .row_mut(s)
                 .assign(&solver.solve(xs.view(), ys.view()));
         };
-        if exhaustive {
-            for (s, rows) in combinations(n, k).iter().enumerate() {
+        if let Some(subsets) = &all_subsets {
+            for (s, rows) in subsets.iter().enumerate() {
                 fit_subset(s, rows);
             }
         } else {
@@ -305,6 +302,27 @@ mod tests {
             ]
         );
         assert_eq!(binom(5, 2), 10.0);
+    }
+
+    #[test]
+    fn few_rows_use_every_subset_and_recover_an_exact_line() {
+        // 9 rows, 2 features: C(9, 3) = 84 subsets, all of them (below max_subpopulation)
+        let x =
+            ndarray::Array2::from_shape_fn((9, 2), |(i, j)| ((i * (j + 2)) % 7) as f64 + j as f64);
+        let y = x.column(0).mapv(|v| 2.0 * v) - x.column(1).mapv(|v| 0.5 * v) + 3.0;
+        let p = TheilSenParams {
+            fit_intercept: true,
+            max_subpopulation: 1e4,
+            n_subsamples: None,
+            max_iter: 300,
+            tol: 1e-9,
+            random_state: Some(0),
+        };
+        let predict = TheilSen::fit(&p, x.view(), y.view()).unwrap();
+        let got = predict(x.view()).unwrap();
+        // the subsets that are singular give other (minimum-norm) lines, which move the
+        // spatial median a little off the exact one
+        assert!((&got - &y).iter().all(|d| d.abs() < 1e-2), "{got} {y}");
     }
 
     #[test]
