@@ -8,6 +8,8 @@ CASES = [
     {"dataset": "diabetes", "repr": "BaggingRegressor(estimator=Ridge(alpha=2), n_estimators=20)", "seeds": True},
     {"dataset": "diabetes", "repr": "AdaBoostRegressor()", "seeds": True},
     {"dataset": "diabetes", "repr": "AdaBoostRegressor(loss='square', n_estimators=20)", "seeds": True},
+    {"dataset": "friedman", "repr": "AdaBoostRegressor()", "seeds": True},
+    {"dataset": "shop", "repr": "AdaBoostRegressor(loss='exponential')", "seeds": True},
     {"dataset": "diabetes", "repr": "TransformedTargetRegressor()"},
     {"dataset": "diabetes", "repr": "TransformedTargetRegressor(regressor=Ridge(alpha=0.1), func='log', inverse_func='exp')",
      "sklearn": "TransformedTargetRegressor(regressor=Ridge(alpha=0.1), func=np.log, inverse_func=np.exp)"},

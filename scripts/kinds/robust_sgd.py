@@ -29,6 +29,7 @@ CASES = [
     {"dataset": "friedman", "repr": "RANSACRegressor(random_state=1)"},
     {"dataset": "diabetes", "repr": "TheilSenRegressor()", "seeds": True},
     {"dataset": "penguins", "repr": "TheilSenRegressor()", "seeds": True},
+    {"dataset": "shop", "repr": "TheilSenRegressor()", "seeds": True},
     {"dataset": "diabetes", "repr": "TheilSenRegressor(max_subpopulation=2000, n_subsamples=30)", "seeds": True},
     {"dataset": "diabetes", "repr": "TheilSenRegressor(random_state=2)"},
 ]
