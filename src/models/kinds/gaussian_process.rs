@@ -991,7 +991,21 @@ struct Evaluation {
 /// How many evaluations [`Likelihood::memo`] keeps.
 const MEMO: usize = 4;
 
-impl Likelihood<'_> {
+impl<'k> Likelihood<'k> {
+    /// The likelihood of `y` on the rows of `x`, with its `n x n` buffer allocated.
+    fn new(kernel: &'k Kernel, x: ArrayView2<f64>, y: Array1<f64>, alpha: f64) -> Self {
+        let n = y.len();
+        Likelihood {
+            kernel,
+            x: Rows::new(x),
+            y,
+            alpha,
+            a: Mat::zeros(n, n),
+            work: None,
+            memo: Vec::new(),
+        }
+    }
+
     fn n(&self) -> usize {
         self.y.len()
     }
@@ -1136,15 +1150,7 @@ pub fn fit_gp(
         (0.0, 1.0)
     };
     let y_train = y.mapv(|v| (v - y_mean) / y_std);
-    let mut lik = Likelihood {
-        kernel: &kernel,
-        x: Rows::new(x),
-        y: y_train,
-        alpha: p.alpha,
-        a: Mat::zeros(n, n),
-        work: None,
-        memo: Vec::new(),
-    };
+    let mut lik = Likelihood::new(&kernel, x, y_train, p.alpha);
     let mut theta = kernel.theta();
     if p.optimize && !theta.is_empty() {
         let (lo, hi) = kernel.bounds();
@@ -1341,15 +1347,7 @@ mod tests {
     fn a_remembered_evaluation_is_a_fresh_one_bit_for_bit() {
         let (x, y) = data();
         let k = parse_kernel("ConstantKernel(1.0) * RBF(1.0)").unwrap();
-        let mut lik = Likelihood {
-            kernel: &k,
-            x: Rows::new(x.view()),
-            y: y.clone(),
-            alpha: 1e-10,
-            a: Mat::zeros(12, 12),
-            work: None,
-            memo: Vec::new(),
-        };
+        let mut lik = Likelihood::new(&k, x.view(), y.clone(), 1e-10);
         let points: Vec<Vec<f64>> = (0..6).map(|i| vec![0.1 * i as f64, -0.2]).collect();
         let first: Vec<_> = points.iter().map(|t| lik.value(t)).collect();
         assert_eq!(lik.memo.len(), MEMO);
@@ -1373,15 +1371,7 @@ mod tests {
             "Matern(0.9, nu=0.5) + C(0.5) * Matern(1.1, nu=1.5) + Matern(1.3, nu=2.5)",
         ] {
             let k = parse_kernel(text).unwrap();
-            let mut lik = Likelihood {
-                kernel: &k,
-                x: Rows::new(x.view()),
-                y: y.clone(),
-                alpha: 1e-2,
-                a: Mat::zeros(12, 12),
-                work: None,
-                memo: Vec::new(),
-            };
+            let mut lik = Likelihood::new(&k, x.view(), y.clone(), 1e-2);
             let theta = k.theta();
             let (_, g) = lik.value(&theta);
             for i in 0..theta.len() {
