@@ -618,4 +618,38 @@ mod tests {
         let back = r.dot(&pi).dot(&r);
         assert!((&back - &r).iter().all(|d| d.abs() < 1e-12));
     }
+
+    #[test]
+    fn dense_inverse_leaves_the_strict_upper_triangle_of_its_work_alone() {
+        for n in [3usize, 17, 64, 65, 130, 300, 700] {
+            let make = || {
+                Mat::from_fn(n, n, |i, j| {
+                    if i > j {
+                        ((i * 7 + j * 3) % 11) as f64 / 100.0
+                    } else if i == j {
+                        n as f64
+                    } else {
+                        0.0
+                    }
+                })
+            };
+            let sentinel = |i: usize, j: usize| -1234.5 - (i * n + j) as f64;
+            let (mut a, mut b) = (make(), make());
+            assert!(cholesky_in_place(&mut a));
+            assert!(cholesky_in_place(&mut b));
+            let mut plain = Mat::zeros(n, n);
+            factor_inverse_in_place(&mut a, &mut plain);
+            let mut marked = Mat::from_fn(n, n, |i, j| if i < j { sentinel(i, j) } else { 0.0 });
+            factor_inverse_in_place(&mut b, &mut marked);
+            for j in 0..n {
+                for i in 0..n {
+                    if i < j {
+                        assert_eq!(marked[(i, j)], sentinel(i, j), "n {n} ({i}, {j})");
+                    } else {
+                        assert_eq!(a[(i, j)].to_bits(), b[(i, j)].to_bits(), "n {n} ({i}, {j})");
+                    }
+                }
+            }
+        }
+    }
 }
