@@ -140,35 +140,38 @@ impl RandomState {
     }
 
     /// `RandomState.shuffle(x)` for a 1-d array (or list): in place.
+    ///
+    /// numpy draws `j` in `0..=i` for `i` from the top down by rejection (`random_interval`).
+    /// Here that loop runs without a branch on the draw: a rejected draw swaps `x[i]` with
+    /// itself and leaves `i` as it is, and the mask shrinks when `i` falls below half of it.
+    /// A mispredicted accept-or-reject branch was most of the time of TheilSen's and RANSAC's
+    /// subset picking (tens of millions of draws); this is about twice as fast, draw for draw
+    /// the same.
     pub fn shuffle<T>(&mut self, x: &mut [T]) {
-        // `random_interval` inlined for 32-bit bounds, with the read position in a local: the
-        // draws of a permutation are most of TheilSen's and RANSAC's subset picking, and
-        // writing `pos` back after every draw cost a third of the loop
-        let mut pos = self.pos;
-        for i in (1..x.len()).rev() {
-            let j = match u32::try_from(i) {
-                Ok(max) => {
-                    let mask = u32::MAX >> max.leading_zeros();
-                    loop {
-                        if pos == N {
-                            self.generate();
-                            pos = 0;
-                        }
-                        let v = self.out[pos] & mask;
-                        pos += 1;
-                        if v <= max {
-                            break v as usize;
-                        }
-                    }
-                }
-                Err(_) => {
-                    self.pos = pos;
-                    let j = self.random_interval(i as u64) as usize;
-                    pos = self.pos;
-                    j
-                }
-            };
+        let mut i = x.len().saturating_sub(1);
+        while i > u32::MAX as usize {
+            let j = self.random_interval(i as u64) as usize;
             x.swap(i, j);
+            i -= 1;
+        }
+        let mut pos = self.pos;
+        while i > 0 {
+            if pos == N {
+                self.generate();
+                pos = 0;
+            }
+            let mut mask = u32::MAX >> (i as u32).leading_zeros();
+            while pos < N && i > 0 {
+                let v = self.out[pos] & mask;
+                pos += 1;
+                let accept = v as usize <= i;
+                let j = if accept { v as usize } else { i };
+                x.swap(i, j);
+                i -= usize::from(accept);
+                if i <= (mask >> 1) as usize {
+                    mask >>= 1;
+                }
+            }
         }
         self.pos = pos;
     }
