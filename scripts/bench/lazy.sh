@@ -32,7 +32,7 @@ PY
 cp tests/fixtures/data/table_shop.csv "$DATA/shop.csv"
 TABLES=("diabetes.csv:target" "shop.csv:sales" "mixed3k.csv:y" "friedman5k.csv:y")
 OUT=$(mktemp)
-echo "# $(date -u +%FT%TZ) $(nproc --all) cpus, load $(cut -d" " -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), fitpool $(git rev-parse --short HEAD)"
+echo "# $(date -u +%FT%TZ) $(nproc --all) cpus, load $(cut -d" " -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), fitpool $(git rev-parse --short HEAD), numpy's BLAS: $(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" -c 'import numpy, threadpoolctl; i = threadpoolctl.threadpool_info()[0]; print(i["internal_api"], i["version"], i["architecture"], i["num_threads"], "threads")' 2>/dev/null || echo unknown)"
 for _ in $(seq "$ROUNDS"); do
   for t in "${TABLES[@]}"; do
     file=$DATA/${t%%:*}; target=${t##*:}
@@ -54,7 +54,10 @@ print(json.dumps({"side": sys.argv[5], "table": sys.argv[2], "seconds": float(sy
                   "models": models, "status": status}))
 PY
     done
-    "$PYTHON" $BENCH/lazy.py "$file" "$target" >>"$OUT" 2>/dev/null || echo "lazypredict failed on $file" >&2
+    # numpy's own kernel for this processor: some machines here set OPENBLAS_CORETYPE (and
+    # OPENBLAS_L2_SIZE) to an older one, which slows a current numpy
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" $BENCH/lazy.py "$file" "$target" \
+      >>"$OUT" 2>/dev/null || echo "lazypredict failed on $file" >&2
   done
 done
 "$PYTHON" - "$OUT" <<'PY'

@@ -13,8 +13,19 @@ pub(super) fn depth(max_depth: Option<u16>) -> Option<u16> {
     max_depth.map(|d| d.saturating_add(1))
 }
 
-/// Our matrix as smartcore's (row-major copy).
+/// Our training matrix as smartcore's, a column-major copy: a tree walks each feature's
+/// values in sorted row order, which in a column of a few kilobytes stays in the cache (in a
+/// row-major copy each value is on a cache line of its own: RandomForestRegressor on 3,750 x
+/// 20 fitted 1.4x slower). The same values, so the same trees.
 pub(super) fn dense(x: ArrayView2<f64>) -> DenseMatrix<f64> {
+    let (n, f) = x.dim();
+    DenseMatrix::new(n, f, x.t().iter().copied().collect(), true)
+        .expect("shape and data length agree")
+}
+
+/// Our matrix to predict on as smartcore's, a row-major copy: a tree reads a few values of
+/// each row.
+fn dense_rows(x: ArrayView2<f64>) -> DenseMatrix<f64> {
     let (n, f) = x.dim();
     DenseMatrix::new(n, f, x.iter().copied().collect(), false).expect("shape and data length agree")
 }
@@ -34,7 +45,7 @@ pub(super) fn predictor<'a>(
     predict: impl Fn(&DenseMatrix<f64>) -> Result<Vec<f64>, smartcore::error::Failed> + 'a,
 ) -> Predictor<'a> {
     Box::new(move |t| {
-        predict(&dense(t))
+        predict(&dense_rows(t))
             .map(Array1::from)
             .map_err(|e| ModelError::Predict {
                 kind,
