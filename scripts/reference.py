@@ -110,7 +110,7 @@ def main(argv):
         )
         if "random_state" in model.get_params():
             # The spread over seeds: the yardstick for models whose random draws differ
-            # from fitpool's (smartcore's generator), where only the distribution can agree.
+            # from fitpool's (its own generator), where only the distribution can agree.
             rmses = []
             for seed in range(SEEDS):
                 other = clone(model).set_params(random_state=seed).fit(x_train, y_train)

@@ -2,8 +2,10 @@
 //! `tests/fixtures/kinds/` (written by `scripts/reference_kinds.py FAMILY` from
 //! `scripts/kinds/FAMILY.py`) is parsed from its scikit-learn repr and fitted on the same data.
 //! Its test RMSE must be within the case's `rtol` (default 0.1 %) of scikit-learn's, or, for
-//! a case with `rmse_seeds` (scikit-learn's RMSE over random_state 0..4), within their range
-//! widened by 5 %. The article-layout datasets go through the library; the mixed tables through
+//! a case with `rmse_seeds` (scikit-learn's RMSE over random_state 0..4), ours is the median
+//! of our RMSEs over random_state 0..4, within their range widened by 5 % (one draw of a
+//! single random tree lands outside five of scikit-learn's about one time in ten, even where
+//! the two distributions agree). The article-layout datasets go through the library; the mixed tables through
 //! the binary (`--scale --test-size 0.25 --seed 0`, lazypredict's recipe). One test per family.
 
 use std::collections::BTreeMap;
@@ -83,6 +85,41 @@ fn run_table(table: &str, reprs: &[&str]) -> BTreeMap<String, Result<f64, String
         .collect()
 }
 
+/// The seeds of a case checked in distribution: those of its `rmse_seeds`, if they vary.
+fn seeded(case: &Value) -> bool {
+    case.get("rmse_seeds")
+        .and_then(Value::as_array)
+        .is_some_and(|s| {
+            let s: Vec<f64> = s.iter().filter_map(Value::as_f64).collect();
+            let lo = s.iter().cloned().fold(f64::MAX, f64::min);
+            let hi = s.iter().cloned().fold(f64::MIN, f64::max);
+            hi - lo > 1e-9 * hi.abs()
+        })
+}
+
+/// The reprs a case is fitted as: itself, or with random_state 0..4 for a seeded case.
+fn reprs_of(case: &Value) -> Vec<String> {
+    let repr = case["repr"].as_str().unwrap();
+    if !seeded(case) {
+        return vec![repr.to_string()];
+    }
+    let open = repr.find('(').expect("a call");
+    let rest = &repr[open + 1..];
+    (0..5)
+        .map(|s| {
+            let sep = if rest.starts_with(')') { "" } else { ", " };
+            format!("{}(random_state={s}{sep}{rest}", &repr[..open])
+        })
+        .collect()
+}
+
+/// The median of our results (the one result of an unseeded case); the first error if any.
+fn combine(got: Vec<Result<f64, String>>) -> Result<f64, String> {
+    let mut v = got.into_iter().collect::<Result<Vec<f64>, String>>()?;
+    v.sort_by(f64::total_cmp);
+    Ok(v[v.len() / 2])
+}
+
 /// The bound a case's RMSE must meet: `(lo, hi)`.
 fn bounds(case: &Value) -> (f64, f64) {
     if let Some(seeds) = case.get("rmse_seeds").and_then(Value::as_array) {
@@ -114,37 +151,38 @@ pub fn check_family(family: &str) {
     }
     for (dataset, cases) in by_dataset {
         let got: Vec<Result<f64, String>> = if TABLES.iter().any(|t| t.0 == dataset) {
-            let reprs: Vec<&str> = cases.iter().map(|c| c["repr"].as_str().unwrap()).collect();
+            let reprs: Vec<String> = cases.iter().flat_map(|c| reprs_of(c)).collect();
+            let reprs: Vec<&str> = reprs.iter().map(String::as_str).collect();
             let results = run_table(dataset, &reprs);
+            let one = |repr: &str| {
+                let spec = parse_model(repr).map_err(|e| e.to_string())?;
+                results
+                    .get(&spec.display())
+                    .cloned()
+                    .unwrap_or_else(|| Err(format!("no result for {}", spec.display())))
+            };
             cases
                 .iter()
-                .map(|c| {
-                    let spec =
-                        parse_model(c["repr"].as_str().unwrap()).map_err(|e| e.to_string())?;
-                    results
-                        .get(&spec.display())
-                        .cloned()
-                        .unwrap_or_else(|| Err(format!("no result for {}", spec.display())))
-                })
+                .map(|c| combine(reprs_of(c).iter().map(|r| one(r)).collect()))
                 .collect()
         } else {
             let (xtr, ytr) = load(&fixtures().join(format!("data/{dataset}_train.csv")));
             let (xte, yte) = load(&fixtures().join(format!("data/{dataset}_test.csv")));
+            let one = |repr: &str| {
+                let spec = parse_model(repr).map_err(|e| e.to_string())?;
+                assert_eq!(
+                    parse_model(&spec.display()).unwrap(),
+                    spec,
+                    "display round trip"
+                );
+                let p = spec
+                    .fit_predict(xtr.view(), ytr.view(), xte.view())
+                    .map_err(|e| e.to_string())?;
+                Ok(rmse(&p.y_pred, &yte))
+            };
             cases
                 .iter()
-                .map(|c| {
-                    let spec =
-                        parse_model(c["repr"].as_str().unwrap()).map_err(|e| e.to_string())?;
-                    assert_eq!(
-                        parse_model(&spec.display()).unwrap(),
-                        spec,
-                        "display round trip"
-                    );
-                    let p = spec
-                        .fit_predict(xtr.view(), ytr.view(), xte.view())
-                        .map_err(|e| e.to_string())?;
-                    Ok(rmse(&p.y_pred, &yte))
-                })
+                .map(|c| combine(reprs_of(c).iter().map(|r| one(r)).collect()))
                 .collect()
         };
         for (c, got) in cases.iter().zip(got) {
@@ -153,8 +191,9 @@ pub fn check_family(family: &str) {
             let (lo, hi) = bounds(c);
             match got {
                 Ok(g) => {
+                    let how = if seeded(c) { "median" } else { "ours" };
                     eprintln!(
-                        "{dataset:9} {repr:70} ours {g:10.5} sklearn {want:10.5} rel {:+.2e} bound [{lo:.5}, {hi:.5}]",
+                        "{dataset:9} {repr:70} {how} {g:10.5} sklearn {want:10.5} rel {:+.2e} bound [{lo:.5}, {hi:.5}]",
                         (g - want) / want
                     );
                     if !(lo..=hi).contains(&g) {

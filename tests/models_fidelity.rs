@@ -31,7 +31,7 @@ fn rmse(a: &Array1<f64>, b: &Array1<f64>) -> f64 {
 
 /// scikit-learn's RMSE over random_state 0..4, if the fixture has it and it varies: then the
 /// model's result depends on its random generator (bootstrap, feature draws, ties between
-/// equally good splits), and ours, drawn by smartcore's generator, can only match in
+/// equally good splits), and ours, drawn by our own generator, can only match in
 /// distribution.
 fn seed_spread(m: &serde_json::Value) -> Option<Vec<f64>> {
     let seeds: Vec<f64> = m

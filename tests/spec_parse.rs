@@ -271,8 +271,7 @@ fn wrong_types_and_ranges_are_rejected_with_what_is_accepted() {
             "max_depth must be None or int in [1, 65534]",
         ),
         ("gbr(subsample=0)", "subsample must be float in (0.0, 1.0]"),
-        ("rf(bootstrap=False)", "bootstrap=False is not supported"),
-        ("et(bootstrap=True)", "bootstrap=True is not supported"),
+        ("rf(bootstrap=1)", "bootstrap must be bool"),
         ("Ridge(alpha=1, alpha=2)", "parameter 'alpha' given twice"),
     ] {
         let e = err(text);

@@ -17,7 +17,7 @@ mod grower;
 mod hgb;
 mod histogram;
 mod loss;
-mod rng;
+pub(crate) mod rng;
 mod splitting;
 mod tree;
 

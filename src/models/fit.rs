@@ -129,7 +129,7 @@ impl ModelSpec {
         if f == 0 {
             return Err(ModelError::NoFeatures);
         }
-        // smartcore's trees panic on NaN (they sort with partial_cmp().unwrap()).
+        // no kind takes a missing value (the pipeline imputes them)
         if !x_train.iter().all(|v| v.is_finite()) {
             return Err(ModelError::NonFinite("x_train"));
         }

@@ -1,6 +1,7 @@
 //! The model layer: model kinds with scikit-learn's names, parameters and defaults
-//! ([`ModelSpec`]), and fitting/predicting them (smartcore for trees and forests; our boosters,
-//! `crate::gbm`; our own exact code for linear models and k-NN; our SMO solver for SVMs).
+//! ([`ModelSpec`]), and fitting/predicting them (our regression tree, [`tree`], for the trees
+//! and forests; our boosters, `crate::gbm`; our own exact code for linear models and k-NN; our
+//! SMO solver for SVMs).
 //! Knows nothing of processes.
 //!
 //! Each kind is one file under `kinds/` implementing [`Kind`], listed once in `registry.rs`.
@@ -21,6 +22,7 @@ mod params;
 pub mod parts;
 mod registry;
 mod spec;
+pub(crate) mod tree;
 
 pub use fit::{BlockPrediction, FittedModel, ModelError, Prediction, DEFAULT_SEED};
 pub use kind::{Kind, Predictor, Values};

@@ -12,9 +12,10 @@
 //! divided by the unit count ([`combine`]). A model fitted whole computes the very same sums
 //! through the same code, so any split into parts gives the same predictions, bit for bit.
 //!
-//! Why blocks and not one seed per unit: smartcore sorts every feature column once per forest
-//! it grows, which costs about as much as growing one tree; a one-tree forest per tree made
-//! the forest 1.6x slower, a forest per block of `per_block` trees costs one sort per block.
+//! Why blocks and not one seed per unit: a forest sorts every feature column once for the
+//! trees it grows ([`crate::models::tree::Columns`]), which costs about as much as growing one
+//! tree; a one-tree forest per tree made the forest 1.6x slower, a forest per block of
+//! `per_block` trees costs one sort per block.
 
 use std::ops::Range;
 

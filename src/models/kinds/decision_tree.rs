@@ -1,14 +1,13 @@
-//! DecisionTreeRegressor: one smartcore regression tree (all features, best splits).
+//! DecisionTreeRegressor: one regression tree ([`crate::models::tree`]), all features, best
+//! splits.
 
+use super::forest;
+use crate::gbm::rng::Rng;
+use crate::models::kind::{dims, Kind, Predictor, Values};
+use crate::models::tree::{self, Columns, Splitter, TreeConfig};
+use crate::models::{BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
-use smartcore::tree::decision_tree_regressor::{
-    DecisionTreeRegressor, DecisionTreeRegressorParameters,
-};
-
-use super::{forest, smartcore_glue as glue};
-use crate::models::kind::{dims, Kind, Predictor, Values};
-use crate::models::{BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
 
 /// Parameters of DecisionTreeRegressor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,7 +25,7 @@ impl Kind for DecisionTree {
     type Params = TreeParams;
     const NAME: &'static str = "DecisionTreeRegressor";
     const ALIASES: &'static [&'static str] = &["tree", "dt"];
-    const DOC: &'static str = "one regression tree (smartcore), all features, best splits";
+    const DOC: &'static str = "one regression tree, all features, best splits";
 
     /// The forest's table, less what only a forest has.
     fn params() -> Vec<ParamDef> {
@@ -58,7 +57,7 @@ impl Kind for DecisionTree {
     fn min_rows(_: &TreeParams) -> usize {
         1
     }
-    /// smartcore's tree sorts every feature once, then passes over the rows per level.
+    /// The tree sorts every feature once, then passes over the rows per level.
     fn expected_cost(p: &TreeParams, n_rows: usize, n_features: usize) -> f64 {
         let (n, f) = dims(n_rows, n_features);
         0.2 * (n * n.log2() + n * forest::levels(n, p.max_depth)) * f
@@ -68,14 +67,20 @@ impl Kind for DecisionTree {
         x: ArrayView2<'a, f64>,
         y: ArrayView1<'a, f64>,
     ) -> Result<Predictor<'a>, ModelError> {
-        let params = DecisionTreeRegressorParameters {
-            max_depth: glue::depth(p.max_depth),
-            min_samples_leaf: p.min_samples_leaf,
+        let cols = Columns::new(x).map_err(|message| ModelError::Fit {
+            kind: Self::NAME,
+            message,
+        })?;
+        let config = TreeConfig {
+            max_depth: p.max_depth.map(usize::from),
             min_samples_split: p.min_samples_split,
-            seed: Some(p.random_state.unwrap_or(DEFAULT_SEED)),
+            min_samples_leaf: p.min_samples_leaf,
+            max_features: x.ncols().max(1),
+            splitter: Splitter::Best,
         };
-        let model = DecisionTreeRegressor::fit(&glue::dense(x), &y.to_vec(), params)
-            .map_err(glue::fit_error(Self::NAME))?;
-        Ok(glue::predictor(Self::NAME, move |t| model.predict(t)))
+        // the seed only orders the features (which of equally good splits is taken)
+        let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
+        let tree = tree::grow(&cols, &y.to_vec(), None, &config, &mut rng);
+        Ok(forest::trees_predictor(Self::NAME, x.ncols(), vec![tree]))
     }
 }

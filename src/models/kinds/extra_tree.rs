@@ -1,15 +1,13 @@
-//! ExtraTreeRegressor: one extremely randomised tree (random thresholds, all rows), as
-//! smartcore's extra-trees forest of a single tree.
+//! ExtraTreeRegressor: one extremely randomised tree ([`crate::models::tree`]): random
+//! thresholds, all rows.
 
+use super::{forest, MaxFeatures};
+use crate::gbm::rng::Rng;
+use crate::models::kind::{dims, Kind, Predictor, Values};
+use crate::models::tree::{self, Columns, Splitter, TreeConfig};
+use crate::models::{BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
-use smartcore::ensemble::extra_trees_regressor::{
-    ExtraTreesRegressor, ExtraTreesRegressorParameters,
-};
-
-use super::{forest, smartcore_glue as glue, MaxFeatures};
-use crate::models::kind::{dims, Kind, Predictor, Values};
-use crate::models::{BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
 
 /// Parameters of ExtraTreeRegressor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,7 +26,7 @@ impl Kind for ExtraTree {
     type Params = ExtraTreeParams;
     const NAME: &'static str = "ExtraTreeRegressor";
     const ALIASES: &'static [&'static str] = &["extra_tree"];
-    const DOC: &'static str = "one extremely randomised tree (smartcore), random thresholds";
+    const DOC: &'static str = "one extremely randomised tree, random thresholds";
 
     /// The forest's table, less what only a forest has.
     fn params() -> Vec<ParamDef> {
@@ -76,17 +74,19 @@ impl Kind for ExtraTree {
         x: ArrayView2<'a, f64>,
         y: ArrayView1<'a, f64>,
     ) -> Result<Predictor<'a>, ModelError> {
-        let params = ExtraTreesRegressorParameters {
-            max_depth: glue::depth(p.max_depth),
-            min_samples_leaf: p.min_samples_leaf,
+        let cols = Columns::new(x).map_err(|message| ModelError::Fit {
+            kind: Self::NAME,
+            message,
+        })?;
+        let config = TreeConfig {
+            max_depth: p.max_depth.map(usize::from),
             min_samples_split: p.min_samples_split,
-            n_trees: 1,
-            m: Some(p.max_features.resolve(x.ncols())),
-            keep_samples: false,
-            seed: p.random_state.unwrap_or(DEFAULT_SEED),
+            min_samples_leaf: p.min_samples_leaf,
+            max_features: p.max_features.resolve(x.ncols()),
+            splitter: Splitter::Random,
         };
-        let model = ExtraTreesRegressor::fit(&glue::dense(x), &y.to_vec(), params)
-            .map_err(glue::fit_error(Self::NAME))?;
-        Ok(glue::predictor(Self::NAME, move |t| model.predict(t)))
+        let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
+        let tree = tree::grow(&cols, &y.to_vec(), None, &config, &mut rng);
+        Ok(forest::trees_predictor(Self::NAME, x.ncols(), vec![tree]))
     }
 }

@@ -2,7 +2,13 @@
 //! parameters of a forest ([`ForestParams`], [`MaxFeatures`]), their table, and the tree-depth
 //! part of the cost estimate.
 
+use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
+
+use crate::gbm::rng::Rng;
+use crate::models::kind::Predictor;
+use crate::models::tree::{self, Columns, Splitter, Tree, TreeConfig};
+use crate::models::ModelError;
 
 use crate::models::kind::Values;
 use crate::models::params::{
@@ -96,7 +102,7 @@ pub(super) fn min_samples_leaf() -> ParamDef {
     )
 }
 
-/// The forest table; `bootstrap` is the only value smartcore's forest of this kind supports.
+/// The forest table; `bootstrap` is the kind's default for it.
 pub(super) fn table(bootstrap: bool) -> Vec<ParamDef> {
     vec![
         p(
@@ -126,11 +132,7 @@ pub(super) fn table(bootstrap: bool) -> Vec<ParamDef> {
             "bootstrap",
             ParamType::Bool,
             Value::Bool(bootstrap),
-            if bootstrap {
-                "draw a bootstrap sample per tree (only True is supported)"
-            } else {
-                "draw a bootstrap sample per tree (only False is supported)"
-            },
+            "draw a bootstrap sample per tree (else every tree sees every row)",
         ),
         p(
             "random_state",
@@ -143,24 +145,9 @@ pub(super) fn table(bootstrap: bool) -> Vec<ParamDef> {
     ]
 }
 
-/// The forest's parameters; a `bootstrap` other than `bootstrap_supported` is refused.
-pub(super) fn build(
-    v: &Values,
-    kind: &'static str,
-    bootstrap_supported: bool,
-) -> Result<ForestParams, BuildError> {
+/// The forest's parameters.
+pub(super) fn build(v: &Values) -> Result<ForestParams, BuildError> {
     let bootstrap = v.bool("bootstrap");
-    if bootstrap != bootstrap_supported {
-        return Err(BuildError::Unsupported {
-            kind,
-            name: "bootstrap",
-            message: format!(
-                "bootstrap={} is not supported (smartcore's {kind} always uses bootstrap={})",
-                Value::Bool(bootstrap),
-                Value::Bool(bootstrap_supported)
-            ),
-        });
-    }
     let max_features = MaxFeatures::from_value(&v.get("max_features"));
     Ok(ForestParams {
         n_estimators: v.usize("n_estimators"),
@@ -205,12 +192,12 @@ pub(super) fn cost(factor: f64, p: &ForestParams, n_rows: usize, n_features: usi
 }
 
 /// Writes a forest kind: `$marker` with its [`Kind`](crate::models::Kind) implementation, over
-/// smartcore's `$model` with parameters `$params`; `bootstrap` is the only value that forest
-/// supports; `cost` the factor of [`cost`].
+/// our trees ([`crate::models::tree`]) with `$splitter`; `bootstrap` is the kind's default for
+/// it; `cost` the factor of [`cost`].
 macro_rules! forest_kind {
     (
         $(#[$attr:meta])* $marker:ident: $name:literal, aliases $aliases:expr, doc $doc:literal,
-        bootstrap $bootstrap:literal, cost $factor:expr, smartcore $model:ident($params:ident)
+        bootstrap $bootstrap:literal, cost $factor:expr, splitter $splitter:expr
     ) => {
         $(#[$attr])*
         pub struct $marker;
@@ -227,7 +214,7 @@ macro_rules! forest_kind {
             fn build(
                 v: &$crate::models::Values,
             ) -> Result<Self::Params, $crate::models::BuildError> {
-                super::forest::build(v, $name, $bootstrap)
+                super::forest::build(v)
             }
             fn values(p: &Self::Params) -> Vec<(&'static str, $crate::models::Value)> {
                 super::forest::values(p)
@@ -251,8 +238,8 @@ macro_rules! forest_kind {
             fn units(p: &Self::Params) -> usize {
                 p.n_estimators
             }
-            /// A block is one smartcore forest of the block's trees, grown from the block's
-            /// seed, so it is the same whichever part of the forest grows it.
+            /// A block is the block's trees grown from the block's seed, so it is the same
+            /// whichever part of the forest grows it; it predicts their sum.
             fn fit_block<'a>(
                 p: &Self::Params,
                 x: ndarray::ArrayView2<'a, f64>,
@@ -264,24 +251,73 @@ macro_rules! forest_kind {
                     p.random_state.unwrap_or($crate::models::DEFAULT_SEED),
                     block + 1,
                 )[block];
-                let trees = units.len();
-                let params = $params {
-                    max_depth: super::smartcore_glue::depth(p.max_depth),
-                    min_samples_leaf: p.min_samples_leaf,
-                    min_samples_split: p.min_samples_split,
-                    n_trees: trees,
-                    m: Some(p.max_features.resolve(x.ncols())),
-                    keep_samples: false,
-                    seed,
-                };
-                let forest = $model::fit(&super::smartcore_glue::dense(x), &y.to_vec(), params)
-                    .map_err(super::smartcore_glue::fit_error($name))?;
-                // smartcore predicts the mean of the block's trees: their sum is what a
-                // block gives
-                let mean = super::smartcore_glue::predictor($name, move |t| forest.predict(t));
-                Ok(Box::new(move |t| Ok(mean(t)? * trees as f64)))
+                super::forest::fit_trees($name, p, $splitter, x, y, seed, units.len())
             }
         }
     };
 }
 pub(super) use forest_kind;
+
+/// `trees` trees of a forest grown on `x`, `y` from `seed` (each from its own seed drawn
+/// from it; with a bootstrap sample of the rows where `p.bootstrap`), every feature sorted
+/// once for all of them. Predicts the sum of the trees.
+pub(super) fn fit_trees<'a>(
+    kind: &'static str,
+    p: &ForestParams,
+    splitter: Splitter,
+    x: ArrayView2<'a, f64>,
+    y: ArrayView1<'a, f64>,
+    seed: u64,
+    trees: usize,
+) -> Result<Predictor<'a>, ModelError> {
+    let cols = Columns::new(x).map_err(|message| ModelError::Fit { kind, message })?;
+    let config = TreeConfig {
+        max_depth: p.max_depth.map(usize::from),
+        min_samples_split: p.min_samples_split,
+        min_samples_leaf: p.min_samples_leaf,
+        max_features: p.max_features.resolve(x.ncols()),
+        splitter,
+    };
+    let (n, y) = (x.nrows(), y.to_vec());
+    let mut seeds = Rng::new(seed);
+    let mut counts = vec![0u32; n];
+    let fitted: Vec<Tree> = (0..trees)
+        .map(|_| {
+            let mut rng = Rng::new(seeds.next_u64());
+            if p.bootstrap {
+                counts.fill(0);
+                for _ in 0..n {
+                    counts[rng.below(n)] += 1;
+                }
+                tree::grow(&cols, &y, Some(&counts), &config, &mut rng)
+            } else {
+                tree::grow(&cols, &y, None, &config, &mut rng)
+            }
+        })
+        .collect();
+    Ok(trees_predictor(kind, x.ncols(), fitted))
+}
+
+/// The sum of `trees`' predictions; a matrix without `n_features` columns is an error.
+pub(super) fn trees_predictor<'a>(
+    kind: &'static str,
+    n_features: usize,
+    trees: Vec<Tree>,
+) -> Predictor<'a> {
+    Box::new(move |t| {
+        if t.ncols() != n_features {
+            return Err(ModelError::Predict {
+                kind,
+                message: format!(
+                    "X has {} features, but the model is expecting {n_features} features as input",
+                    t.ncols()
+                ),
+            });
+        }
+        let mut out = vec![0.0; t.nrows()];
+        for tree in &trees {
+            tree.add_predictions(t, &mut out);
+        }
+        Ok(Array1::from(out))
+    })
+}

@@ -1,5 +1,5 @@
 //! One file per model kind, each a [`Kind`](super::Kind) implementation, and the small files
-//! they share (forest and SVM parameter tables, smartcore and booster adapters, least-squares helpers).
+//! they share (forest and SVM parameter tables, booster adapters, least-squares helpers).
 //! Only re-exports; the registry (`../registry.rs`) lists the kinds.
 
 mod ada_boost;
@@ -46,7 +46,6 @@ mod ransac;
 mod ridge;
 mod ridge_cv;
 mod sgd_regressor;
-mod smartcore_glue;
 mod svm;
 mod svr;
 mod theil_sen;

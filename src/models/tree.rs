@@ -1,0 +1,554 @@
+//! The regression tree under DecisionTreeRegressor, ExtraTreeRegressor, RandomForestRegressor
+//! and ExtraTreesRegressor: CART with the squared error, grown depth first as scikit-learn's
+//! `DepthFirstTreeBuilder`, with its rules:
+//!
+//! - the features are used as f32 (scikit-learn's trees convert `X` to float32, when fitting
+//!   and when predicting); values closer than 1e-7 count as equal;
+//! - a node is a leaf at `max_depth`, below `min_samples_split` or `2 * min_samples_leaf`
+//!   samples, or when its impurity is at most `f64::EPSILON`;
+//! - the best splitter scores every threshold between consecutive distinct values by the
+//!   proxy `sum_left² / w_left + sum_right² / w_right` and puts the threshold at their
+//!   midpoint (the lower value where the midpoint rounds to the upper one); the random splitter
+//!   (extra trees) draws one threshold per feature uniformly between the node's minimum and
+//!   maximum;
+//! - features are drawn in random order until `max_features` have been tried and at least one
+//!   of them was not constant in the node;
+//! - a bootstrap sample is a weight per row (how often it was drawn); rows drawn zero times
+//!   are left out, and `min_samples_*` count rows, not weights.
+//!
+//! The draws (feature order, bootstrap rows, random thresholds) come from our own generator,
+//! not numpy's, so a seeded forest is a different forest than scikit-learn's with that seed,
+//! from the same distribution.
+//!
+//! How it is fast: each feature is sorted once ([`Columns`], shared by all the trees of a
+//! forest); a node keeps, for every feature, its rows in that feature's order with their values
+//! beside them, so scoring a feature reads memory in order (the extra trees' minimum and
+//! maximum are the run's ends), and a split partitions each feature's run stably.
+
+use ndarray::ArrayView2;
+
+use crate::gbm::rng::Rng;
+
+/// scikit-learn's `FEATURE_THRESHOLD`: values closer than this are not split apart.
+const FEATURE_THRESHOLD: f64 = 1e-7;
+/// No child: a leaf.
+const LEAF: u32 = u32::MAX;
+
+/// How a node's threshold on a feature is chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Splitter {
+    /// The best of all thresholds (`splitter="best"`).
+    Best,
+    /// One threshold drawn uniformly between the node's extremes (`splitter="random"`).
+    Random,
+}
+
+/// How a tree grows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TreeConfig {
+    /// `max_depth`; `None` grows until the other rules stop it.
+    pub max_depth: Option<usize>,
+    /// `min_samples_split` (at least 2).
+    pub min_samples_split: usize,
+    /// `min_samples_leaf` (at least 1).
+    pub min_samples_leaf: usize,
+    /// Features tried per split, already resolved (at least 1).
+    pub max_features: usize,
+    pub splitter: Splitter,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    feature: u32,
+    /// Children; `LEAF` for a leaf.
+    left: u32,
+    right: u32,
+    threshold: f64,
+    value: f64,
+}
+
+/// A fitted regression tree.
+#[derive(Clone, Debug)]
+pub struct Tree {
+    nodes: Vec<Node>,
+}
+
+impl Tree {
+    /// The leaf value of one row (`row[f]` is feature `f`), compared as f32.
+    pub fn predict_row(&self, row: impl Fn(usize) -> f64) -> f64 {
+        let mut k = 0usize;
+        loop {
+            let node = &self.nodes[k];
+            if node.left == LEAF {
+                return node.value;
+            }
+            let v = f64::from(row(node.feature as usize) as f32);
+            k = if v <= node.threshold {
+                node.left
+            } else {
+                node.right
+            } as usize;
+        }
+    }
+
+    /// Adds the tree's prediction of every row of `x` to `out`.
+    pub fn add_predictions(&self, x: ArrayView2<f64>, out: &mut [f64]) {
+        for (o, row) in out.iter_mut().zip(x.rows()) {
+            *o += self.predict_row(|f| row[f]);
+        }
+    }
+
+    /// How many leaves it has.
+    #[cfg(test)]
+    fn n_leaves(&self) -> usize {
+        self.nodes.iter().filter(|n| n.left == LEAF).count()
+    }
+
+    /// Its depth (a single leaf: 0).
+    #[cfg(test)]
+    fn depth(&self) -> usize {
+        let mut depth = vec![0usize; self.nodes.len()];
+        let mut deepest = 0;
+        for (k, n) in self.nodes.iter().enumerate() {
+            if n.left != LEAF {
+                for c in [n.left, n.right] {
+                    depth[c as usize] = depth[k] + 1;
+                    deepest = deepest.max(depth[k] + 1);
+                }
+            }
+        }
+        deepest
+    }
+}
+
+/// A training matrix as the trees read it: each column as f32, and each feature's rows in
+/// the order of its values.
+pub struct Columns {
+    n: usize,
+    nf: usize,
+    /// Column-major values.
+    values: Vec<f32>,
+    /// Feature `f`'s rows by increasing value: `order[f * n..(f + 1) * n]`.
+    order: Vec<u32>,
+}
+
+impl Columns {
+    /// `x` sorted once; an error names a value that is not finite as f32, as scikit-learn's
+    /// "Input X contains infinity or a value too large for dtype('float32')".
+    pub fn new(x: ArrayView2<f64>) -> Result<Columns, String> {
+        let (n, nf) = x.dim();
+        if n >= LEAF as usize {
+            return Err(format!("{n} rows are too many for a tree"));
+        }
+        let mut values = Vec::with_capacity(n * nf);
+        for f in 0..nf {
+            for (i, &v) in x.column(f).iter().enumerate() {
+                let v32 = v as f32;
+                if !v32.is_finite() {
+                    return Err(format!(
+                        "Input X contains infinity or a value too large for dtype('float32') \
+                         (row {i}, feature {f}: {v})"
+                    ));
+                }
+                values.push(v32);
+            }
+        }
+        let mut order = Vec::with_capacity(n * nf);
+        let mut keyed: Vec<(f32, u32)> = Vec::with_capacity(n);
+        for f in 0..nf {
+            keyed.clear();
+            keyed.extend(
+                values[f * n..(f + 1) * n]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (v, i as u32)),
+            );
+            keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            order.extend(keyed.iter().map(|&(_, i)| i));
+        }
+        Ok(Columns {
+            n,
+            nf,
+            values,
+            order,
+        })
+    }
+}
+
+/// The best split found so far at a node.
+#[derive(Clone, Copy)]
+struct Split {
+    proxy: f64,
+    feature: usize,
+    /// Rows on the left: the first `pos` of the feature's run.
+    pos: usize,
+    threshold: f64,
+}
+
+/// A node waiting to be grown: its run `start..end`, depth, and where its id goes.
+struct Pending {
+    start: usize,
+    end: usize,
+    depth: usize,
+    parent: Option<(usize, bool)>,
+}
+
+/// Grows a tree on the rows of `cols` with targets `y`, weighted by `counts` (a bootstrap
+/// sample: how often each row was drawn) or all once.
+pub fn grow(
+    cols: &Columns,
+    y: &[f64],
+    counts: Option<&[u32]>,
+    cfg: &TreeConfig,
+    rng: &mut Rng,
+) -> Tree {
+    let (n, nf) = (cols.n, cols.nf);
+    let weight = |i: usize| counts.map_or(1.0, |c| f64::from(c[i]));
+    let kept = |i: u32| counts.is_none_or(|c| c[i as usize] > 0);
+    let m = counts.map_or(n, |c| c.iter().filter(|&&k| k > 0).count());
+    // every feature's run of the kept rows, and their values, in its order (the random
+    // splitter too: its extremes are a run's ends, its left side a prefix; reading the
+    // values by row instead, in any order, made the extra trees twice as slow)
+    let mut idx: Vec<u32> = Vec::with_capacity(m * nf);
+    let mut val: Vec<f32> = Vec::with_capacity(m * nf);
+    for f in 0..nf {
+        let col = &cols.values[f * n..(f + 1) * n];
+        for &i in cols.order[f * n..(f + 1) * n].iter().filter(|&&i| kept(i)) {
+            idx.push(i);
+            val.push(col[i as usize]);
+        }
+    }
+    let w: Vec<f64> = (0..n).map(weight).collect();
+    let wy: Vec<f64> = (0..n).map(|i| w[i] * y[i]).collect();
+    let mut left_side = vec![false; n];
+    let mut scratch_i: Vec<u32> = vec![0; m];
+    let mut scratch_v: Vec<f32> = vec![0.0; m];
+    let mut features: Vec<usize> = (0..nf).collect();
+    let msl = cfg.min_samples_leaf.max(1);
+    let mss = cfg.min_samples_split.max(2);
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut stack = vec![Pending {
+        start: 0,
+        end: m,
+        depth: 0,
+        parent: None,
+    }];
+    while let Some(Pending {
+        start,
+        end,
+        depth,
+        parent,
+    }) = stack.pop()
+    {
+        let id = nodes.len();
+        if let Some((p, is_left)) = parent {
+            if is_left {
+                nodes[p].left = id as u32;
+            } else {
+                nodes[p].right = id as u32;
+            }
+        }
+        let count = end - start;
+        // the node's weight, weighted sum and sum of squares, over feature 0's run
+        let (mut wsum, mut sum, mut sq) = (0.0, 0.0, 0.0);
+        if nf > 0 {
+            for &i in &idx[start..end] {
+                let i = i as usize;
+                wsum += w[i];
+                sum += wy[i];
+                sq += wy[i] * y[i];
+            }
+        } else {
+            // no features: the root holds every row
+            for i in (0..n).filter(|&i| kept(i as u32)) {
+                wsum += w[i];
+                sum += wy[i];
+                sq += wy[i] * y[i];
+            }
+        }
+        let value = if wsum > 0.0 { sum / wsum } else { 0.0 };
+        nodes.push(Node {
+            feature: 0,
+            left: LEAF,
+            right: LEAF,
+            threshold: 0.0,
+            value,
+        });
+        let impurity = sq / wsum - value * value;
+        if nf == 0
+            || cfg.max_depth.is_some_and(|d| depth >= d)
+            || count < mss
+            || count < 2 * msl
+            || impurity <= f64::EPSILON
+        {
+            continue;
+        }
+        let mut best: Option<Split> = None;
+        let (mut visited, mut constant) = (0usize, 0usize);
+        for k in 0..nf {
+            if visited >= cfg.max_features && visited > constant {
+                break;
+            }
+            let j = k + rng.below(nf - k);
+            features.swap(k, j);
+            let f = features[k];
+            visited += 1;
+            let run = f * m;
+            let vals = &val[run + start..run + end];
+            let rows = &idx[run + start..run + end];
+            let (lo, hi) = (f64::from(vals[0]), f64::from(vals[count - 1]));
+            if hi <= lo + FEATURE_THRESHOLD {
+                constant += 1;
+                continue;
+            }
+            let better = |best: &Option<Split>, proxy: f64| best.is_none_or(|b| proxy > b.proxy);
+            match cfg.splitter {
+                Splitter::Best => {
+                    let (mut wl, mut sl) = (0.0, 0.0);
+                    for p in 1..count {
+                        let i = rows[p - 1] as usize;
+                        wl += w[i];
+                        sl += wy[i];
+                        let (a, b) = (f64::from(vals[p - 1]), f64::from(vals[p]));
+                        if b <= a + FEATURE_THRESHOLD || p < msl || count - p < msl {
+                            continue;
+                        }
+                        let (wr, sr) = (wsum - wl, sum - sl);
+                        let proxy = sl * sl / wl + sr * sr / wr;
+                        if better(&best, proxy) {
+                            let mut t = a / 2.0 + b / 2.0;
+                            if t == b || !t.is_finite() {
+                                t = a;
+                            }
+                            best = Some(Split {
+                                proxy,
+                                feature: f,
+                                pos: p,
+                                threshold: t,
+                            });
+                        }
+                    }
+                }
+                Splitter::Random => {
+                    let mut t = lo + (hi - lo) * rng.unit();
+                    if t == hi {
+                        t = lo;
+                    }
+                    let p = vals.partition_point(|&v| f64::from(v) <= t);
+                    if p < msl || count - p < msl {
+                        continue;
+                    }
+                    let (mut wl, mut sl) = (0.0, 0.0);
+                    for &i in &rows[..p] {
+                        wl += w[i as usize];
+                        sl += wy[i as usize];
+                    }
+                    let (wr, sr) = (wsum - wl, sum - sl);
+                    let proxy = sl * sl / wl + sr * sr / wr;
+                    if better(&best, proxy) {
+                        best = Some(Split {
+                            proxy,
+                            feature: f,
+                            pos: p,
+                            threshold: t,
+                        });
+                    }
+                }
+            }
+        }
+        let Some(split) = best else {
+            continue;
+        };
+        nodes[id].feature = split.feature as u32;
+        nodes[id].threshold = split.threshold;
+        // which rows go left (a prefix of the split feature's run), then every other
+        // feature's run partitioned stably
+        let run = split.feature * m;
+        for (p, &i) in idx[run + start..run + end].iter().enumerate() {
+            left_side[i as usize] = p < split.pos;
+        }
+        for f in (0..nf).filter(|&f| f != split.feature) {
+            let run = f * m + start..f * m + end;
+            partition(
+                &mut idx[run.clone()],
+                &mut val[run],
+                &left_side,
+                &mut scratch_i,
+                &mut scratch_v,
+            );
+        }
+        let mid = start + split.pos;
+        // the left child first, as scikit-learn's builder
+        stack.push(Pending {
+            start: mid,
+            end,
+            depth: depth + 1,
+            parent: Some((id, false)),
+        });
+        stack.push(Pending {
+            start,
+            end: mid,
+            depth: depth + 1,
+            parent: Some((id, true)),
+        });
+    }
+    Tree { nodes }
+}
+
+/// Moves the rows marked in `left` to the front of `rows`, and their values in `vals` with
+/// them, each side keeping its order. Without a branch on the side (it is a coin flip; the
+/// branch made the forests a third slower): each row is written to both places and only its
+/// side's position moves on; the front position never passes the one being read, so nothing
+/// unread is overwritten.
+fn partition(
+    rows: &mut [u32],
+    vals: &mut [f32],
+    left: &[bool],
+    scratch_i: &mut [u32],
+    scratch_v: &mut [f32],
+) {
+    let (mut l, mut r) = (0usize, 0usize);
+    for p in 0..rows.len() {
+        let (i, v) = (rows[p], vals[p]);
+        let goes = usize::from(left[i as usize]);
+        rows[l] = i;
+        vals[l] = v;
+        scratch_i[r] = i;
+        scratch_v[r] = v;
+        l += goes;
+        r += 1 - goes;
+    }
+    rows[l..].copy_from_slice(&scratch_i[..r]);
+    vals[l..].copy_from_slice(&scratch_v[..r]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn config(splitter: Splitter, max_features: usize) -> TreeConfig {
+        TreeConfig {
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            max_features,
+            splitter,
+        }
+    }
+
+    fn data(n: usize) -> (Array2<f64>, Vec<f64>) {
+        let x = Array2::from_shape_fn((n, 3), |(i, j)| {
+            ((i * (7 + 4 * j) + 3 * j) % 23) as f64 / 4.0 - 2.0
+        });
+        let y = (0..n)
+            .map(|i| {
+                2.0 * x[(i, 0)] - x[(i, 1)] * x[(i, 2)] + if x[(i, 2)] > 0.5 { 3.0 } else { 0.0 }
+            })
+            .collect();
+        (x, y)
+    }
+
+    fn predict(t: &Tree, x: &Array2<f64>) -> Vec<f64> {
+        let mut out = vec![0.0; x.nrows()];
+        t.add_predictions(x.view(), &mut out);
+        out
+    }
+
+    #[test]
+    fn tree_grown_without_limits_fits_distinct_rows_exactly() {
+        let (x, y) = data(60);
+        let cols = Columns::new(x.view()).unwrap();
+        for splitter in [Splitter::Best, Splitter::Random] {
+            let t = grow(&cols, &y, None, &config(splitter, 3), &mut Rng::new(3));
+            let p = predict(&t, &x);
+            // rows with equal features are averaged; here every row is distinct
+            for (a, b) in p.iter().zip(&y) {
+                assert!((a - b).abs() < 1e-12, "{splitter:?}: {a} vs {b}");
+            }
+            assert!(t.n_leaves() > 10);
+        }
+    }
+
+    #[test]
+    fn tree_best_split_is_the_midpoint_of_the_best_gap() {
+        // one feature, a step between 3 and 4: the threshold is 3.5 and the leaves the means
+        let x = Array2::from_shape_vec((6, 1), vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
+        let y = [0.0, 0.0, 0.0, 10.0, 10.0, 10.0];
+        let cols = Columns::new(x.view()).unwrap();
+        let t = grow(
+            &cols,
+            &y,
+            None,
+            &config(Splitter::Best, 1),
+            &mut Rng::new(0),
+        );
+        assert_eq!(t.n_leaves(), 2);
+        assert_eq!(t.nodes[0].threshold, 3.5);
+        assert_eq!(t.predict_row(|_| 3.5), 0.0);
+        assert_eq!(t.predict_row(|_| 3.6), 10.0);
+    }
+
+    #[test]
+    fn tree_rules_depth_leaf_size_and_weights() {
+        let (x, y) = data(80);
+        let cols = Columns::new(x.view()).unwrap();
+        let mut cfg = config(Splitter::Best, 3);
+        cfg.max_depth = Some(3);
+        let t = grow(&cols, &y, None, &cfg, &mut Rng::new(1));
+        assert!(t.depth() <= 3 && t.n_leaves() <= 8);
+        let mut cfg = config(Splitter::Best, 3);
+        cfg.min_samples_leaf = 7;
+        let t = grow(&cols, &y, None, &cfg, &mut Rng::new(1));
+        // each leaf holds at least 7 rows
+        let mut per_leaf = std::collections::HashMap::new();
+        for r in x.rows() {
+            let v = t.predict_row(|f| r[f]);
+            *per_leaf.entry(v.to_bits()).or_insert(0) += 1;
+        }
+        assert!(per_leaf.values().all(|&c| c >= 7), "{per_leaf:?}");
+        // weights: a row drawn twice counts twice in its leaf's mean, one drawn zero times not
+        let xs = Array2::from_shape_vec((3, 1), vec![0.0, 0.0, 0.0]).unwrap();
+        let cols = Columns::new(xs.view()).unwrap();
+        let t = grow(
+            &cols,
+            &[1.0, 4.0, 100.0],
+            Some(&[2, 1, 0]),
+            &config(Splitter::Best, 1),
+            &mut Rng::new(0),
+        );
+        assert_eq!(t.predict_row(|_| 0.0), 2.0);
+    }
+
+    #[test]
+    fn tree_constant_target_or_features_make_one_leaf() {
+        let (x, _) = data(30);
+        let cols = Columns::new(x.view()).unwrap();
+        let t = grow(
+            &cols,
+            &[5.0; 30],
+            None,
+            &config(Splitter::Best, 3),
+            &mut Rng::new(0),
+        );
+        assert_eq!(t.n_leaves(), 1);
+        let xs = Array2::from_elem((5, 2), 1.0);
+        let cols = Columns::new(xs.view()).unwrap();
+        let y = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let t = grow(
+            &cols,
+            &y,
+            None,
+            &config(Splitter::Random, 1),
+            &mut Rng::new(0),
+        );
+        assert_eq!((t.n_leaves(), t.predict_row(|_| 1.0)), (1, 3.0));
+    }
+
+    #[test]
+    fn tree_values_beyond_f32_are_an_error() {
+        let x = Array2::from_shape_vec((2, 1), vec![1.0, 1e39]).unwrap();
+        let e = Columns::new(x.view()).err().unwrap();
+        assert!(e.contains("float32") && e.contains("row 1"), "{e}");
+    }
+}
