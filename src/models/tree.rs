@@ -133,6 +133,10 @@ pub struct Columns {
 }
 
 impl Columns {
+    pub fn n_features(&self) -> usize {
+        self.nf
+    }
+
     /// `x` sorted once; an error names a value that is not finite as f32, as scikit-learn's
     /// "Input X contains infinity or a value too large for dtype('float32')".
     pub fn new(x: ArrayView2<f64>) -> Result<Columns, String> {
@@ -185,16 +189,44 @@ struct Split {
     threshold: f64,
 }
 
-/// A node waiting to be grown: its run `start..end`, depth, and where its id goes.
+/// A node waiting to be grown: its run `start..end`, depth, where its id goes, its weight,
+/// weighted sum and weighted sum of squares, and the features not known to be constant in it.
 struct Pending {
     start: usize,
     end: usize,
     depth: usize,
     parent: Option<(usize, bool)>,
+    stats: Stats,
+    active: Vec<usize>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Stats {
+    w: f64,
+    sum: f64,
+    sq: f64,
+}
+
+impl Stats {
+    fn of(rows: &[u32], w: &[f64], wy: &[f64], y: &[f64]) -> Stats {
+        let mut s = Stats::default();
+        for &i in rows {
+            let i = i as usize;
+            s.w += w[i];
+            s.sum += wy[i];
+            s.sq += wy[i] * y[i];
+        }
+        s
+    }
 }
 
 /// Grows a tree on the rows of `cols` with targets `y`, weighted by `counts` (a bootstrap
 /// sample: how often each row was drawn) or all once.
+///
+/// A feature found constant in a node is constant in all its descendants: as scikit-learn's
+/// splitter, they do not draw it again, and here its run is no longer partitioned (on a
+/// table with one-hot columns most features are constant in most nodes). Only the runs of a
+/// node's other features are kept in order for its children.
 pub fn grow(
     cols: &Columns,
     y: &[f64],
@@ -223,21 +255,30 @@ pub fn grow(
     let mut left_side = vec![false; n];
     let mut scratch_i: Vec<u32> = vec![0; m];
     let mut scratch_v: Vec<f32> = vec![0.0; m];
-    let mut features: Vec<usize> = (0..nf).collect();
     let msl = cfg.min_samples_leaf.max(1);
     let mss = cfg.min_samples_split.max(2);
+    let root = if nf > 0 {
+        Stats::of(&idx[..m], &w, &wy, y)
+    } else {
+        let rows: Vec<u32> = (0..n as u32).filter(|&i| kept(i)).collect();
+        Stats::of(&rows, &w, &wy, y)
+    };
     let mut nodes: Vec<Node> = Vec::new();
     let mut stack = vec![Pending {
         start: 0,
         end: m,
         depth: 0,
         parent: None,
+        stats: root,
+        active: (0..nf).collect(),
     }];
     while let Some(Pending {
         start,
         end,
         depth,
         parent,
+        stats,
+        mut active,
     }) = stack.pop()
     {
         let id = nodes.len();
@@ -249,23 +290,7 @@ pub fn grow(
             }
         }
         let count = end - start;
-        // the node's weight, weighted sum and sum of squares, over feature 0's run
-        let (mut wsum, mut sum, mut sq) = (0.0, 0.0, 0.0);
-        if nf > 0 {
-            for &i in &idx[start..end] {
-                let i = i as usize;
-                wsum += w[i];
-                sum += wy[i];
-                sq += wy[i] * y[i];
-            }
-        } else {
-            // no features: the root holds every row
-            for i in (0..n).filter(|&i| kept(i as u32)) {
-                wsum += w[i];
-                sum += wy[i];
-                sq += wy[i] * y[i];
-            }
-        }
+        let Stats { w: wsum, sum, sq } = stats;
         let value = if wsum > 0.0 { sum / wsum } else { 0.0 };
         nodes.push(Node {
             feature: 0,
@@ -275,7 +300,7 @@ pub fn grow(
             value,
         });
         let impurity = sq / wsum - value * value;
-        if nf == 0
+        if active.is_empty()
             || cfg.max_depth.is_some_and(|d| depth >= d)
             || count < mss
             || count < 2 * msl
@@ -284,14 +309,17 @@ pub fn grow(
             continue;
         }
         let mut best: Option<Split> = None;
+        // features drawn from the active ones; those found constant move to the back
         let (mut visited, mut constant) = (0usize, 0usize);
-        for k in 0..nf {
+        let mut k = 0usize;
+        while k < active.len() - constant {
             if visited >= cfg.max_features && visited > constant {
                 break;
             }
-            let j = k + rng.below(nf - k);
-            features.swap(k, j);
-            let f = features[k];
+            let live = active.len() - constant;
+            let j = k + rng.below(live - k);
+            active.swap(k, j);
+            let f = active[k];
             visited += 1;
             let run = f * m;
             let vals = &val[run + start..run + end];
@@ -299,8 +327,10 @@ pub fn grow(
             let (lo, hi) = (f64::from(vals[0]), f64::from(vals[count - 1]));
             if hi <= lo + FEATURE_THRESHOLD {
                 constant += 1;
+                active.swap(k, live - 1);
                 continue;
             }
+            k += 1;
             let better = |best: &Option<Split>, proxy: f64| best.is_none_or(|b| proxy > b.proxy);
             match cfg.splitter {
                 Splitter::Best => {
@@ -359,37 +389,50 @@ pub fn grow(
         let Some(split) = best else {
             continue;
         };
+        // the features found constant here are constant below
+        active.truncate(active.len() - constant);
         nodes[id].feature = split.feature as u32;
         nodes[id].threshold = split.threshold;
-        // which rows go left (a prefix of the split feature's run), then every other
-        // feature's run partitioned stably
-        let run = split.feature * m;
-        for (p, &i) in idx[run + start..run + end].iter().enumerate() {
-            left_side[i as usize] = p < split.pos;
-        }
-        for f in (0..nf).filter(|&f| f != split.feature) {
-            let run = f * m + start..f * m + end;
-            partition(
-                &mut idx[run.clone()],
-                &mut val[run],
-                &left_side,
-                &mut scratch_i,
-                &mut scratch_v,
-            );
-        }
         let mid = start + split.pos;
+        let run = split.feature * m;
+        let left_stats = Stats::of(&idx[run + start..run + mid], &w, &wy, y);
+        let right_stats = Stats::of(&idx[run + mid..run + end], &w, &wy, y);
+        // the children's runs need to be in order only if one of them can split
+        let can_split =
+            |c: usize| c >= mss && c >= 2 * msl && cfg.max_depth.is_none_or(|d| depth + 1 < d);
+        if can_split(split.pos) || can_split(count - split.pos) {
+            // which rows go left (a prefix of the split feature's run), then every other
+            // active feature's run partitioned stably
+            for (p, &i) in idx[run + start..run + end].iter().enumerate() {
+                left_side[i as usize] = p < split.pos;
+            }
+            for &f in active.iter().filter(|&&f| f != split.feature) {
+                let run = f * m + start..f * m + end;
+                partition(
+                    &mut idx[run.clone()],
+                    &mut val[run],
+                    &left_side,
+                    &mut scratch_i,
+                    &mut scratch_v,
+                );
+            }
+        }
         // the left child first, as scikit-learn's builder
         stack.push(Pending {
             start: mid,
             end,
             depth: depth + 1,
             parent: Some((id, false)),
+            stats: right_stats,
+            active: active.clone(),
         });
         stack.push(Pending {
             start,
             end: mid,
             depth: depth + 1,
             parent: Some((id, true)),
+            stats: left_stats,
+            active,
         });
     }
     Tree { nodes }

@@ -6,9 +6,11 @@
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use super::decision_tree;
 use super::nested::{self, OwnedFit, Rng};
 use crate::models::kind::{Kind, Predictor, Values};
 use crate::models::params::{opt_int, p, ParamType, POSITIVE};
+use crate::models::tree::{Columns, Tree};
 use crate::models::{BuildError, ModelError, ModelSpec, ParamDef, Value, DEFAULT_SEED};
 
 /// How a stage's relative errors are scored.
@@ -46,11 +48,19 @@ fn base(p: &AdaBoostParams) -> ModelSpec {
 
 /// One kept stage: its fitted estimator (or its sample's rows), its seeded spec, its weight.
 struct Stage {
-    /// The fitted estimator with its sample, while they fit in [`nested::KEEP_BYTES`]; else
-    /// the sample's rows, to fit it again when predicting.
-    fitted: Result<OwnedFit, Vec<usize>>,
+    fitted: Fitted,
     spec: ModelSpec,
     weight: f64,
+}
+
+/// A stage's estimator.
+enum Fitted {
+    /// A decision tree grown from the sample's counts ([`decision_tree::on_drawn_rows`]).
+    Tree(Tree),
+    /// The fitted estimator with its sample, while they fit in [`nested::KEEP_BYTES`].
+    Kept(OwnedFit),
+    /// The sample's rows, to fit it again when predicting.
+    Again(Vec<usize>),
 }
 
 /// `n` draws of `[0, len)` with probabilities `w` (numpy's `choice(p=w)`: the cumulative
@@ -195,17 +205,36 @@ fn fit_keeping<'a>(
     let mut w = vec![1.0 / n as f64; n];
     let mut stages: Vec<Stage> = Vec::new();
     let mut kept = 0usize;
+    // a decision tree (the default) is grown from each sample's counts on `x` sorted once
+    let cols = match &base {
+        ModelSpec::DecisionTree(_) => Columns::new(x).ok(),
+        _ => None,
+    };
+    let y_all = y.to_vec();
     for iboost in 0..p.n_estimators {
         let spec = nested::with_seed(&base, rng.seed());
         let rows = weighted_draws(&mut rng, &w, n);
-        let (xs, ys) = nested::take(x, y, &rows, &all);
-        let model = OwnedFit::fit(&spec, xs, ys)?;
-        let pred = model.predict(x)?;
-        kept += model.bytes();
-        let fitted = if kept <= keep_bytes {
-            Ok(model)
-        } else {
-            Err(rows)
+        let tree = cols
+            .as_ref()
+            .and_then(|c| decision_tree::on_drawn_rows(&spec, c, &y_all, &rows));
+        let (fitted, pred) = match tree {
+            Some(tree) => {
+                let mut pred = vec![0.0; n];
+                tree.add_predictions(x, &mut pred);
+                (Fitted::Tree(tree), Array1::from(pred))
+            }
+            None => {
+                let (xs, ys) = nested::take(x, y, &rows, &all);
+                let model = OwnedFit::fit(&spec, xs, ys)?;
+                let pred = model.predict(x)?;
+                kept += model.bytes();
+                let fitted = if kept <= keep_bytes {
+                    Fitted::Kept(model)
+                } else {
+                    Fitted::Again(rows)
+                };
+                (fitted, pred)
+            }
         };
         let mut err: Vec<f64> = pred.iter().zip(y).map(|(a, b)| (a - b).abs()).collect();
         let max = err
@@ -272,8 +301,23 @@ fn fit_keeping<'a>(
         let mut preds = Vec::with_capacity(stages.len());
         for s in &stages {
             preds.push(match &s.fitted {
-                Ok(model) => model.predict(t)?,
-                Err(rows) => {
+                Fitted::Tree(tree) => {
+                    if t.ncols() != all.len() {
+                        return Err(ModelError::Predict {
+                            kind: AdaBoost::NAME,
+                            message: format!(
+                                "X has {} features, but the model is expecting {} features as input",
+                                t.ncols(),
+                                all.len()
+                            ),
+                        });
+                    }
+                    let mut pred = vec![0.0; t.nrows()];
+                    tree.add_predictions(t, &mut pred);
+                    Array1::from(pred)
+                }
+                Fitted::Kept(model) => model.predict(t)?,
+                Fitted::Again(rows) => {
                     let (xs, ys) = nested::take(x, y, rows, &all);
                     nested::fit_predict(&s.spec, xs.view(), ys.view(), t)?
                 }

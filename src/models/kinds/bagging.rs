@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use std::ops::Range;
 
+use super::decision_tree;
 use super::nested::{self, Rng};
 use crate::models::kind::{Kind, Predictor, Values};
 use crate::models::params::{f, ignored, n_jobs, opt_int, p, verbose, ParamType, ESTIMATORS};
 use crate::models::parts::{self, Split};
+use crate::models::tree::{Columns, Tree};
 use crate::models::{BuildError, ModelError, ModelSpec, ParamDef, Value, DEFAULT_SEED};
 
 /// A count or a fraction (`max_samples`, `max_features`).
@@ -236,6 +238,24 @@ impl Split for Bagging {
                 }
             })
             .collect();
+        // decision trees (the default) on every feature: grown now, from each sample's
+        // counts on `x` sorted once (see `decision_tree::on_drawn_rows`); a tree is small
+        if n_cols == n_features && matches!(base, ModelSpec::DecisionTree(_)) {
+            if let Ok(sorted) = Columns::new(x) {
+                let y_all = y.to_vec();
+                let trees: Option<Vec<Tree>> = members
+                    .iter()
+                    .map(|m| decision_tree::on_drawn_rows(&m.spec, &sorted, &y_all, &m.rows))
+                    .collect();
+                if let Some(trees) = trees {
+                    return Ok(super::forest::trees_predictor(
+                        Self::NAME,
+                        n_features,
+                        trees,
+                    ));
+                }
+            }
+        }
         // fitted when predicting (see `nested`): only the indices are kept
         Ok(Box::new(move |t| {
             let mut sum = Array1::<f64>::zeros(t.nrows());

@@ -5,7 +5,7 @@ use super::forest;
 use crate::gbm::rng::Rng;
 use crate::models::kind::{dims, Kind, Predictor, Values};
 use crate::models::tree::{self, Columns, Splitter, TreeConfig};
-use crate::models::{BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
+use crate::models::{BuildError, ModelError, ModelSpec, ParamDef, Value, DEFAULT_SEED};
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -82,5 +82,91 @@ impl Kind for DecisionTree {
         let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
         let tree = tree::grow(&cols, &y.to_vec(), None, &config, &mut rng);
         Ok(forest::trees_predictor(Self::NAME, x.ncols(), vec![tree]))
+    }
+}
+
+/// A sample drawn with repeats from `x`'s rows (AdaBoost's and bagging's), fitted by a
+/// DecisionTreeRegressor spec as a weight per row (how often it was drawn) on `cols` (`x`
+/// sorted once for all the samples), instead of on a copy of the sample sorted again: the
+/// same splits (between the same distinct values, scored on the same sums), no copy and no
+/// sort per sample. `None` where that is not the same tree: another kind, or a
+/// `min_samples_*` other than the defaults (scikit-learn counts a repeated row once per
+/// draw, a weight counts it once).
+pub(super) fn on_drawn_rows(
+    spec: &ModelSpec,
+    cols: &Columns,
+    y: &[f64],
+    rows: &[usize],
+) -> Option<tree::Tree> {
+    let ModelSpec::DecisionTree(p) = spec else {
+        return None;
+    };
+    if p.min_samples_leaf != 1 || p.min_samples_split != 2 {
+        return None;
+    }
+    let config = TreeConfig {
+        max_depth: p.max_depth.map(usize::from),
+        min_samples_split: 2,
+        min_samples_leaf: 1,
+        max_features: cols.n_features().max(1),
+        splitter: Splitter::Best,
+    };
+    let mut counts = vec![0u32; y.len()];
+    for &r in rows {
+        counts[r] += 1;
+    }
+    let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
+    Some(tree::grow(cols, y, Some(&counts), &config, &mut rng))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, Array2, Axis};
+
+    #[test]
+    fn a_tree_on_drawn_rows_is_the_tree_on_their_copy() {
+        let (n, f) = (120, 4);
+        // random values: no two candidate splits score the same (a tie between equally good
+        // splits may go either way with the sums' rounding)
+        let mut g = crate::gbm::rng::Rng::new(42);
+        let x = Array2::from_shape_fn((n, f), |_| g.unit() * 10.0);
+        let y = Array1::from_shape_fn(n, |i| {
+            (x[(i, 0)] * 0.7).sin() * 3.0 + x[(i, 1)] - 0.2 * x[(i, 3)] + g.unit()
+        });
+        let cols = Columns::new(x.view()).unwrap();
+        for (depth, seed) in [(None, 0u64), (Some(3u16), 5)] {
+            let p = TreeParams {
+                max_depth: depth,
+                min_samples_split: 2,
+                min_samples_leaf: 1,
+                random_state: Some(seed),
+            };
+            let spec = ModelSpec::DecisionTree(p.clone());
+            let mut r = crate::gbm::rng::Rng::new(seed + 11);
+            let rows: Vec<usize> = (0..n).map(|_| r.below(n)).collect();
+            let tree = on_drawn_rows(&spec, &cols, y.as_slice().unwrap(), &rows).unwrap();
+            // on the drawn rows: where two splits part them alike (in a small node, two
+            // features often do) the sums' rounding picks one, and rows not drawn may fall
+            // on either side of it
+            let (xs, ys) = (x.select(Axis(0), &rows), y.select(Axis(0), &rows));
+            let mut got = vec![0.0; n];
+            tree.add_predictions(xs.view(), &mut got);
+            let want = DecisionTree::fit(&p, xs.view(), ys.view()).unwrap()(xs.view()).unwrap();
+            for (a, b) in got.iter().zip(&want) {
+                assert!(
+                    (a - b).abs() <= 1e-9 * (1.0 + b.abs()),
+                    "{depth:?}: {a} vs {b}"
+                );
+            }
+        }
+        // other minimum sizes count repeated rows differently: not this route
+        let p = TreeParams {
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 3,
+            random_state: None,
+        };
+        assert!(on_drawn_rows(&ModelSpec::DecisionTree(p), &cols, &[0.0; 120], &[0]).is_none());
     }
 }
