@@ -67,10 +67,6 @@ impl Kind for DecisionTree {
         x: ArrayView2<'a, f64>,
         y: ArrayView1<'a, f64>,
     ) -> Result<Predictor<'a>, ModelError> {
-        let cols = Columns::new(x).map_err(|message| ModelError::Fit {
-            kind: Self::NAME,
-            message,
-        })?;
         let config = TreeConfig {
             max_depth: p.max_depth.map(usize::from),
             min_samples_split: p.min_samples_split,
@@ -79,9 +75,8 @@ impl Kind for DecisionTree {
             splitter: Splitter::Best,
         };
         // the seed only orders the features (which of equally good splits is taken)
-        let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
-        let tree = tree::grow(&cols, &y.to_vec(), None, &config, &mut rng);
-        Ok(forest::trees_predictor(Self::NAME, x.ncols(), vec![tree]))
+        let seed = p.random_state.unwrap_or(DEFAULT_SEED);
+        forest::fit_tree(Self::NAME, &config, x, y, seed)
     }
 }
 

@@ -2,9 +2,8 @@
 //! thresholds, all rows.
 
 use super::{forest, MaxFeatures};
-use crate::gbm::rng::Rng;
 use crate::models::kind::{dims, Kind, Predictor, Values};
-use crate::models::tree::{self, Columns, Splitter, TreeConfig};
+use crate::models::tree::{Splitter, TreeConfig};
 use crate::models::{BuildError, ModelError, ParamDef, Value, DEFAULT_SEED};
 use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -74,10 +73,6 @@ impl Kind for ExtraTree {
         x: ArrayView2<'a, f64>,
         y: ArrayView1<'a, f64>,
     ) -> Result<Predictor<'a>, ModelError> {
-        let cols = Columns::new(x).map_err(|message| ModelError::Fit {
-            kind: Self::NAME,
-            message,
-        })?;
         let config = TreeConfig {
             max_depth: p.max_depth.map(usize::from),
             min_samples_split: p.min_samples_split,
@@ -85,8 +80,7 @@ impl Kind for ExtraTree {
             max_features: p.max_features.resolve(x.ncols()),
             splitter: Splitter::Random,
         };
-        let mut rng = Rng::new(p.random_state.unwrap_or(DEFAULT_SEED));
-        let tree = tree::grow(&cols, &y.to_vec(), None, &config, &mut rng);
-        Ok(forest::trees_predictor(Self::NAME, x.ncols(), vec![tree]))
+        let seed = p.random_state.unwrap_or(DEFAULT_SEED);
+        forest::fit_tree(Self::NAME, &config, x, y, seed)
     }
 }

@@ -298,6 +298,20 @@ pub(super) fn fit_trees<'a>(
     Ok(trees_predictor(kind, x.ncols(), fitted))
 }
 
+/// One tree (DecisionTreeRegressor, ExtraTreeRegressor) grown on `x`, `y` as `config` says,
+/// its feature draws from `seed`.
+pub(super) fn fit_tree<'a>(
+    kind: &'static str,
+    config: &TreeConfig,
+    x: ArrayView2<'a, f64>,
+    y: ArrayView1<'a, f64>,
+    seed: u64,
+) -> Result<Predictor<'a>, ModelError> {
+    let cols = Columns::new(x).map_err(|message| ModelError::Fit { kind, message })?;
+    let tree = tree::grow(&cols, &y.to_vec(), None, config, &mut Rng::new(seed));
+    Ok(trees_predictor(kind, x.ncols(), vec![tree]))
+}
+
 /// The sum of `trees`' predictions; a matrix without `n_features` columns is an error.
 pub(super) fn trees_predictor<'a>(
     kind: &'static str,
