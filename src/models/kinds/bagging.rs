@@ -238,9 +238,13 @@ impl Split for Bagging {
                 }
             })
             .collect();
-        // decision trees (the default) on every feature: grown now, from each sample's
-        // counts on `x` sorted once (see `decision_tree::on_drawn_rows`); a tree is small
-        if n_cols == n_features && matches!(base, ModelSpec::DecisionTree(_)) {
+        // decision trees (the default) on every feature (all of them, each once: not drawn
+        // with replacement): grown now, from each sample's counts on `x` sorted once (see
+        // `decision_tree::on_drawn_rows`); a tree is small
+        if n_cols == n_features
+            && !p.bootstrap_features
+            && matches!(base, ModelSpec::DecisionTree(_))
+        {
             if let Ok(sorted) = Columns::new(x) {
                 let y_all = y.to_vec();
                 let trees: Option<Vec<Tree>> = members
