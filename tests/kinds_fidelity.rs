@@ -229,6 +229,11 @@ fn ensembles() {
     check_family("ensembles");
 }
 
+#[test]
+fn trees() {
+    check_family("trees");
+}
+
 /// The fitted hyperparameters equal scikit-learn's on every case of the `linear_bayes` family
 /// that records them on an article-layout dataset: RidgeCV's chosen `alpha_` exactly,
 /// BayesianRidge's `alpha_`, `lambda_`, `n_iter_` and ARDRegression's `alpha_`, `n_iter_`
