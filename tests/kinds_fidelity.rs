@@ -85,16 +85,22 @@ fn run_table(table: &str, reprs: &[&str]) -> BTreeMap<String, Result<f64, String
         .collect()
 }
 
-/// The seeds of a case checked in distribution: those of its `rmse_seeds`, if they vary.
+/// The range of a case's `rmse_seeds` (scikit-learn's RMSE over random_state 0..4), if it
+/// has them and they vary: then it is checked in distribution.
+fn seed_range(case: &Value) -> Option<(f64, f64)> {
+    let s: Vec<f64> = case
+        .get("rmse_seeds")?
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    let lo = s.iter().cloned().fold(f64::MAX, f64::min);
+    let hi = s.iter().cloned().fold(f64::MIN, f64::max);
+    (hi - lo > 1e-9 * hi.abs()).then_some((lo, hi))
+}
+
 fn seeded(case: &Value) -> bool {
-    case.get("rmse_seeds")
-        .and_then(Value::as_array)
-        .is_some_and(|s| {
-            let s: Vec<f64> = s.iter().filter_map(Value::as_f64).collect();
-            let lo = s.iter().cloned().fold(f64::MAX, f64::min);
-            let hi = s.iter().cloned().fold(f64::MIN, f64::max);
-            hi - lo > 1e-9 * hi.abs()
-        })
+    seed_range(case).is_some()
 }
 
 /// The reprs a case is fitted as: itself, or with random_state 0..4 for a seeded case.
@@ -122,13 +128,8 @@ fn combine(got: Vec<Result<f64, String>>) -> Result<f64, String> {
 
 /// The bound a case's RMSE must meet: `(lo, hi)`.
 fn bounds(case: &Value) -> (f64, f64) {
-    if let Some(seeds) = case.get("rmse_seeds").and_then(Value::as_array) {
-        let s: Vec<f64> = seeds.iter().filter_map(Value::as_f64).collect();
-        let lo = s.iter().cloned().fold(f64::MAX, f64::min);
-        let hi = s.iter().cloned().fold(f64::MIN, f64::max);
-        if hi - lo > 1e-9 * hi.abs() {
-            return (lo * 0.95, hi * 1.05);
-        }
+    if let Some((lo, hi)) = seed_range(case) {
+        return (lo * 0.95, hi * 1.05);
     }
     let want = case["rmse"].as_f64().expect("rmse");
     let rtol = case.get("rtol").and_then(Value::as_f64).unwrap_or(1e-3);

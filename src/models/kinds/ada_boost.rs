@@ -301,21 +301,12 @@ fn fit_keeping<'a>(
         let mut preds = Vec::with_capacity(stages.len());
         for s in &stages {
             preds.push(match &s.fitted {
-                Fitted::Tree(tree) => {
-                    if t.ncols() != all.len() {
-                        return Err(ModelError::Predict {
-                            kind: AdaBoost::NAME,
-                            message: format!(
-                                "X has {} features, but the model is expecting {} features as input",
-                                t.ncols(),
-                                all.len()
-                            ),
-                        });
-                    }
-                    let mut pred = vec![0.0; t.nrows()];
-                    tree.add_predictions(t, &mut pred);
-                    Array1::from(pred)
-                }
+                Fitted::Tree(tree) => super::forest::predict_trees(
+                    AdaBoost::NAME,
+                    all.len(),
+                    std::slice::from_ref(tree),
+                    t,
+                )?,
                 Fitted::Kept(model) => model.predict(t)?,
                 Fitted::Again(rows) => {
                     let (xs, ys) = nested::take(x, y, rows, &all);

@@ -67,16 +67,20 @@ impl Kind for DecisionTree {
         x: ArrayView2<'a, f64>,
         y: ArrayView1<'a, f64>,
     ) -> Result<Predictor<'a>, ModelError> {
-        let config = TreeConfig {
-            max_depth: p.max_depth.map(usize::from),
-            min_samples_split: p.min_samples_split,
-            min_samples_leaf: p.min_samples_leaf,
-            max_features: x.ncols().max(1),
-            splitter: Splitter::Best,
-        };
         // the seed only orders the features (which of equally good splits is taken)
         let seed = p.random_state.unwrap_or(DEFAULT_SEED);
-        forest::fit_tree(Self::NAME, &config, x, y, seed)
+        forest::fit_tree(Self::NAME, &config(p, x.ncols()), x, y, seed)
+    }
+}
+
+/// How a DecisionTreeRegressor grows on `n_features` features: every feature, best splits.
+fn config(p: &TreeParams, n_features: usize) -> TreeConfig {
+    TreeConfig {
+        max_depth: p.max_depth.map(usize::from),
+        min_samples_split: p.min_samples_split,
+        min_samples_leaf: p.min_samples_leaf,
+        max_features: n_features.max(1),
+        splitter: Splitter::Best,
     }
 }
 
@@ -99,13 +103,7 @@ pub(super) fn on_drawn_rows(
     if p.min_samples_leaf != 1 || p.min_samples_split != 2 {
         return None;
     }
-    let config = TreeConfig {
-        max_depth: p.max_depth.map(usize::from),
-        min_samples_split: 2,
-        min_samples_leaf: 1,
-        max_features: cols.n_features().max(1),
-        splitter: Splitter::Best,
-    };
+    let config = config(p, cols.n_features());
     let mut counts = vec![0u32; y.len()];
     for &r in rows {
         counts[r] += 1;

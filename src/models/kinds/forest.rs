@@ -6,15 +6,13 @@ use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use crate::gbm::rng::Rng;
-use crate::models::kind::Predictor;
-use crate::models::tree::{self, Columns, Splitter, Tree, TreeConfig};
-use crate::models::ModelError;
-
-use crate::models::kind::Values;
+use crate::models::kind::{Predictor, Values};
 use crate::models::params::{
     f, int, n_jobs, opt_int, p, verbose, ParamDef, ParamType, Value, ESTIMATORS,
 };
+use crate::models::tree::{self, Columns, Splitter, Tree, TreeConfig};
 use crate::models::BuildError;
+use crate::models::ModelError;
 
 /// `max_features` of a forest: how many features are tried at each split.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -312,26 +310,35 @@ pub(super) fn fit_tree<'a>(
     Ok(trees_predictor(kind, x.ncols(), vec![tree]))
 }
 
-/// The sum of `trees`' predictions; a matrix without `n_features` columns is an error.
+/// The sum of `trees`' predictions, as a predictor.
 pub(super) fn trees_predictor<'a>(
     kind: &'static str,
     n_features: usize,
     trees: Vec<Tree>,
 ) -> Predictor<'a> {
-    Box::new(move |t| {
-        if t.ncols() != n_features {
-            return Err(ModelError::Predict {
-                kind,
-                message: format!(
-                    "X has {} features, but the model is expecting {n_features} features as input",
-                    t.ncols()
-                ),
-            });
-        }
-        let mut out = vec![0.0; t.nrows()];
-        for tree in &trees {
-            tree.add_predictions(t, &mut out);
-        }
-        Ok(Array1::from(out))
-    })
+    Box::new(move |t| predict_trees(kind, n_features, &trees, t))
+}
+
+/// The sum of `trees`' predictions of the rows of `t`; a matrix without `n_features` columns
+/// is an error.
+pub(super) fn predict_trees(
+    kind: &'static str,
+    n_features: usize,
+    trees: &[Tree],
+    t: ArrayView2<f64>,
+) -> Result<Array1<f64>, ModelError> {
+    if t.ncols() != n_features {
+        return Err(ModelError::Predict {
+            kind,
+            message: format!(
+                "X has {} features, but the model is expecting {n_features} features as input",
+                t.ncols()
+            ),
+        });
+    }
+    let mut out = vec![0.0; t.nrows()];
+    for tree in trees {
+        tree.add_predictions(t, &mut out);
+    }
+    Ok(Array1::from(out))
 }
