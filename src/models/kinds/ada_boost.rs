@@ -178,9 +178,12 @@ impl Kind for AdaBoost {
     fn min_rows(p: &AdaBoostParams) -> usize {
         base(p).min_rows()
     }
-    /// Every stage is fitted once (twice past `nested::KEEP_BYTES` of kept samples).
+    /// Every stage is fitted once (twice past `nested::KEEP_BYTES` of kept samples); the
+    /// default decision trees share one sort of the features.
     fn expected_cost(p: &AdaBoostParams, n_rows: usize, n_features: usize) -> f64 {
-        p.n_estimators as f64 * base(p).expected_cost(n_rows, n_features)
+        let base = base(p);
+        decision_tree::cost_on_drawn_rows(&base, n_rows, n_features, p.n_estimators)
+            .unwrap_or_else(|| p.n_estimators as f64 * base.expected_cost(n_rows, n_features))
     }
     fn fit<'a>(
         p: &AdaBoostParams,

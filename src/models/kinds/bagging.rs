@@ -182,8 +182,12 @@ impl Kind for Bagging {
     fn expected_cost(p: &BaggingParams, n_rows: usize, n_features: usize) -> f64 {
         let rows = p.max_samples.of(n_rows, true);
         let cols = p.max_features.of(n_features, false).max(1);
-        p.n_estimators as f64
-            * nested::or_default(&p.estimator, "DecisionTreeRegressor").expected_cost(rows, cols)
+        let base = nested::or_default(&p.estimator, "DecisionTreeRegressor");
+        // the default decision trees on every feature share one sort (see `fit_block`)
+        let shared = (cols == n_features && !p.bootstrap_features)
+            .then(|| decision_tree::cost_on_drawn_rows(&base, n_rows, n_features, p.n_estimators))
+            .flatten();
+        shared.unwrap_or_else(|| p.n_estimators as f64 * base.expected_cost(rows, cols))
     }
     fn fit<'a>(
         p: &BaggingParams,

@@ -57,10 +57,8 @@ impl Kind for DecisionTree {
     fn min_rows(_: &TreeParams) -> usize {
         1
     }
-    /// The tree sorts every feature once, then passes over the rows per level.
     fn expected_cost(p: &TreeParams, n_rows: usize, n_features: usize) -> f64 {
-        let (n, f) = dims(n_rows, n_features);
-        0.2 * (n * n.log2() + n * forest::levels(n, p.max_depth)) * f
+        cost(p, n_rows, n_features, 1)
     }
     fn fit<'a>(
         p: &TreeParams,
@@ -84,25 +82,47 @@ fn config(p: &TreeParams, n_features: usize) -> TreeConfig {
     }
 }
 
+/// The cost of `trees` trees grown on features sorted once: the sort, then each tree's passes
+/// over the rows, one per level.
+fn cost(p: &TreeParams, n_rows: usize, n_features: usize, trees: usize) -> f64 {
+    let (n, f) = dims(n_rows, n_features);
+    0.2 * (n * n.log2() + trees as f64 * n * forest::levels(n, p.max_depth)) * f
+}
+
+/// A spec that [`on_drawn_rows`] grows from counts: a DecisionTreeRegressor with the default
+/// `min_samples_*` (scikit-learn counts a repeated row once per draw, a weight counts it once).
+fn counted(spec: &ModelSpec) -> Option<&TreeParams> {
+    match spec {
+        ModelSpec::DecisionTree(p) if p.min_samples_leaf == 1 && p.min_samples_split == 2 => {
+            Some(p)
+        }
+        _ => None,
+    }
+}
+
+/// The cost of `samples` trees of `spec` on samples drawn from `n_rows` rows by
+/// [`on_drawn_rows`] (one sort for all of them); `None` where that route is not taken.
+pub(super) fn cost_on_drawn_rows(
+    spec: &ModelSpec,
+    n_rows: usize,
+    n_features: usize,
+    samples: usize,
+) -> Option<f64> {
+    counted(spec).map(|p| cost(p, n_rows, n_features, samples))
+}
+
 /// A sample drawn with repeats from `x`'s rows (AdaBoost's and bagging's), fitted by a
 /// DecisionTreeRegressor spec as a weight per row (how often it was drawn) on `cols` (`x`
 /// sorted once for all the samples), instead of on a copy of the sample sorted again: the
 /// same splits (between the same distinct values, scored on the same sums), no copy and no
-/// sort per sample. `None` where that is not the same tree: another kind, or a
-/// `min_samples_*` other than the defaults (scikit-learn counts a repeated row once per
-/// draw, a weight counts it once).
+/// sort per sample. `None` where that is not the same tree ([`counted`]).
 pub(super) fn on_drawn_rows(
     spec: &ModelSpec,
     cols: &Columns,
     y: &[f64],
     rows: &[usize],
 ) -> Option<tree::Tree> {
-    let ModelSpec::DecisionTree(p) = spec else {
-        return None;
-    };
-    if p.min_samples_leaf != 1 || p.min_samples_split != 2 {
-        return None;
-    }
+    let p = counted(spec)?;
     let config = config(p, cols.n_features());
     let mut counts = vec![0u32; y.len()];
     for &r in rows {
