@@ -383,13 +383,15 @@ const TEST: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/data/friedman_test.csv"
 );
-/// A model that runs for 10-25 s on one CPU on the friedman data (measured on a loaded 2-CPU
-/// machine: fit 9 s, predict 15 s), so that it is running when scancel comes.
-const LONG_MODEL: &str = "RandomForestRegressor(n_estimators=600)";
+/// A model that runs for 10-25 s on one CPU on the friedman data, so that it is running when
+/// scancel comes: an MLP that never stops early runs all its epochs, about 1.9 ms each on a
+/// quiet machine (1,000 took 1.9 s on one CPU shared by two workers), in a few MiB. (A random
+/// forest served here until our own trees made 600 of them a 3-second job, and its memory
+/// grows with its trees.) Written as fitpool's journal keys it, parameters sorted.
+const LONG_MODEL: &str = "MLPRegressor(max_iter=7000, n_iter_no_change=1000000, tol=0.0)";
 /// A longer one, well past the moment the time-limit warning comes (at most ~60 s in): about
-/// 100 s on a quiet 2-core machine (2,000 trees took 26 s there and finished before the
-/// warning), longer on a loaded one; it is stopped by the warning either way.
-const LONGER_MODEL: &str = "RandomForestRegressor(n_estimators=8000)";
+/// 110 s on a quiet machine, longer on a loaded one; it is stopped by the warning either way.
+const LONGER_MODEL: &str = "MLPRegressor(max_iter=60000, n_iter_no_change=1000000, tol=0.0)";
 
 /// Fast models and long ones. fitpool dispatches the costliest first, hence two workers (on the
 /// array task's one CPU): the fast models are in the journal within a second while a long one
