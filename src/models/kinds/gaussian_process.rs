@@ -962,29 +962,72 @@ const DEFAULT_KERNEL: &str = "ConstantKernel(1.0) * RBF(1.0)";
 // ---------------------------------------------------------------------------------------------
 // Fitting
 
-/// The rows of a matrix, contiguous.
+/// The rows of a matrix, contiguous, and a copy by feature for [`Rows::sq_distances`].
 struct Rows {
     data: Vec<f64>,
+    /// Feature `f` of row `i` at `f * n + i`.
+    by_feature: Vec<f64>,
+    n: usize,
     f: usize,
 }
+
+/// How many rows [`Rows::sq_distances`] sums side by side.
+const LANES: usize = 16;
 
 impl Rows {
     fn new(x: ArrayView2<f64>) -> Rows {
         Rows {
             data: x.iter().copied().collect(),
+            by_feature: x.t().iter().copied().collect(),
+            n: x.nrows(),
             f: x.ncols(),
         }
     }
     fn row(&self, i: usize) -> &[f64] {
         &self.data[i * self.f..(i + 1) * self.f]
     }
+
+    /// The squared distance from `q` to each row `from + k` into `out[k]`, for every `k` in
+    /// `out`: the same sum as [`entry`]'s, feature by feature in order, so the same bits, but
+    /// [`LANES`] rows at a time (one row's sum is a chain of dependent additions; side by side
+    /// they fill the vector units instead of waiting).
+    fn sq_distances(&self, q: &[f64], from: usize, out: &mut [f64]) {
+        let n = self.n;
+        let mut blocks = out.chunks_exact_mut(LANES);
+        let mut i = from;
+        for block in &mut blocks {
+            let mut acc = [0.0f64; LANES];
+            for (f, &qf) in q.iter().enumerate() {
+                let column = &self.by_feature[f * n + i..f * n + i + LANES];
+                for (a, &p) in acc.iter_mut().zip(column) {
+                    *a += (p - qf) * (p - qf);
+                }
+            }
+            block.copy_from_slice(&acc);
+            i += LANES;
+        }
+        for (k, o) in blocks.into_remainder().iter_mut().enumerate() {
+            let mut d2 = 0.0;
+            for (f, &qf) in q.iter().enumerate() {
+                let p = self.by_feature[f * n + i + k];
+                d2 += (p - qf) * (p - qf);
+            }
+            *o = d2;
+        }
+    }
 }
 
+#[cfg(test)]
 fn entry(a: &[f64], b: &[f64], dot: bool, same: bool) -> Entry {
     let mut d2 = 0.0;
     for (p, q) in a.iter().zip(b) {
         d2 += (p - q) * (p - q);
     }
+    with_distance(a, b, d2, dot, same)
+}
+
+/// [`entry`] with its squared distance `d2` already summed ([`Rows::sq_distances`]).
+fn with_distance(a: &[f64], b: &[f64], d2: f64, dot: bool, same: bool) -> Entry {
     let dot = if dot {
         a.iter().zip(b).map(|(p, q)| p * q).sum()
     } else {
@@ -1063,10 +1106,12 @@ impl<'k> Likelihood<'k> {
     fn fill(&self, m: &mut Mat<f64>, mut keep: Option<&mut Mat<f64>>, v: &[f64]) {
         let n = m.nrows();
         let fast = self.kernel.scaled_rbf();
+        let mut d2 = vec![0.0; n];
         for j in 0..n {
             let xj = self.x.row(j);
+            self.x.sq_distances(xj, j, &mut d2[j..n]);
             for i in j..n {
-                let e = entry(self.x.row(i), xj, self.kernel.uses_dot, i == j);
+                let e = with_distance(self.x.row(i), xj, d2[i], self.kernel.uses_dot, i == j);
                 let mut k = match fast {
                     Some((hc, hl)) => {
                         let (kb, r2) = rbf_factor(v[hl], e.d2);
@@ -1161,35 +1206,69 @@ impl<'k> Likelihood<'k> {
         dense::factor_inverse_in_place(&mut self.a, work);
         let mut acc = vec![0.0; m];
         let mut g = vec![0.0; m];
-        let fast = self.kernel.scaled_rbf();
-        for j in 0..n {
-            let xj = self.x.row(j);
-            for i in j..n {
-                // the default kernel's RBF factor as the fill left it (see `fill`)
-                let kb = match fast {
-                    Some(_) if i != j => work[spare(n, i, j)],
-                    _ => f64::NAN,
-                };
-                if kb == 0.0 {
-                    // both derivatives are `0 * finite`
-                    g.iter_mut().for_each(|x| *x = 0.0);
-                } else {
-                    let e = entry(self.x.row(i), xj, self.kernel.uses_dot, i == j);
-                    match fast {
-                        Some(parts) if !kb.is_nan() => {
-                            let r2 = scaled_distance(v[parts.1], e.d2);
-                            self.kernel.scaled_rbf_grad(parts, &v, kb, r2, &mut g);
+        let mut d2 = vec![0.0; n];
+        // the entry (i, j)'s term of the gradient from the kernel's own derivatives
+        let mut generic = |i: usize, j: usize, d2: f64, w: f64, acc: &mut [f64]| {
+            let e = with_distance(
+                self.x.row(i),
+                self.x.row(j),
+                d2,
+                self.kernel.uses_dot,
+                i == j,
+            );
+            g.iter_mut().for_each(|x| *x = 0.0);
+            self.kernel.at(&e, &v, &mut g);
+            for (s, gk) in acc.iter_mut().zip(&g) {
+                *s += w * gk;
+            }
+        };
+        let weight = |i: usize, j: usize| {
+            let w = coef[i] * coef[j] - self.a[(i, j)];
+            if i == j {
+                w
+            } else {
+                2.0 * w
+            }
+        };
+        match self.kernel.scaled_rbf() {
+            Some((hc, hl)) => {
+                // the default kernel: its RBF factors as the fill left them (see `fill`), its
+                // derivatives as `Kernel::scaled_rbf_grad` gives them, summed in the same
+                // order into where they go in theta (`None`: fixed)
+                let (kc, kl) = (self.kernel.pos[hc], self.kernel.pos[hl]);
+                let (c, l) = (v[hc], v[hl]);
+                for j in 0..n {
+                    self.x.sq_distances(self.x.row(j), j, &mut d2[j..n]);
+                    generic(j, j, d2[j], weight(j, j), &mut acc);
+                    let (top, column) = spare(n, j + 1, j);
+                    let factors = &work.col_as_slice(column)[top..top + (n - j - 1)];
+                    for (i, &kb) in (j + 1..n).zip(factors) {
+                        let w = weight(i, j);
+                        if kb.is_nan() {
+                            generic(i, j, d2[i], w, &mut acc);
+                            continue;
                         }
-                        _ => {
-                            g.iter_mut().for_each(|x| *x = 0.0);
-                            self.kernel.at(&e, &v, &mut g);
+                        let (gc, gl) = if kb == 0.0 {
+                            // both derivatives are `0 * finite`
+                            (0.0, 0.0)
+                        } else {
+                            (c * kb, kb * scaled_distance(l, d2[i]) * c)
+                        };
+                        if let Some(k) = kc {
+                            acc[k] += w * gc;
+                        }
+                        if let Some(k) = kl {
+                            acc[k] += w * gl;
                         }
                     }
                 }
-                let w = coef[i] * coef[j] - self.a[(i, j)];
-                let w = if i == j { w } else { 2.0 * w };
-                for (s, gk) in acc.iter_mut().zip(&g) {
-                    *s += w * gk;
+            }
+            None => {
+                for j in 0..n {
+                    self.x.sq_distances(self.x.row(j), j, &mut d2[j..n]);
+                    for (i, &d) in d2.iter().enumerate().skip(j) {
+                        generic(i, j, d, weight(i, j), &mut acc);
+                    }
                 }
             }
         }
@@ -1329,12 +1408,14 @@ impl GaussianProcessFit {
     pub fn predict(&self, t: ArrayView2<f64>) -> Array1<f64> {
         let rows = Rows::new(t);
         let n = self.coef.len();
+        let mut d2 = vec![0.0; n];
         Array1::from_shape_fn(t.nrows(), |r| {
             let tr = rows.row(r);
+            self.x.sq_distances(tr, 0, &mut d2);
             let mut s = 0.0;
-            for i in 0..n {
-                let e = entry(tr, self.x.row(i), self.kernel.uses_dot, false);
-                s += self.kernel.at(&e, &self.values, &mut []) * self.coef[i];
+            for (i, (&d, c)) in d2.iter().zip(&self.coef).enumerate() {
+                let e = with_distance(tr, self.x.row(i), d, self.kernel.uses_dot, false);
+                s += self.kernel.at(&e, &self.values, &mut []) * c;
             }
             s * self.y_std + self.y_mean
         })
@@ -1458,6 +1539,28 @@ mod tests {
         }
         // the oldest were forgotten
         assert!(lik.remembered(&points[0]).is_none());
+    }
+
+    #[test]
+    fn side_by_side_distances_are_entrys_bit_for_bit() {
+        // rows of unlike magnitudes, so that the order of the sum shows in the last bits; row
+        // counts around the lanes, and starts inside and past the whole blocks
+        for (n, f) in [(1usize, 3usize), (15, 4), (16, 1), (37, 7), (70, 13)] {
+            let x = Array2::from_shape_fn((n, f), |(i, k)| {
+                ((i * 31 + k * 17) % 23) as f64 * 10f64.powi((k % 5) as i32 - 2) + 0.1 * i as f64
+            });
+            let rows = Rows::new(x.view());
+            for from in [0, 1, n / 2, n - 1] {
+                for q in [0, n / 3, n - 1] {
+                    let mut out = vec![f64::NAN; n - from];
+                    rows.sq_distances(rows.row(q), from, &mut out);
+                    for (k, d2) in out.iter().enumerate() {
+                        let want = entry(rows.row(from + k), rows.row(q), false, false).d2;
+                        assert_eq!(d2.to_bits(), want.to_bits(), "n {n} from {from} row {k}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
