@@ -179,6 +179,14 @@ impl Columns {
     }
 }
 
+/// A row of a feature's run: its value and its row, side by side (one load and one store
+/// each when a run is partitioned).
+#[derive(Clone, Copy)]
+struct Slot {
+    v: f32,
+    i: u32,
+}
+
 /// The best split found so far at a node.
 #[derive(Clone, Copy)]
 struct Split {
@@ -208,9 +216,9 @@ struct Stats {
 }
 
 impl Stats {
-    fn of(rows: &[u32], w: &[f64], wy: &[f64], y: &[f64]) -> Stats {
+    fn of(rows: impl Iterator<Item = u32>, w: &[f64], wy: &[f64], y: &[f64]) -> Stats {
         let mut s = Stats::default();
-        for &i in rows {
+        for i in rows {
             let i = i as usize;
             s.w += w[i];
             s.sum += wy[i];
@@ -241,27 +249,26 @@ pub fn grow(
     // every feature's run of the kept rows, and their values, in its order (the random
     // splitter too: its extremes are a run's ends, its left side a prefix; reading the
     // values by row instead, in any order, made the extra trees twice as slow)
-    let mut idx: Vec<u32> = Vec::with_capacity(m * nf);
-    let mut val: Vec<f32> = Vec::with_capacity(m * nf);
+    let mut runs: Vec<Slot> = Vec::with_capacity(m * nf);
     for f in 0..nf {
         let col = &cols.values[f * n..(f + 1) * n];
         for &i in cols.order[f * n..(f + 1) * n].iter().filter(|&&i| kept(i)) {
-            idx.push(i);
-            val.push(col[i as usize]);
+            runs.push(Slot {
+                v: col[i as usize],
+                i,
+            });
         }
     }
     let w: Vec<f64> = (0..n).map(weight).collect();
     let wy: Vec<f64> = (0..n).map(|i| w[i] * y[i]).collect();
     let mut left_side = vec![false; n];
-    let mut scratch_i: Vec<u32> = vec![0; m];
-    let mut scratch_v: Vec<f32> = vec![0.0; m];
+    let mut scratch = vec![Slot { v: 0.0, i: 0 }; m];
     let msl = cfg.min_samples_leaf.max(1);
     let mss = cfg.min_samples_split.max(2);
     let root = if nf > 0 {
-        Stats::of(&idx[..m], &w, &wy, y)
+        Stats::of(runs[..m].iter().map(|s| s.i), &w, &wy, y)
     } else {
-        let rows: Vec<u32> = (0..n as u32).filter(|&i| kept(i)).collect();
-        Stats::of(&rows, &w, &wy, y)
+        Stats::of((0..n as u32).filter(|&i| kept(i)), &w, &wy, y)
     };
     let mut nodes: Vec<Node> = Vec::new();
     let mut stack = vec![Pending {
@@ -321,10 +328,8 @@ pub fn grow(
             active.swap(k, j);
             let f = active[k];
             visited += 1;
-            let run = f * m;
-            let vals = &val[run + start..run + end];
-            let rows = &idx[run + start..run + end];
-            let (lo, hi) = (f64::from(vals[0]), f64::from(vals[count - 1]));
+            let run = &runs[f * m + start..f * m + end];
+            let (lo, hi) = (f64::from(run[0].v), f64::from(run[count - 1].v));
             if hi <= lo + FEATURE_THRESHOLD {
                 constant += 1;
                 active.swap(k, live - 1);
@@ -336,10 +341,10 @@ pub fn grow(
                 Splitter::Best => {
                     let (mut wl, mut sl) = (0.0, 0.0);
                     for p in 1..count {
-                        let i = rows[p - 1] as usize;
+                        let i = run[p - 1].i as usize;
                         wl += w[i];
                         sl += wy[i];
-                        let (a, b) = (f64::from(vals[p - 1]), f64::from(vals[p]));
+                        let (a, b) = (f64::from(run[p - 1].v), f64::from(run[p].v));
                         if b <= a + FEATURE_THRESHOLD || p < msl || count - p < msl {
                             continue;
                         }
@@ -364,14 +369,14 @@ pub fn grow(
                     if t == hi {
                         t = lo;
                     }
-                    let p = vals.partition_point(|&v| f64::from(v) <= t);
+                    let p = run.partition_point(|s| f64::from(s.v) <= t);
                     if p < msl || count - p < msl {
                         continue;
                     }
                     let (mut wl, mut sl) = (0.0, 0.0);
-                    for &i in &rows[..p] {
-                        wl += w[i as usize];
-                        sl += wy[i as usize];
+                    for s in &run[..p] {
+                        wl += w[s.i as usize];
+                        sl += wy[s.i as usize];
                     }
                     let (wr, sr) = (wsum - wl, sum - sl);
                     let proxy = sl * sl / wl + sr * sr / wr;
@@ -395,25 +400,23 @@ pub fn grow(
         nodes[id].threshold = split.threshold;
         let mid = start + split.pos;
         let run = split.feature * m;
-        let left_stats = Stats::of(&idx[run + start..run + mid], &w, &wy, y);
-        let right_stats = Stats::of(&idx[run + mid..run + end], &w, &wy, y);
+        let rows = |r: std::ops::Range<usize>| runs[run + r.start..run + r.end].iter().map(|s| s.i);
+        let left_stats = Stats::of(rows(start..mid), &w, &wy, y);
+        let right_stats = Stats::of(rows(mid..end), &w, &wy, y);
         // the children's runs need to be in order only if one of them can split
         let can_split =
             |c: usize| c >= mss && c >= 2 * msl && cfg.max_depth.is_none_or(|d| depth + 1 < d);
         if can_split(split.pos) || can_split(count - split.pos) {
             // which rows go left (a prefix of the split feature's run), then every other
             // active feature's run partitioned stably
-            for (p, &i) in idx[run + start..run + end].iter().enumerate() {
-                left_side[i as usize] = p < split.pos;
+            for (p, s) in runs[run + start..run + end].iter().enumerate() {
+                left_side[s.i as usize] = p < split.pos;
             }
             for &f in active.iter().filter(|&&f| f != split.feature) {
-                let run = f * m + start..f * m + end;
                 partition(
-                    &mut idx[run.clone()],
-                    &mut val[run],
+                    &mut runs[f * m + start..f * m + end],
                     &left_side,
-                    &mut scratch_i,
-                    &mut scratch_v,
+                    &mut scratch,
                 );
             }
         }
@@ -438,31 +441,22 @@ pub fn grow(
     Tree { nodes }
 }
 
-/// Moves the rows marked in `left` to the front of `rows`, and their values in `vals` with
-/// them, each side keeping its order. Without a branch on the side (it is a coin flip; the
+/// Moves the slots whose rows are marked in `left` to the front of `run`, each side keeping
+/// its order. Without a branch on the side (it is a coin flip; the
 /// branch made the forests a third slower): each row is written to both places and only its
 /// side's position moves on; the front position never passes the one being read, so nothing
 /// unread is overwritten.
-fn partition(
-    rows: &mut [u32],
-    vals: &mut [f32],
-    left: &[bool],
-    scratch_i: &mut [u32],
-    scratch_v: &mut [f32],
-) {
+fn partition(run: &mut [Slot], left: &[bool], scratch: &mut [Slot]) {
     let (mut l, mut r) = (0usize, 0usize);
-    for p in 0..rows.len() {
-        let (i, v) = (rows[p], vals[p]);
-        let goes = usize::from(left[i as usize]);
-        rows[l] = i;
-        vals[l] = v;
-        scratch_i[r] = i;
-        scratch_v[r] = v;
+    for p in 0..run.len() {
+        let s = run[p];
+        let goes = usize::from(left[s.i as usize]);
+        run[l] = s;
+        scratch[r] = s;
         l += goes;
         r += 1 - goes;
     }
-    rows[l..].copy_from_slice(&scratch_i[..r]);
-    vals[l..].copy_from_slice(&scratch_v[..r]);
+    run[l..].copy_from_slice(&scratch[..r]);
 }
 
 #[cfg(test)]

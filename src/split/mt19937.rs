@@ -117,6 +117,7 @@ impl RandomState {
     }
 
     /// numpy's legacy `random_interval(max)`: uniform in `0..=max`.
+    #[inline]
     pub fn random_interval(&mut self, max: u64) -> u64 {
         if max == 0 {
             return 0;
