@@ -157,18 +157,20 @@ impl Columns {
                 values.push(v32);
             }
         }
+        // by value (`total_cmp`'s order), then by row: one integer key each, the value's bits
+        // made to sort as integers above the row's (a comparator on pairs was twice as slow)
         let mut order = Vec::with_capacity(n * nf);
-        let mut keyed: Vec<(f32, u32)> = Vec::with_capacity(n);
+        let mut keyed: Vec<u64> = Vec::with_capacity(n);
         for f in 0..nf {
             keyed.clear();
             keyed.extend(
                 values[f * n..(f + 1) * n]
                     .iter()
                     .enumerate()
-                    .map(|(i, &v)| (v, i as u32)),
+                    .map(|(i, &v)| (u64::from(sortable(v)) << 32) | i as u64),
             );
-            keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            order.extend(keyed.iter().map(|&(_, i)| i));
+            keyed.sort_unstable();
+            order.extend(keyed.iter().map(|&k| k as u32));
         }
         Ok(Columns {
             n,
@@ -185,6 +187,17 @@ impl Columns {
 struct Slot {
     v: f32,
     i: u32,
+}
+
+/// `v`'s bits as an integer that sorts as `f32::total_cmp` orders the values: negative values
+/// (sign bit set) reversed below the others.
+fn sortable(v: f32) -> u32 {
+    let b = v.to_bits();
+    if b & 0x8000_0000 != 0 {
+        !b
+    } else {
+        b | 0x8000_0000
+    }
 }
 
 /// The best split found so far at a node.
@@ -462,6 +475,29 @@ fn partition(run: &mut [Slot], left: &[bool], scratch: &mut [Slot]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sortable_keys_order_as_total_cmp() {
+        let vals = [
+            f32::NEG_INFINITY,
+            -3.3e38,
+            -1.0,
+            -1e-45,
+            -0.0,
+            0.0,
+            1e-45,
+            1e-7,
+            1.0,
+            2.5,
+            3.4e38,
+            f32::INFINITY,
+        ];
+        for a in vals {
+            for b in vals {
+                assert_eq!(sortable(a).cmp(&sortable(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
     use ndarray::Array2;
 
     fn config(splitter: Splitter, max_features: usize) -> TreeConfig {
