@@ -15,16 +15,17 @@
 //! SGD (or, with the adaptive schedule, divide the step by 5 until it is at most 1e-6). With
 //! early stopping, the weights of the best validation score are kept.
 //!
-//! Single-threaded: the products go through ndarray's `general_mat_mul` (matrixmultiply). With
+//! Single-threaded: the products go through faer's (`dense::mat_mul`; 1.5x matrixmultiply's at a
+//! batch of 200 rows, 5x on the output layer's matrix-vector products). With
 //! a fixed seed the fit follows scikit-learn's (on the fidelity fixtures the test RMSE agrees to
 //! about 1e-13 relative, L-BFGS's over its first 20 iterations, chaos aside); the sums are not
 //! promised in OpenBLAS's order, so the fidelity bound is 0.1 %, or scikit-learn's spread over
 //! seeds for `random_state=None` (our fixed seed 0, scikit-learn's global generator).
 
-use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis};
 use serde::{Deserialize, Serialize};
 
+use crate::models::dense;
 use crate::models::kind::{dims, Kind, Predictor, Values};
 use crate::models::lbfgs::{self, Options};
 use crate::models::params::{
@@ -613,7 +614,7 @@ impl Network {
             for mut row in out.rows_mut() {
                 row.assign(&bias);
             }
-            general_mat_mul(1.0, &input, &self.layout.w(theta, i), 1.0, &mut out);
+            dense::mat_mul(1.0, input, self.layout.w(theta, i), true, out.view_mut());
             if i != last {
                 self.activation.apply(out);
             } else if self.loss == MlpLoss::Poisson {
@@ -678,7 +679,7 @@ impl Network {
                 } else {
                     work.acts[i - 1].slice(s![..n, ..])
                 };
-                general_mat_mul(1.0 / nf, &input.t(), &delta, 1.0, &mut gw);
+                dense::mat_mul(1.0 / nf, input.t(), delta, true, gw.view_mut());
             }
             let b0 = self.layout.bias[i];
             let sums = delta.sum_axis(Axis(0));
@@ -689,7 +690,13 @@ impl Network {
                 let (lower, upper) = work.deltas.split_at_mut(i);
                 let mut prev = lower[i - 1].slice_mut(s![..n, ..]);
                 let delta = upper[0].slice(s![..n, ..]);
-                general_mat_mul(1.0, &delta, &self.layout.w(theta, i).t(), 0.0, &mut prev);
+                dense::mat_mul(
+                    1.0,
+                    delta,
+                    self.layout.w(theta, i).t(),
+                    false,
+                    prev.view_mut(),
+                );
                 self.activation
                     .backward(work.acts[i - 1].slice(s![..n, ..]), prev);
             }
