@@ -23,7 +23,8 @@
 //! How it is fast: each feature is sorted once ([`Columns`], shared by all the trees of a
 //! forest); a node keeps, for every feature, its rows in that feature's order with their values
 //! beside them, so scoring a feature reads memory in order (the extra trees' minimum and
-//! maximum are the run's ends), and a split partitions each feature's run stably.
+//! maximum are the run's ends), and a split partitions each feature's run stably into a second
+//! buffer (the children's runs), one store per row.
 
 use ndarray::ArrayView2;
 
@@ -275,11 +276,14 @@ pub fn grow(
     let w: Vec<f64> = (0..n).map(weight).collect();
     let wy: Vec<f64> = (0..n).map(|i| w[i] * y[i]).collect();
     let mut left_side = vec![false; n];
-    let mut scratch = vec![Slot { v: 0.0, i: 0 }; m];
+    // a node at an even depth reads its runs from `runs[0]` and writes its children's into
+    // `runs[1]`, and the other way round at an odd depth (a child's runs are needed only
+    // where it can split, and then its parent wrote them)
+    let mut runs = [runs, vec![Slot { v: 0.0, i: 0 }; m * nf]];
     let msl = cfg.min_samples_leaf.max(1);
     let mss = cfg.min_samples_split.max(2);
     let root = if nf > 0 {
-        Stats::of(runs[..m].iter().map(|s| s.i), &w, &wy, y)
+        Stats::of(runs[0][..m].iter().map(|s| s.i), &w, &wy, y)
     } else {
         Stats::of((0..n as u32).filter(|&i| kept(i)), &w, &wy, y)
     };
@@ -341,7 +345,7 @@ pub fn grow(
             active.swap(k, j);
             let f = active[k];
             visited += 1;
-            let run = &runs[f * m + start..f * m + end];
+            let run = &runs[depth % 2][f * m + start..f * m + end];
             let (lo, hi) = (f64::from(run[0].v), f64::from(run[count - 1].v));
             if hi <= lo + FEATURE_THRESHOLD {
                 constant += 1;
@@ -413,24 +417,34 @@ pub fn grow(
         nodes[id].threshold = split.threshold;
         let mid = start + split.pos;
         let run = split.feature * m;
-        let rows = |r: std::ops::Range<usize>| runs[run + r.start..run + r.end].iter().map(|s| s.i);
+        let [even, odd] = &mut runs;
+        let (src, dst) = if depth % 2 == 0 {
+            (&*even, odd)
+        } else {
+            (&*odd, even)
+        };
+        let rows = |r: std::ops::Range<usize>| src[run + r.start..run + r.end].iter().map(|s| s.i);
         let left_stats = Stats::of(rows(start..mid), &w, &wy, y);
         let right_stats = Stats::of(rows(mid..end), &w, &wy, y);
         // the children's runs need to be in order only if one of them can split
         let can_split =
             |c: usize| c >= mss && c >= 2 * msl && cfg.max_depth.is_none_or(|d| depth + 1 < d);
         if can_split(split.pos) || can_split(count - split.pos) {
-            // which rows go left (a prefix of the split feature's run), then every other
-            // active feature's run partitioned stably
-            for (p, s) in runs[run + start..run + end].iter().enumerate() {
+            // which rows go left (a prefix of the split feature's run, copied as it is),
+            // then every other active feature's run partitioned stably
+            for (p, s) in src[run + start..run + end].iter().enumerate() {
                 left_side[s.i as usize] = p < split.pos;
             }
-            for &f in active.iter().filter(|&&f| f != split.feature) {
-                partition(
-                    &mut runs[f * m + start..f * m + end],
-                    &left_side,
-                    &mut scratch,
+            for &f in &active {
+                let (from, to) = (
+                    &src[f * m + start..f * m + end],
+                    &mut dst[f * m + start..f * m + end],
                 );
+                if f == split.feature {
+                    to.copy_from_slice(from);
+                } else {
+                    partition(from, to, &left_side, split.pos);
+                }
             }
         }
         // the left child first, as scikit-learn's builder
@@ -454,22 +468,18 @@ pub fn grow(
     Tree { nodes }
 }
 
-/// Moves the slots whose rows are marked in `left` to the front of `run`, each side keeping
-/// its order. Without a branch on the side (it is a coin flip; the
-/// branch made the forests a third slower): each row is written to both places and only its
-/// side's position moves on; the front position never passes the one being read, so nothing
-/// unread is overwritten.
-fn partition(run: &mut [Slot], left: &[bool], scratch: &mut [Slot]) {
-    let (mut l, mut r) = (0usize, 0usize);
-    for p in 0..run.len() {
-        let s = run[p];
-        let goes = usize::from(left[s.i as usize]);
-        run[l] = s;
-        scratch[r] = s;
-        l += goes;
-        r += 1 - goes;
+/// Copies `from` into `to` with the slots whose rows are marked in `left` (`n_left` of them)
+/// first, each side keeping its order. Without a branch on the side (it is a coin flip; the
+/// branch made the forests a third slower): each slot goes to its side's next place, picked
+/// by a select, one store each.
+fn partition(from: &[Slot], to: &mut [Slot], left: &[bool], n_left: usize) {
+    let (mut l, mut r) = (0usize, n_left);
+    for &s in from {
+        let goes = left[s.i as usize];
+        to[if goes { l } else { r }] = s;
+        l += usize::from(goes);
+        r += usize::from(!goes);
     }
-    run[l..].copy_from_slice(&scratch[..r]);
 }
 
 #[cfg(test)]
