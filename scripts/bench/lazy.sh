@@ -76,6 +76,15 @@ for t in tables:
     f40s = statistics.median(r["seconds"] for r in f40)
     print(f"| {t} | {fs:.2f} | {fs / ls:.3f}x | {f40s:.2f} | {f40s / ls:.3f}x | {ls:.2f} | "
           f"{len(f[-1]['models'])} / {len(f40[-1]['models'])} / {len(l[-1]['models'])} |")
+# every run, in order: a round's two contenders ran within seconds of each other, so its own
+# ratio is the least noisy (this machine's speed drifts by 10 % and more between minutes)
+print("\n| table | fitpool -m all, each round s | lazypredict, each round s | ratio, each round |")
+print("|---|---|---|---|")
+for t in tables:
+    f = [r["seconds"] for r in rows if r["table"] == t and r["side"] == "fitpool"]
+    l = [r["seconds"] for r in rows if r["table"] == t and r["side"] == "lazypredict"]
+    each = ", ".join(f"{a / b:.3f}x" for a, b in zip(f, l))
+    print(f"| {t} | {', '.join(f'{v:.2f}' for v in f)} | {', '.join(f'{v:.2f}' for v in l)} | {each} |")
 for t in tables:
     f = next((r for r in rows if r["table"] == t and r["side"] == "fitpool"), None)
     l = next((r for r in rows if r["table"] == t and r["side"] == "lazypredict"), None)
