@@ -208,7 +208,8 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(p, q)| p * q).sum()
 }
 
-fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
+/// `y += a x`.
+pub(crate) fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
     for (yi, xi) in y.iter_mut().zip(x) {
         *yi += a * xi;
     }

@@ -209,9 +209,10 @@ fn fit_keeping<'a>(
     let mut stages: Vec<Stage> = Vec::new();
     let mut kept = 0usize;
     // a decision tree (the default) is grown from each sample's counts on `x` sorted once
-    let cols = match &base {
-        ModelSpec::DecisionTree(_) => Columns::new(x).ok(),
-        _ => None,
+    let cols = if decision_tree::grows_on_drawn_rows(&base) {
+        Columns::new(x).ok()
+    } else {
+        None
     };
     let y_all = y.to_vec();
     for iboost in 0..p.n_estimators {

@@ -247,7 +247,7 @@ impl Split for Bagging {
         // `decision_tree::on_drawn_rows`); a tree is small
         if n_cols == n_features
             && !p.bootstrap_features
-            && matches!(base, ModelSpec::DecisionTree(_))
+            && decision_tree::grows_on_drawn_rows(&base)
         {
             if let Ok(sorted) = Columns::new(x) {
                 let y_all = y.to_vec();

@@ -100,6 +100,11 @@ fn counted(spec: &ModelSpec) -> Option<&TreeParams> {
     }
 }
 
+/// Whether [`on_drawn_rows`] grows `spec`'s trees: only then is `x` worth sorting for it.
+pub(super) fn grows_on_drawn_rows(spec: &ModelSpec) -> bool {
+    counted(spec).is_some()
+}
+
 /// The cost of `samples` trees of `spec` on samples drawn from `n_rows` rows by
 /// [`on_drawn_rows`] (one sort for all of them); `None` where that route is not taken.
 pub(super) fn cost_on_drawn_rows(

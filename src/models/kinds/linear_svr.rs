@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::least_squares;
 use crate::models::dense;
 use crate::models::kind::{dims, Kind, Predictor, Values};
-use crate::models::linear::LinearFit;
+use crate::models::linear::{self, LinearFit};
 use crate::models::params::{f, ignored, int, opt_int, p, s, NON_NEGATIVE, POSITIVE};
 use crate::models::{BuildError, ModelError, ParamDef, ParamType, Value, DEFAULT_SEED};
 use crate::split::RandomState;
@@ -298,9 +298,7 @@ fn dual_cd(x: ArrayView2<f64>, y: ArrayView1<f64>, p: &LinearSvrParams, seed: u6
             beta[i] = (beta[i] + d).max(-upper).min(upper);
             let d = beta[i] - old;
             if d != 0.0 {
-                for (wk, xk) in w.iter_mut().zip(xi) {
-                    *wk += d * xk;
-                }
+                linear::axpy(d, xi, &mut w);
             }
         }
         if iter == 0 {
