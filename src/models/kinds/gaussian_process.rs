@@ -15,9 +15,10 @@
 //! from points drawn uniformly in the log bounds by numpy's `RandomState(random_state)`.
 //!
 //! Memory: the `n x n` kernel is factorised in place; the gradient needs one more `n x n`
-//! matrix (the inverse), reused from one evaluation to the next; the kernel's derivatives are
-//! never stored, each entry's is recomputed while summing; the test kernel is never stored
-//! either (each prediction sums over the training rows).
+//! matrix (the inverse), reused from one evaluation to the next; the rows' squared distances
+//! take half an `n x n` matrix (up to 11,600 rows or so, see [`Distances`]); the kernel's
+//! derivatives are never stored, each entry's is recomputed while summing; the test kernel
+//! is never stored either (each prediction sums over the training rows).
 
 use faer::Mat;
 use ndarray::{Array1, ArrayView1, ArrayView2};
@@ -199,10 +200,11 @@ impl Kind for GaussianProcess {
     fn expected_cost(p: &GaussianProcessParams, n_rows: usize, n_features: usize) -> f64 {
         let (n, f) = dims(n_rows, n_features);
         // one evaluation of the likelihood and its gradient: the Cholesky factorisation and
-        // the inverse (n³ flops) and two passes over the kernel's entries (n² f); the
-        // optimiser takes some tens of evaluations per run when hyper-parameters are free.
-        // Measured: GaussianProcessRegressor() on friedman (5000 x 20) took 16 evaluations,
-        // ~80 s on one core, ~7e9 units
+        // the inverse (n³ flops) and two passes over the kernel's entries (n²), the rows'
+        // squared distances (n² f) summed once for all of them; the optimiser takes some tens
+        // of evaluations per run when hyper-parameters are free. Measured:
+        // GaussianProcessRegressor() on friedman (5000 x 20) took 16 evaluations, ~80 s on
+        // one core, ~7e9 units
         let free = p
             .kernel
             .as_deref()
@@ -213,7 +215,7 @@ impl Kind for GaussianProcess {
         } else {
             0.0
         };
-        let step = n * n * n / 400.0 + n * n * f / 20.0;
+        let step = n * n * n / 400.0 + n * n;
         evaluations * step + n * n * n / 1200.0 + n * n * f / 20.0
     }
 
@@ -1017,6 +1019,53 @@ impl Rows {
     }
 }
 
+/// The largest [`Distances`] kept, in bytes: beyond it (some 11,600 training rows) the
+/// distances are summed again in each evaluation, whose `n³` work dwarfs them there.
+const MAX_KEPT_DISTANCES: usize = 512 << 20;
+
+/// The training rows' squared distances, the lower triangle by columns, summed once by
+/// [`Rows::sq_distances`] and read by every evaluation of the likelihood (twice: the fill and
+/// the gradient). They do not depend on the hyper-parameters, and on a wide table (hundreds of
+/// one-hot columns) summing them took two thirds of the fit. Half an `n x n` matrix more.
+struct Distances {
+    /// Column `j` (rows `j..n`) from `j * n - j * (j - 1) / 2`; empty when not kept.
+    packed: Vec<f64>,
+}
+
+impl Distances {
+    fn new(x: &Rows) -> Distances {
+        let n = x.n;
+        let size = n * (n + 1) / 2;
+        if size.saturating_mul(std::mem::size_of::<f64>()) > MAX_KEPT_DISTANCES {
+            return Distances { packed: Vec::new() };
+        }
+        let mut packed = vec![0.0; size];
+        let mut at = 0;
+        for j in 0..n {
+            x.sq_distances(x.row(j), j, &mut packed[at..at + n - j]);
+            at += n - j;
+        }
+        Distances { packed }
+    }
+
+    /// The squared distances from row `j` to rows `j..rows`: kept, or summed into `scratch`.
+    fn column<'s>(
+        &'s self,
+        x: &Rows,
+        j: usize,
+        rows: usize,
+        scratch: &'s mut Vec<f64>,
+    ) -> &'s [f64] {
+        if self.packed.is_empty() {
+            scratch.resize(rows - j, 0.0);
+            x.sq_distances(x.row(j), j, scratch);
+            return scratch;
+        }
+        let start = j * x.n - j * j.saturating_sub(1) / 2;
+        &self.packed[start..start + rows - j]
+    }
+}
+
 #[cfg(test)]
 fn entry(a: &[f64], b: &[f64], dot: bool, same: bool) -> Entry {
     let mut d2 = 0.0;
@@ -1046,6 +1095,8 @@ struct Likelihood<'k> {
     x: Rows,
     y: Array1<f64>,
     alpha: f64,
+    /// The rows' squared distances, summed once for every evaluation (see [`Distances`]).
+    d2: Distances,
     /// The kernel, then its factor, then (for the gradient) the lower triangle of its inverse.
     a: Mat<f64>,
     /// `L^-1` while the inverse is formed (allocated on the first gradient).
@@ -1082,9 +1133,11 @@ impl<'k> Likelihood<'k> {
     /// The likelihood of `y` on the rows of `x`, with its `n x n` buffer allocated.
     fn new(kernel: &'k Kernel, x: ArrayView2<f64>, y: Array1<f64>, alpha: f64) -> Self {
         let n = y.len();
+        let rows = Rows::new(x);
         Likelihood {
             kernel,
-            x: Rows::new(x),
+            d2: Distances::new(&rows),
+            x: rows,
             y,
             alpha,
             a: Mat::zeros(n, n),
@@ -1106,12 +1159,12 @@ impl<'k> Likelihood<'k> {
     fn fill(&self, m: &mut Mat<f64>, mut keep: Option<&mut Mat<f64>>, v: &[f64]) {
         let n = m.nrows();
         let fast = self.kernel.scaled_rbf();
-        let mut d2 = vec![0.0; n];
+        let mut scratch = Vec::new();
         for j in 0..n {
             let xj = self.x.row(j);
-            self.x.sq_distances(xj, j, &mut d2[j..n]);
-            for i in j..n {
-                let e = with_distance(self.x.row(i), xj, d2[i], self.kernel.uses_dot, i == j);
+            let d2 = self.d2.column(&self.x, j, n, &mut scratch);
+            for (i, &d) in (j..n).zip(d2) {
+                let e = with_distance(self.x.row(i), xj, d, self.kernel.uses_dot, i == j);
                 let mut k = match fast {
                     Some((hc, hl)) => {
                         let (kb, r2) = rbf_factor(v[hl], e.d2);
@@ -1206,7 +1259,7 @@ impl<'k> Likelihood<'k> {
         dense::factor_inverse_in_place(&mut self.a, work);
         let mut acc = vec![0.0; m];
         let mut g = vec![0.0; m];
-        let mut d2 = vec![0.0; n];
+        let mut scratch = Vec::new();
         // the entry (i, j)'s term of the gradient from the kernel's own derivatives
         let mut generic = |i: usize, j: usize, d2: f64, w: f64, acc: &mut [f64]| {
             let e = with_distance(
@@ -1238,21 +1291,21 @@ impl<'k> Likelihood<'k> {
                 let (kc, kl) = (self.kernel.pos[hc], self.kernel.pos[hl]);
                 let (c, l) = (v[hc], v[hl]);
                 for j in 0..n {
-                    self.x.sq_distances(self.x.row(j), j, &mut d2[j..n]);
-                    generic(j, j, d2[j], weight(j, j), &mut acc);
+                    let d2 = self.d2.column(&self.x, j, n, &mut scratch);
+                    generic(j, j, d2[0], weight(j, j), &mut acc);
                     let (top, column) = spare(n, j + 1, j);
                     let factors = &work.col_as_slice(column)[top..top + (n - j - 1)];
-                    for (i, &kb) in (j + 1..n).zip(factors) {
+                    for ((i, &kb), &d) in (j + 1..n).zip(factors).zip(&d2[1..]) {
                         let w = weight(i, j);
                         if kb.is_nan() {
-                            generic(i, j, d2[i], w, &mut acc);
+                            generic(i, j, d, w, &mut acc);
                             continue;
                         }
                         let (gc, gl) = if kb == 0.0 {
                             // both derivatives are `0 * finite`
                             (0.0, 0.0)
                         } else {
-                            (c * kb, kb * scaled_distance(l, d2[i]) * c)
+                            (c * kb, kb * scaled_distance(l, d) * c)
                         };
                         if let Some(k) = kc {
                             acc[k] += w * gc;
@@ -1265,8 +1318,8 @@ impl<'k> Likelihood<'k> {
             }
             None => {
                 for j in 0..n {
-                    self.x.sq_distances(self.x.row(j), j, &mut d2[j..n]);
-                    for (i, &d) in d2.iter().enumerate().skip(j) {
+                    let d2 = self.d2.column(&self.x, j, n, &mut scratch);
+                    for (i, &d) in (j..n).zip(d2) {
                         generic(i, j, d, weight(i, j), &mut acc);
                     }
                 }
@@ -1558,6 +1611,32 @@ mod tests {
                         let want = entry(rows.row(from + k), rows.row(q), false, false).d2;
                         assert_eq!(d2.to_bits(), want.to_bits(), "n {n} from {from} row {k}");
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn kept_distances_are_the_summed_ones_bit_for_bit() {
+        for (n, f) in [(1usize, 2usize), (5, 3), (40, 9)] {
+            let x = Array2::from_shape_fn((n, f), |(i, k)| {
+                ((i * 13 + k * 7) % 11) as f64 * 10f64.powi((k % 4) as i32 - 1) - 0.3 * i as f64
+            });
+            let rows = Rows::new(x.view());
+            let kept = Distances::new(&rows);
+            let summed = Distances { packed: Vec::new() };
+            assert_eq!(kept.packed.len(), n * (n + 1) / 2);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            for j in 0..n {
+                for rows_to in [j + 1, (j + 3).min(n), n] {
+                    let want = summed.column(&rows, j, rows_to, &mut b).to_vec();
+                    let got = kept.column(&rows, j, rows_to, &mut a);
+                    assert_eq!(got.len(), rows_to - j);
+                    assert_eq!(got.len(), want.len());
+                    for (k, (g, w)) in got.iter().zip(&want).enumerate() {
+                        assert_eq!(g.to_bits(), w.to_bits(), "n {n} column {j} row {}", j + k);
+                    }
+                    assert_eq!(got[0], 0.0);
                 }
             }
         }
