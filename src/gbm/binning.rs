@@ -40,6 +40,12 @@ pub struct Binned {
     pub n_cols: usize,
     /// The codes, one byte per value, column after column.
     pub codes: Vec<u8>,
+    /// Per column, one past the largest code other than the missing values' in it: the
+    /// histograms touch only the bins below it and the missing values' bin (a one-hot column
+    /// uses 2 of 256).
+    pub spans: Vec<usize>,
+    /// The missing values' code.
+    pub missing: u8,
 }
 
 impl Binned {
@@ -47,6 +53,12 @@ impl Binned {
     #[inline]
     pub fn col(&self, c: usize) -> &[u8] {
         &self.codes[c * self.n_rows..(c + 1) * self.n_rows]
+    }
+
+    /// The bins of column `c` that its codes can reach: `0..spans[c]` and the missing values'.
+    #[inline]
+    pub fn bins(&self, c: usize) -> (std::ops::Range<usize>, usize) {
+        (0..self.spans[c], usize::from(self.missing))
     }
 }
 
@@ -200,6 +212,8 @@ impl BinMapper {
         let (n, p) = x.dim();
         let m = rows.map_or(n, |r| r.len());
         let mut codes = vec![0u8; m * p];
+        let missing = self.missing_bin();
+        let mut spans = vec![0; p];
         for c in 0..p {
             let col = x.column(c);
             let out = &mut codes[c * m..(c + 1) * m];
@@ -215,11 +229,19 @@ impl BinMapper {
                     }
                 }
             }
+            spans[c] = out
+                .iter()
+                .filter(|&&b| b != missing)
+                .map(|&b| usize::from(b) + 1)
+                .max()
+                .unwrap_or(0);
         }
         Binned {
             n_rows: m,
             n_cols: p,
             codes,
+            spans,
+            missing,
         }
     }
 }
@@ -245,6 +267,14 @@ mod tests {
         let b = m.transform(x.view(), None);
         assert_eq!(b.col(0), &[0, 0, 1, 255]);
         assert_eq!(b.col(1), &[0, 0, 0, 0]);
+        // the bins the histograms touch: below the span, and the missing values' bin
+        assert_eq!(b.spans, vec![2, 1]);
+        assert_eq!(b.bins(0), (0..2, 255));
+        // a subset of rows has its own spans: here no row reaches bin 1 of column 0
+        let b = m.transform(x.view(), Some(&[0, 3]));
+        assert_eq!(b.spans, vec![1, 1]);
+        let b = m.transform(x.view(), Some(&[3]));
+        assert_eq!(b.spans, vec![0, 1]);
     }
 
     #[test]

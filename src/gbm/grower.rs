@@ -238,6 +238,7 @@ impl Grower<'_> {
                 &mut hl,
                 self.nodes[id].hist.as_ref().expect("parent histogram"),
                 &hs,
+                self.x,
                 None,
             );
             self.nodes[small].hist = Some(hs);

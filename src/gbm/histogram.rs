@@ -15,8 +15,10 @@ pub(crate) struct HBin {
     pub c: u32,
 }
 
-/// Zeroes `hist` (n_features * NB bins) and fills the features flagged in `features`
-/// (all when `None`) with the sums over `rows` (all rows, in order, when `None`).
+/// Fills the features flagged in `features` (all when `None`) of `hist` (n_features * NB
+/// bins) with the sums over `rows` (all rows, in order, when `None`). Only the bins that the
+/// codes reach ([`Binned::bins`]) are written, zeroed first: the others stay as they are,
+/// zero in every histogram (allocated zeroed, and never written by this or [`subtract`]).
 /// `g`/`h` are indexed by position in `rows` (ordered gradients) when rows is `Some`,
 /// by row otherwise; `h == None` means a constant hessian (only counts are kept).
 pub(crate) fn build(
@@ -27,7 +29,6 @@ pub(crate) fn build(
     h: Option<&[f64]>,
     features: Option<&[bool]>,
 ) {
-    hist.fill(HBin::default());
     for f in 0..binned.n_cols {
         if let Some(m) = features {
             if !m[f] {
@@ -36,6 +37,9 @@ pub(crate) fn build(
         }
         let col = binned.col(f);
         let hf: &mut [HBin; NB] = (&mut hist[f * NB..(f + 1) * NB]).try_into().unwrap();
+        let (low, missing) = binned.bins(f);
+        hf[low.clone()].fill(HBin::default());
+        hf[missing] = HBin::default();
         match (rows, h) {
             (Some(r), None) => {
                 for (&row, &gi) in r.iter().zip(g) {
@@ -69,18 +73,20 @@ pub(crate) fn build(
             }
         }
         if h.is_none() {
-            for b in hf.iter_mut() {
-                b.h = f64::from(b.c);
+            for b in low.chain([missing]) {
+                hf[b].h = f64::from(hf[b].c);
             }
         }
     }
 }
 
-/// `big = parent - small`, bin by bin (for the features flagged, all when `None`).
+/// `big = parent - small`, bin by bin (for the features flagged, all when `None`), in the
+/// bins that `binned`'s codes reach (see [`build`]).
 pub(crate) fn subtract(
     big: &mut [HBin],
     parent: &[HBin],
     small: &[HBin],
+    binned: &Binned,
     features: Option<&[bool]>,
 ) {
     let nf = parent.len() / NB;
@@ -90,12 +96,9 @@ pub(crate) fn subtract(
                 continue;
             }
         }
-        let r = f * NB..(f + 1) * NB;
-        for ((o, p), s) in big[r.clone()]
-            .iter_mut()
-            .zip(&parent[r.clone()])
-            .zip(&small[r])
-        {
+        let (low, missing) = binned.bins(f);
+        for b in low.chain([missing]) {
+            let (o, p, s) = (&mut big[f * NB + b], parent[f * NB + b], small[f * NB + b]);
             o.g = p.g - s.g;
             o.h = p.h - s.h;
             o.c = p.c - s.c;
