@@ -505,11 +505,14 @@ pub fn pinvh(a: ArrayView2<f64>) -> Option<Array2<f64>> {
         if w[k].abs() <= cutoff {
             continue;
         }
-        let col = v.column(k);
-        for i in 0..n {
-            let vi = col[i] / w[k];
-            for j in 0..n {
-                out[[i, j]] += vi * col[j];
+        // the same sums in the same order as `out[[i, j]] += v[i, k] / w[k] * v[j, k]`, on
+        // slices (indexed, this loop was two fifths of ARDRegression's fit)
+        let col = v.column(k).to_vec();
+        let flat = out.as_slice_mut().expect("a new array is contiguous");
+        for (row, &ci) in flat.chunks_exact_mut(n).zip(&col) {
+            let vi = ci / w[k];
+            for (o, &cj) in row.iter_mut().zip(&col) {
+                *o += vi * cj;
             }
         }
     }
