@@ -386,20 +386,24 @@ fn lu_solve_well_conditioned(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<A
         .then(|| Array1::from_shape_fn(n, |i| (0..n).map(|j| inv[(i, j)] * y[j]).sum()))
 }
 
-/// The minimum-norm solution of the square `x w = y` through a complete orthogonal
-/// decomposition (a column-pivoted QR factorisation, a few times cheaper than the SVD) where `x`'s rank
-/// is plain: each diagonal entry of the column-pivoted `R` either at most `lstsq`'s cut-off
-/// (`eps * n` times the largest; as a singular value it would be cut) or above 1e-8 times the
+/// The minimum-norm least-squares solution of `x w = y`, `x` square or tall, through a
+/// complete orthogonal decomposition (a column-pivoted QR factorisation, a few times cheaper
+/// than the SVD) where `x`'s rank is plain: each diagonal entry of the column-pivoted `R`
+/// either at most `lstsq`'s cut-off (`eps * max(rows, columns)` times the largest; as a
+/// singular value it would be cut) or above 1e-8 times the
 /// largest (the rest then has no singular value near the cut-off), as for a subset whose
 /// one-hot columns add up to the intercept's. There the minimum-norm solution of the retained
 /// rank is unique, so it is `lstsq`'s. `None` for a regular `x` (take the LU) and for anything
 /// in between (take the SVD).
-fn min_norm_rank_deficient(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Array1<f64>> {
-    let n = x.nrows();
+pub fn min_norm_rank_deficient(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Array1<f64>> {
+    let (m, n) = x.dim();
+    if m < n || n == 0 || y.len() != m {
+        return None;
+    }
     let qr = to_mat(x).col_piv_qr();
     let r = qr.R();
     let top = r[(0, 0)].abs();
-    let cut = f64::EPSILON * n as f64 * top;
+    let cut = f64::EPSILON * m as f64 * top;
     let rank = (0..n).take_while(|&i| r[(i, i)].abs() > cut).count();
     if rank == 0
         || rank == n
@@ -419,7 +423,7 @@ fn min_norm_rank_deficient(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Arr
         use faer::linalg::householder as hh;
         let mut mem = MemBuffer::new(
             hh::apply_block_householder_sequence_transpose_on_the_left_in_place_scratch::<f64>(
-                n,
+                m,
                 qr.Q_coeff().nrows(),
                 1,
             ),
@@ -660,6 +664,29 @@ mod tests {
             lstsq(onehot.view(), y5.view()),
         );
         assert!(min_norm_rank_deficient(onehot.view(), y5.view()).is_some());
+        // tall (least squares, not exact): the same one-hot columns on more rows, as an
+        // ordinary least squares with a full set of levels
+        let tall = array![
+            [1.0, 1.0, 0.0, 0.5, 0.0],
+            [1.0, 0.0, 1.0, -1.0, 0.0],
+            [1.0, 1.0, 0.0, 2.0, 0.0],
+            [1.0, 0.0, 1.0, 0.3, 0.0],
+            [1.0, 1.0, 0.0, -0.7, 0.0],
+            [1.0, 0.0, 1.0, 1.1, 0.0],
+            [1.0, 1.0, 0.0, 0.2, 0.0]
+        ];
+        let y7 = array![1.0, -2.0, 0.5, 3.0, 0.25, -1.5, 0.75];
+        let qr = min_norm_rank_deficient(tall.view(), y7.view()).expect("a plain rank");
+        let tall_svd = lstsq(tall.view(), y7.view());
+        assert!(
+            qr.iter().zip(&tall_svd).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{qr} {tall_svd}"
+        );
+        assert_eq!(qr[4], 0.0);
+        // wide: not this route
+        assert!(
+            min_norm_rank_deficient(tall.t(), array![1.0, 2.0, 3.0, 4.0, 5.0].view()).is_none()
+        );
         assert!(
             fast.iter().zip(&svd).all(|(a, b)| (a - b).abs() < 1e-12),
             "{fast} {svd}"

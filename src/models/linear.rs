@@ -106,7 +106,11 @@ pub fn ridge(x: ArrayView2<f64>, y: ArrayView1<f64>, alpha: f64, fit_intercept: 
 pub fn ols(x: ArrayView2<f64>, y: ArrayView1<f64>, fit_intercept: bool) -> LinearFit {
     let c = centre(x, y, fit_intercept);
     let gram = c.x.t().dot(&c.x);
+    // a singular gram (a one-hot column all zeros, or a full set of one-hot columns, as in
+    // RANSAC's subsets): the minimum-norm solution by a pivoted QR where the rank is plain,
+    // else by the SVD
     let coef = cholesky_solve_checked(gram, &c.x.t().dot(&c.y), 1e-10)
+        .or_else(|| dense::min_norm_rank_deficient(c.x.view(), c.y.view()))
         .unwrap_or_else(|| lstsq(c.x.view(), c.y.view()));
     finish(&c, coef)
 }
