@@ -4,7 +4,8 @@
 # tables and the same split (train_test_split(test_size=0.25, random_state=0)), side by side,
 # alternating, ROUNDS rounds (default 2), median wall time of the whole process each. Tables:
 # diabetes (442 × 10), the mixed `shop` table (1,200 rows with categories and holes), a seeded
-# 3,000-row table with four text columns and holes (gen_prep.py), and Friedman 5k (20 numbers).
+# 3,000-row table with four text columns and holes (gen_prep.py), Friedman 5k (20 numbers) and
+# a wide table shaped like Ames housing (2,930 x 74, 38 text columns, gen_wide.py).
 # Prints the wall-time table and, per table, each model's RMSE from both sides.
 #
 #   scripts/bench/lazy.sh                 # FITPOOL=/path/to/fitpool to skip the build
@@ -29,8 +30,9 @@ f["y"] = a[:, -1]
 f.to_csv(f"{out}/friedman5k.csv", index=False)
 PY
 "$PYTHON" $BENCH/gen_prep.py "$DATA/mixed3k.csv" 3000
+"$PYTHON" $BENCH/gen_wide.py "$DATA/wide.csv" 2930
 cp tests/fixtures/data/table_shop.csv "$DATA/shop.csv"
-TABLES=("diabetes.csv:target" "shop.csv:sales" "mixed3k.csv:y" "friedman5k.csv:y")
+TABLES=("diabetes.csv:target" "shop.csv:sales" "mixed3k.csv:y" "friedman5k.csv:y" "wide.csv:price")
 OUT=$(mktemp)
 echo "# $(date -u +%FT%TZ) $(nproc --all) cpus, load $(cut -d" " -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), fitpool $(git rev-parse --short HEAD), numpy's BLAS: $(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PYTHON" -c 'import numpy, threadpoolctl; i = threadpoolctl.threadpool_info()[0]; print(i["internal_api"], i["version"], i["architecture"], i["num_threads"], "threads")' 2>/dev/null || echo unknown)"
 for _ in $(seq "$ROUNDS"); do
