@@ -329,6 +329,7 @@ pub fn svd(a: ArrayView2<f64>) -> Option<(Array2<f64>, Array1<f64>, Array2<f64>)
 #[derive(Default)]
 pub struct SquareSolver {
     singular_last: bool,
+    work: MinNormWork,
 }
 
 impl SquareSolver {
@@ -338,7 +339,7 @@ impl SquareSolver {
             return lstsq(x, y);
         }
         if self.singular_last {
-            if let Some(w) = min_norm_rank_deficient(x, y) {
+            if let Some(w) = self.work.solve(x, y) {
                 return w;
             }
         }
@@ -349,7 +350,7 @@ impl SquareSolver {
             }
             None => {
                 self.singular_last = true;
-                min_norm_rank_deficient(x, y).unwrap_or_else(|| lstsq(x, y))
+                self.work.solve(x, y).unwrap_or_else(|| lstsq(x, y))
             }
         }
     }
@@ -396,83 +397,171 @@ fn lu_solve_well_conditioned(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<A
 /// rank is unique, so it is `lstsq`'s. `None` for a regular `x` (take the LU) and for anything
 /// in between (take the SVD).
 pub fn min_norm_rank_deficient(x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Array1<f64>> {
-    let (m, n) = x.dim();
-    if m < n || n == 0 || y.len() != m {
-        return None;
+    MinNormWork::default().solve(x, y)
+}
+
+/// The buffers of [`min_norm_rank_deficient`], kept from one system to the next (TheilSen
+/// solves ten thousand of one size; allocating and zeroing a factorisation's matrices for
+/// each took a quarter of its time).
+pub struct MinNormWork {
+    /// `x`, then its factorisation in place: `R` above the diagonal, the reflectors below.
+    a: Mat<f64>,
+    /// `R`'s upper triangle, copied out before the reflectors are given their unit diagonal.
+    r: Mat<f64>,
+    q_coeff: Mat<f64>,
+    fwd: Vec<usize>,
+    bwd: Vec<usize>,
+    mem: Option<faer::dyn_stack::MemBuffer>,
+    /// The shape the buffers are for.
+    shape: (usize, usize),
+}
+
+impl Default for MinNormWork {
+    fn default() -> Self {
+        MinNormWork {
+            a: Mat::new(),
+            r: Mat::new(),
+            q_coeff: Mat::new(),
+            fwd: Vec::new(),
+            bwd: Vec::new(),
+            mem: None,
+            shape: (0, 0),
+        }
     }
-    let qr = to_mat(x).col_piv_qr();
-    let r = qr.R();
-    let top = r[(0, 0)].abs();
-    let cut = f64::EPSILON * m as f64 * top;
-    let rank = (0..n).take_while(|&i| r[(i, i)].abs() > cut).count();
-    if rank == 0
-        || rank == n
-        || (0..rank).any(|i| r[(i, i)].abs() < 1e-8 * top)
-        || (rank..n).any(|i| r[(i, i)].abs() > cut)
-    {
-        return None;
-    }
-    // x P = Q [R11 R12; 0 0]: with z = P' w, the least-squares solutions are those of
-    // R11 z1 + R12 z2 = (Q'y)[:rank], that is z1 = u - S z2 with u = R11^-1 (Q'y)[:rank] and
-    // S = R11^-1 R12; the shortest has (I + S'S) z2 = S'u, a system of the rank deficiency's
-    // size (a few columns)
-    // Q'y through the Householder reflectors, without forming Q (a tenth of TheilSen's time)
-    let mut qty = to_col(y);
-    {
-        use faer::dyn_stack::{MemBuffer, MemStack};
+}
+
+impl MinNormWork {
+    /// [`min_norm_rank_deficient`], in these buffers.
+    pub fn solve(&mut self, x: ArrayView2<f64>, y: ArrayView1<f64>) -> Option<Array1<f64>> {
+        use faer::dyn_stack::{MemBuffer, MemStack, StackReq};
         use faer::linalg::householder as hh;
-        let mut mem = MemBuffer::new(
-            hh::apply_block_householder_sequence_transpose_on_the_left_in_place_scratch::<f64>(
-                m,
-                qr.Q_coeff().nrows(),
-                1,
-            ),
+        use faer::linalg::qr::{col_pivoting, no_pivoting};
+        let (m, n) = x.dim();
+        if m < n || n == 0 || y.len() != m {
+            return None;
+        }
+        let block = no_pivoting::factor::recommended_block_size::<f64>(m, n);
+        if self.shape != (m, n) || self.mem.is_none() {
+            self.a = Mat::zeros(m, n);
+            self.r = Mat::zeros(n, n);
+            self.q_coeff = Mat::zeros(block, n);
+            self.fwd = vec![0; n];
+            self.bwd = vec![0; n];
+            let need = StackReq::any_of(&[
+                col_pivoting::factor::qr_in_place_scratch::<usize, f64>(
+                    m,
+                    n,
+                    block,
+                    faer::Par::Seq,
+                    Default::default(),
+                ),
+                hh::apply_block_householder_sequence_transpose_on_the_left_in_place_scratch::<f64>(
+                    m, block, 1,
+                ),
+            ]);
+            self.mem = Some(MemBuffer::new(need));
+            self.shape = (m, n);
+        }
+        let mem = self.mem.as_mut().expect("allocated above");
+        for j in 0..n {
+            for (i, v) in self.a.col_mut(j).iter_mut().enumerate() {
+                *v = x[[i, j]];
+            }
+        }
+        self.q_coeff.fill(0.0);
+        col_pivoting::factor::qr_in_place(
+            self.a.as_mut(),
+            self.q_coeff.as_mut(),
+            &mut self.fwd,
+            &mut self.bwd,
+            faer::Par::Seq,
+            MemStack::new(mem),
+            Default::default(),
         );
+        for j in 0..n {
+            for i in 0..n {
+                self.r[(i, j)] = if i <= j { self.a[(i, j)] } else { 0.0 };
+            }
+        }
+        let r = self.r.as_ref();
+        let top = r[(0, 0)].abs();
+        let cut = f64::EPSILON * m as f64 * top;
+        let rank = (0..n).take_while(|&i| r[(i, i)].abs() > cut).count();
+        if rank == 0
+            || rank == n
+            || (0..rank).any(|i| r[(i, i)].abs() < 1e-8 * top)
+            || (rank..n).any(|i| r[(i, i)].abs() > cut)
+        {
+            return None;
+        }
+        // the reflectors as faer's own QR hands them over: unit diagonal, zeros above
+        for j in 0..n {
+            let col = self.a.col_mut(j);
+            for (i, v) in col.iter_mut().enumerate().take(j + 1) {
+                *v = if i == j { 1.0 } else { 0.0 };
+            }
+        }
+        // x P = Q [R11 R12; 0 0]: with z = P' w, the least-squares solutions are those of
+        // R11 z1 + R12 z2 = (Q'y)[:rank], that is z1 = u - S z2 with u = R11^-1 (Q'y)[:rank] and
+        // S = R11^-1 R12; the shortest has (I + S'S) z2 = S'u, a system of the rank deficiency's
+        // size (a few columns)
+        // Q'y through the Householder reflectors, without forming Q (a tenth of TheilSen's time)
+        let mut qty = to_col(y);
         hh::apply_block_householder_sequence_transpose_on_the_left_in_place_with_conj(
-            qr.Q_basis(),
-            qr.Q_coeff(),
+            self.a.as_ref(),
+            self.q_coeff.as_ref(),
             faer::Conj::No,
             qty.as_mut(),
             faer::Par::Seq,
-            MemStack::new(&mut mem),
+            MemStack::new(mem),
         );
-    }
-    let d = n - rank;
-    let mut us = Mat::from_fn(rank, 1 + d, |i, j| {
-        if j == 0 {
-            qty[(i, 0)]
-        } else {
-            r[(i, rank + j - 1)]
-        }
-    });
-    faer::linalg::triangular_solve::solve_upper_triangular_in_place(
-        r.submatrix(0, 0, rank, rank),
-        us.as_mut(),
-        faer::Par::Seq,
-    );
-    let gram = Array2::from_shape_fn((d, d), |(a, b)| {
-        let s: f64 = (0..rank).map(|i| us[(i, 1 + a)] * us[(i, 1 + b)]).sum();
-        if a == b {
-            1.0 + s
-        } else {
+        let d = n - rank;
+        let mut us = Mat::from_fn(rank, 1 + d, |i, j| {
+            if j == 0 {
+                qty[(i, 0)]
+            } else {
+                r[(i, rank + j - 1)]
+            }
+        });
+        faer::linalg::triangular_solve::solve_upper_triangular_in_place(
+            r.submatrix(0, 0, rank, rank),
+            us.as_mut(),
+            faer::Par::Seq,
+        );
+        // sums over the rank in order, on the columns as slices
+        let sum = |a: usize, b: usize| -> f64 {
+            let (p, q) = (us.col_as_slice(a), us.col_as_slice(b));
+            let mut s = 0.0;
+            for (x, y) in p.iter().zip(q) {
+                s += x * y;
+            }
             s
+        };
+        // symmetric: each pair summed once (`x * y` and `y * x` are the same bits)
+        let mut gram = Array2::zeros((d, d));
+        for a in 0..d {
+            gram[[a, a]] = 1.0 + sum(1 + a, 1 + a);
+            for b in a + 1..d {
+                let s = sum(1 + a, 1 + b);
+                gram[[a, b]] = s;
+                gram[[b, a]] = s;
+            }
         }
-    });
-    let rhs = Array1::from_shape_fn(d, |a| (0..rank).map(|i| us[(i, 1 + a)] * us[(i, 0)]).sum());
-    let z2 = cholesky_solve(gram.view(), rhs.view())?;
-    let z = |j: usize| {
-        if j < rank {
-            us[(j, 0)] - (0..d).map(|a| us[(j, 1 + a)] * z2[a]).sum::<f64>()
-        } else {
-            z2[j - rank]
+        let rhs = Array1::from_shape_fn(d, |a| sum(1 + a, 0));
+        let z2 = cholesky_solve(gram.view(), rhs.view())?;
+        let z = |j: usize| {
+            if j < rank {
+                us[(j, 0)] - (0..d).map(|a| us[(j, 1 + a)] * z2[a]).sum::<f64>()
+            } else {
+                z2[j - rank]
+            }
+        };
+        let mut out = Array1::zeros(n);
+        for j in 0..n {
+            out[self.fwd[j]] = z(j);
         }
-    };
-    let (fwd, _) = qr.P().arrays();
-    let mut out = Array1::zeros(n);
-    for j in 0..n {
-        out[fwd[j]] = z(j);
+        out.iter().all(|v| v.is_finite()).then_some(out)
     }
-    out.iter().all(|v| v.is_finite()).then_some(out)
 }
 
 /// The minimum-norm least-squares solution of `x w = y`, as `scipy.linalg.lstsq` with its
