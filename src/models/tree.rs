@@ -131,6 +131,10 @@ pub struct Columns {
     values: Vec<f32>,
     /// Feature `f`'s rows by increasing value: `order[f * n..(f + 1) * n]`.
     order: Vec<u32>,
+    /// Per feature, its two values where it has exactly two (further apart than
+    /// `FEATURE_THRESHOLD`), as a one-hot column: [`grow`] keeps only the rows of the upper
+    /// one for it, not a run of all the node's rows.
+    two: Vec<Option<(f32, f32)>>,
 }
 
 impl Columns {
@@ -173,11 +177,22 @@ impl Columns {
             keyed.sort_unstable();
             order.extend(keyed.iter().map(|&k| k as u32));
         }
+        let two = (0..nf)
+            .map(|f| {
+                let col = &values[f * n..(f + 1) * n];
+                let ord = &order[f * n..(f + 1) * n];
+                let (&first, &last) = (ord.first()?, ord.last()?);
+                let (a, b) = (col[first as usize], col[last as usize]);
+                let apart = f64::from(b) > f64::from(a) + FEATURE_THRESHOLD;
+                (apart && col.iter().all(|&v| v == a || v == b)).then_some((a, b))
+            })
+            .collect();
         Ok(Columns {
             n,
             nf,
             values,
             order,
+            two,
         })
     }
 }
@@ -220,6 +235,9 @@ struct Pending {
     parent: Option<(usize, bool)>,
     stats: Stats,
     active: Vec<usize>,
+    /// Per feature with two values, how many of the node's rows have the upper one (empty
+    /// where no feature has two values).
+    ones: Vec<u32>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -257,20 +275,31 @@ pub fn grow(
     rng: &mut Rng,
 ) -> Tree {
     let (n, nf) = (cols.n, cols.nf);
+    let two = &cols.two;
+    let any_two = two.iter().any(Option::is_some);
     let weight = |i: usize| counts.map_or(1.0, |c| f64::from(c[i]));
     let kept = |i: u32| counts.is_none_or(|c| c[i as usize] > 0);
     let m = counts.map_or(n, |c| c.iter().filter(|&&k| k > 0).count());
     // every feature's run of the kept rows, and their values, in its order (the random
     // splitter too: its extremes are a run's ends, its left side a prefix; reading the
-    // values by row instead, in any order, made the extra trees twice as slow)
+    // values by row instead, in any order, made the extra trees twice as slow); a feature
+    // with two values keeps only the rows of its upper value, at the head of its place
     let mut runs: Vec<Slot> = Vec::with_capacity(m * nf);
+    let mut ones = if any_two { vec![0u32; nf] } else { Vec::new() };
     for f in 0..nf {
         let col = &cols.values[f * n..(f + 1) * n];
-        for &i in cols.order[f * n..(f + 1) * n].iter().filter(|&&i| kept(i)) {
-            runs.push(Slot {
-                v: col[i as usize],
-                i,
-            });
+        let order = &cols.order[f * n..(f + 1) * n];
+        let before = runs.len();
+        let upper = two[f].map(|(_, b)| b);
+        for &i in order.iter().filter(|&&i| kept(i)) {
+            let v = col[i as usize];
+            if upper.is_none_or(|b| v == b) {
+                runs.push(Slot { v, i });
+            }
+        }
+        if upper.is_some() {
+            ones[f] = (runs.len() - before) as u32;
+            runs.resize(before + m, Slot { v: 0.0, i: 0 });
         }
     }
     let w: Vec<f64> = (0..n).map(weight).collect();
@@ -281,9 +310,16 @@ pub fn grow(
     // where it can split, and then its parent wrote them); the second buffer costs 8 bytes a
     // cell while a tree grows, beside the 8 of `Columns` and the 8 of the first
     let mut runs = [runs, vec![Slot { v: 0.0, i: 0 }; m * nf]];
+    // the node's rows (kept only where some feature has two values: a split on one of them
+    // finds its left side here), alternating as the runs
+    let mut rows: [Vec<u32>; 2] = if any_two {
+        [(0..n as u32).filter(|&i| kept(i)).collect(), vec![0; m]]
+    } else {
+        [Vec::new(), Vec::new()]
+    };
     let msl = cfg.min_samples_leaf.max(1);
     let mss = cfg.min_samples_split.max(2);
-    let root = if nf > 0 {
+    let root = if nf > 0 && two[0].is_none() {
         Stats::of(runs[0][..m].iter().map(|s| s.i), &w, &wy, y)
     } else {
         Stats::of((0..n as u32).filter(|&i| kept(i)), &w, &wy, y)
@@ -296,6 +332,7 @@ pub fn grow(
         parent: None,
         stats: root,
         active: (0..nf).collect(),
+        ones,
     }];
     while let Some(Pending {
         start,
@@ -304,6 +341,7 @@ pub fn grow(
         parent,
         stats,
         mut active,
+        ones,
     }) = stack.pop()
     {
         let id = nodes.len();
@@ -347,7 +385,19 @@ pub fn grow(
             let f = active[k];
             visited += 1;
             let run = &runs[depth % 2][f * m + start..f * m + end];
-            let (lo, hi) = (f64::from(run[0].v), f64::from(run[count - 1].v));
+            // a two-valued feature: its upper value's rows (`n1` of them) head its place
+            let (lo, hi, n1) = match two[f] {
+                Some((a, b)) => {
+                    let n1 = ones[f] as usize;
+                    let (lo, hi) = match n1 {
+                        0 => (a, a),
+                        _ if n1 == count => (b, b),
+                        _ => (a, b),
+                    };
+                    (f64::from(lo), f64::from(hi), n1)
+                }
+                None => (f64::from(run[0].v), f64::from(run[count - 1].v), 0),
+            };
             if hi <= lo + FEATURE_THRESHOLD {
                 constant += 1;
                 active.swap(k, live - 1);
@@ -355,8 +405,18 @@ pub fn grow(
             }
             k += 1;
             let better = |best: &Option<Split>, proxy: f64| best.is_none_or(|b| proxy > b.proxy);
-            match cfg.splitter {
-                Splitter::Best => {
+            // the sums over the upper value's rows: the right side of any split of a
+            // two-valued feature, the left side being the rest of the node
+            let upper_sums = || {
+                let (mut wo, mut so) = (0.0, 0.0);
+                for s in &run[..n1] {
+                    wo += w[s.i as usize];
+                    so += wy[s.i as usize];
+                }
+                (wo, so)
+            };
+            match (cfg.splitter, two[f].is_some()) {
+                (Splitter::Best, false) => {
                     let (mut wl, mut sl) = (0.0, 0.0);
                     for p in 1..count {
                         let i = run[p - 1].i as usize;
@@ -382,21 +442,53 @@ pub fn grow(
                         }
                     }
                 }
-                Splitter::Random => {
+                (Splitter::Best, true) => {
+                    // one threshold: between the two values
+                    let p = count - n1;
+                    if p < msl || n1 < msl {
+                        continue;
+                    }
+                    let (wr, sr) = upper_sums();
+                    let (wl, sl) = (wsum - wr, sum - sr);
+                    let proxy = sl * sl / wl + sr * sr / wr;
+                    if better(&best, proxy) {
+                        let mut t = lo / 2.0 + hi / 2.0;
+                        if t == hi || !t.is_finite() {
+                            t = lo;
+                        }
+                        best = Some(Split {
+                            proxy,
+                            feature: f,
+                            pos: p,
+                            threshold: t,
+                        });
+                    }
+                }
+                (Splitter::Random, pair) => {
                     let mut t = lo + (hi - lo) * rng.unit();
                     if t == hi {
                         t = lo;
                     }
-                    let p = run.partition_point(|s| f64::from(s.v) <= t);
+                    // two values: `lo <= t < hi`, so the lower value's rows go left
+                    let p = if pair {
+                        count - n1
+                    } else {
+                        run.partition_point(|s| f64::from(s.v) <= t)
+                    };
                     if p < msl || count - p < msl {
                         continue;
                     }
-                    let (mut wl, mut sl) = (0.0, 0.0);
-                    for s in &run[..p] {
-                        wl += w[s.i as usize];
-                        sl += wy[s.i as usize];
-                    }
-                    let (wr, sr) = (wsum - wl, sum - sl);
+                    let (wl, sl, wr, sr) = if pair {
+                        let (wr, sr) = upper_sums();
+                        (wsum - wr, sum - sr, wr, sr)
+                    } else {
+                        let (mut wl, mut sl) = (0.0, 0.0);
+                        for s in &run[..p] {
+                            wl += w[s.i as usize];
+                            sl += wy[s.i as usize];
+                        }
+                        (wl, sl, wsum - wl, sum - sl)
+                    };
                     let proxy = sl * sl / wl + sr * sr / wr;
                     if better(&best, proxy) {
                         best = Some(Split {
@@ -424,27 +516,79 @@ pub fn grow(
         } else {
             (&*odd, even)
         };
-        let rows = |r: std::ops::Range<usize>| src[run + r.start..run + r.end].iter().map(|s| s.i);
-        let left_stats = Stats::of(rows(start..mid), &w, &wy, y);
-        let right_stats = Stats::of(rows(mid..end), &w, &wy, y);
+        let [rows_even, rows_odd] = &mut rows;
+        let (rows_src, rows_dst) = if depth % 2 == 0 {
+            (&*rows_even, rows_odd)
+        } else {
+            (&*rows_odd, rows_even)
+        };
+        let split_pair = two[split.feature].is_some();
+        let (left_stats, right_stats) = if split_pair {
+            // the upper value's rows go right, the node's other rows left
+            let upper = &src[run + start..run + start + (end - mid)];
+            let node_rows = &rows_src[start..end];
+            for &i in node_rows {
+                left_side[i as usize] = true;
+            }
+            for s in upper {
+                left_side[s.i as usize] = false;
+            }
+            let left_rows = node_rows.iter().copied().filter(|&i| left_side[i as usize]);
+            (
+                Stats::of(left_rows, &w, &wy, y),
+                Stats::of(upper.iter().map(|s| s.i), &w, &wy, y),
+            )
+        } else {
+            let rows =
+                |r: std::ops::Range<usize>| src[run + r.start..run + r.end].iter().map(|s| s.i);
+            (
+                Stats::of(rows(start..mid), &w, &wy, y),
+                Stats::of(rows(mid..end), &w, &wy, y),
+            )
+        };
         // the children's runs need to be in order only if one of them can split
         let can_split =
             |c: usize| c >= mss && c >= 2 * msl && cfg.max_depth.is_none_or(|d| depth + 1 < d);
+        let (mut ones_left, mut ones_right) = (Vec::new(), Vec::new());
         if can_split(split.pos) || can_split(count - split.pos) {
             // which rows go left (a prefix of the split feature's run, copied as it is),
             // then every other active feature's run partitioned stably
-            for (p, s) in src[run + start..run + end].iter().enumerate() {
-                left_side[s.i as usize] = p < split.pos;
+            if !split_pair {
+                for (p, s) in src[run + start..run + end].iter().enumerate() {
+                    left_side[s.i as usize] = p < split.pos;
+                }
+            }
+            if any_two {
+                (ones_left, ones_right) = (ones.clone(), ones.clone());
+                partition(
+                    &rows_src[start..end],
+                    &mut rows_dst[start..end],
+                    |&i| left_side[i as usize],
+                    split.pos,
+                );
             }
             for &f in &active {
                 let (from, to) = (
                     &src[f * m + start..f * m + end],
                     &mut dst[f * m + start..f * m + end],
                 );
-                if f == split.feature {
+                if two[f].is_some() {
+                    // the upper value's rows of each side at the head of its place
+                    let (mut l, mut r) = (0usize, 0usize);
+                    for &s in &from[..ones[f] as usize] {
+                        if left_side[s.i as usize] {
+                            to[l] = s;
+                            l += 1;
+                        } else {
+                            to[split.pos + r] = s;
+                            r += 1;
+                        }
+                    }
+                    (ones_left[f], ones_right[f]) = (l as u32, r as u32);
+                } else if f == split.feature {
                     to.copy_from_slice(from);
                 } else {
-                    partition(from, to, &left_side, split.pos);
+                    partition(from, to, |s| left_side[s.i as usize], split.pos);
                 }
             }
         }
@@ -456,6 +600,7 @@ pub fn grow(
             parent: Some((id, false)),
             stats: right_stats,
             active: active.clone(),
+            ones: ones_right,
         });
         stack.push(Pending {
             start,
@@ -464,19 +609,20 @@ pub fn grow(
             parent: Some((id, true)),
             stats: left_stats,
             active,
+            ones: ones_left,
         });
     }
     Tree { nodes }
 }
 
-/// Copies `from` into `to` with the slots whose rows are marked in `left` (`n_left` of them)
+/// Copies `from` into `to` with the items that `goes_left` picks (`n_left` of them)
 /// first, each side keeping its order. Without a branch on the side (it is a coin flip; the
 /// branch made the forests a third slower): each slot goes to its side's next place, picked
 /// by a select, one store each.
-fn partition(from: &[Slot], to: &mut [Slot], left: &[bool], n_left: usize) {
+fn partition<T: Copy>(from: &[T], to: &mut [T], goes_left: impl Fn(&T) -> bool, n_left: usize) {
     let (mut l, mut r) = (0usize, n_left);
     for &s in from {
-        let goes = left[s.i as usize];
+        let goes = goes_left(&s);
         to[if goes { l } else { r }] = s;
         l += usize::from(goes);
         r += usize::from(!goes);
@@ -537,6 +683,61 @@ mod tests {
         let mut out = vec![0.0; x.nrows()];
         t.add_predictions(x.view(), &mut out);
         out
+    }
+
+    #[test]
+    fn two_valued_features_grow_the_trees_their_runs_grow() {
+        // flags of unlike densities, a pair of other values and two numbers: grown with the
+        // two-valued features' own route and with runs for every feature (the same draws),
+        // the trees are the same, node for node, within rounding. (Not fully grown: in small
+        // nodes two features can split the rows alike, mirrored, an exact tie that rounding
+        // may break either way; then the children swap sides and the draws part.)
+        let n = 240;
+        let x = Array2::from_shape_fn((n, 6), |(i, j)| match j {
+            0 => f64::from(i % 5 == 0),
+            1 => f64::from((i * 3) % 7 < 3),
+            2 => [-1.5, 2.0][(i * 13 / 7) % 2],
+            3 => f64::from((i * 13 + 5) % 11 < 2),
+            4 => ((i * 37) % 101) as f64 / 10.0,
+            _ => ((i * 53) % 89) as f64 - 40.0,
+        });
+        let y: Vec<f64> = (0..n)
+            .map(|i| {
+                3.0 * x[(i, 0)] - 2.0 * x[(i, 3)]
+                    + x[(i, 2)] * 0.7
+                    + (x[(i, 4)] * 1.3).sin()
+                    + x[(i, 1)] * 0.4
+                    + x[(i, 5)] / 30.0
+                    + ((i * 29) % 17) as f64 / 40.0
+            })
+            .collect();
+        let cols = Columns::new(x.view()).unwrap();
+        let pairs: Vec<usize> = (0..6).filter(|&f| cols.two[f].is_some()).collect();
+        assert_eq!(pairs, vec![0, 1, 2, 3]);
+        assert_eq!(cols.two[2], Some((-1.5, 2.0)));
+        let runs_only = Columns {
+            two: vec![None; 6],
+            ..Columns::new(x.view()).unwrap()
+        };
+        let counts: Vec<u32> = (0..n as u32).map(|i| (i * 11) % 4).collect();
+        for splitter in [Splitter::Best, Splitter::Random] {
+            for (max_features, msl, drawn) in [(6, 1, false), (3, 1, true), (6, 5, true)] {
+                let mut cfg = config(splitter, max_features);
+                cfg.min_samples_leaf = msl;
+                cfg.max_depth = Some(4);
+                let c = drawn.then_some(&counts[..]);
+                let a = grow(&cols, &y, c, &cfg, &mut Rng::new(11));
+                let b = grow(&runs_only, &y, c, &cfg, &mut Rng::new(11));
+                let case = format!("{splitter:?} {max_features} {msl} {drawn}");
+                assert_eq!(a.nodes.len(), b.nodes.len(), "{case}");
+                assert!(a.n_leaves() >= 8, "{case}");
+                for (p, q) in a.nodes.iter().zip(&b.nodes) {
+                    assert_eq!((p.feature, p.left, p.right), (q.feature, q.left, q.right));
+                    assert_eq!(p.threshold, q.threshold, "{case}");
+                    assert!((p.value - q.value).abs() < 1e-9, "{case}");
+                }
+            }
+        }
     }
 
     #[test]
