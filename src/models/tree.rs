@@ -24,7 +24,9 @@
 //! forest); a node keeps, for every feature, its rows in that feature's order with their values
 //! beside them, so scoring a feature reads memory in order (the extra trees' minimum and
 //! maximum are the run's ends), and a split partitions each feature's run stably into a second
-//! buffer (the children's runs), one store per row.
+//! buffer (the children's runs), one store per row. A feature with two values (a one-hot
+//! column) keeps only its upper value's rows: its one threshold's sides are those rows and
+//! the rest of the node, so scoring and partitioning it costs its upper value's rows only.
 
 use ndarray::ArrayView2;
 
