@@ -431,15 +431,11 @@ pub fn grow(
                         let (wr, sr) = (wsum - wl, sum - sl);
                         let proxy = sl * sl / wl + sr * sr / wr;
                         if better(&best, proxy) {
-                            let mut t = a / 2.0 + b / 2.0;
-                            if t == b || !t.is_finite() {
-                                t = a;
-                            }
                             best = Some(Split {
                                 proxy,
                                 feature: f,
                                 pos: p,
-                                threshold: t,
+                                threshold: midpoint(a, b),
                             });
                         }
                     }
@@ -454,15 +450,11 @@ pub fn grow(
                     let (wl, sl) = (wsum - wr, sum - sr);
                     let proxy = sl * sl / wl + sr * sr / wr;
                     if better(&best, proxy) {
-                        let mut t = lo / 2.0 + hi / 2.0;
-                        if t == hi || !t.is_finite() {
-                            t = lo;
-                        }
                         best = Some(Split {
                             proxy,
                             feature: f,
                             pos: p,
-                            threshold: t,
+                            threshold: midpoint(lo, hi),
                         });
                     }
                 }
@@ -615,6 +607,17 @@ pub fn grow(
         });
     }
     Tree { nodes }
+}
+
+/// The best splitter's threshold between consecutive values `a < b`: their midpoint, or `a`
+/// where the midpoint rounds to `b` (or overflows).
+fn midpoint(a: f64, b: f64) -> f64 {
+    let t = a / 2.0 + b / 2.0;
+    if t == b || !t.is_finite() {
+        a
+    } else {
+        t
+    }
 }
 
 /// Copies `from` into `to` with the items that `goes_left` picks (`n_left` of them)
