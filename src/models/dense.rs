@@ -12,6 +12,7 @@ use faer::{Mat, MatMut, MatRef, Side};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut2};
 
 use crate::pool::flush_subnormals;
+use crate::svm::dot_seq;
 
 /// A `faer` copy of an `ndarray` matrix.
 pub fn to_mat(a: ArrayView2<f64>) -> Mat<f64> {
@@ -529,14 +530,7 @@ impl MinNormWork {
             faer::Par::Seq,
         );
         // sums over the rank in order, on the columns as slices
-        let sum = |a: usize, b: usize| -> f64 {
-            let (p, q) = (us.col_as_slice(a), us.col_as_slice(b));
-            let mut s = 0.0;
-            for (x, y) in p.iter().zip(q) {
-                s += x * y;
-            }
-            s
-        };
+        let sum = |a: usize, b: usize| dot_seq(us.col_as_slice(a), us.col_as_slice(b));
         // symmetric: each pair summed once (`x * y` and `y * x` are the same bits)
         let mut gram = Array2::zeros((d, d));
         for a in 0..d {

@@ -1,6 +1,7 @@
 //! Linear models written to match scikit-learn exactly: Ridge (Cholesky on centred data),
-//! LinearRegression (minimum-norm least squares via SVD, as `scipy.linalg.lstsq`; the
-//! factorisations are faer's, through `dense`), and
+//! LinearRegression (the normal equations by Cholesky where they are well posed, else the
+//! minimum-norm least squares of `scipy.linalg.lstsq`: by a pivoted QR where the rank is
+//! plain, by the SVD otherwise; the factorisations are faer's, through `dense`), and
 //! Lasso/ElasticNet (sklearn's cyclic coordinate descent with gap-safe screening and the
 //! duality-gap stopping rule of `sklearn/linear_model/_cd_fast.pyx`).
 //!
@@ -10,6 +11,9 @@
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 
 use super::dense;
+// eight sums side by side: a single chain of additions waits four cycles an element, and the
+// coordinate descent is these products and `axpy`s
+use super::dense::dot;
 
 /// A fitted linear model: `y = x . coef + intercept`.
 #[derive(Clone, Debug, PartialEq)]
@@ -206,12 +210,6 @@ impl LinearFit {
             converged,
         }
     }
-}
-
-/// Eight sums side by side ([`dense::dot`]): a single chain of additions waits four cycles
-/// an element, and the coordinate descent is these products and [`axpy`]s.
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    dense::dot(a, b)
 }
 
 /// `y += a x`.
