@@ -510,6 +510,10 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
         }
         announce(&plan, &data);
     }
+    // a SIGINT/SIGTERM from here until the results are out is recorded, not fatal: one that
+    // comes just after the run (scancel signals the workers and the parent alike) ends the
+    // process with the results written and the signal's exit code, not killed by it
+    let hold = fitpool::pool::TerminationHold::new()?;
     let outcome = run::execute(&plan, &data, &settings, &mut Progress::new(mode))?;
     for note in &outcome.notes {
         eprintln!("fitpool: {note}");
@@ -542,6 +546,9 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
             return Ok(exit::SYSTEM);
         }
     }
+    let interrupted = outcome.interrupted.or(hold.received());
+    // --save refits models in this process, which a Ctrl-C must still stop
+    drop(hold);
     if args.save.is_some() || args.save_best.is_some() {
         if let Some(code) = save_models(&args, &plan, &data, &outcome) {
             return Ok(code);
@@ -554,7 +561,7 @@ fn cmd_run(args: RunArgs) -> Result<u8> {
     Ok(exit::of_results(
         &outcome.records,
         outcome.missing.len(),
-        outcome.interrupted,
+        interrupted,
     ))
 }
 

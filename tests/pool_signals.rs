@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use common::{cfg, serial, sleep_ms};
-use fitpool::pool::{CancelReason, Event, Outcome, Pool, Signal, WorkerExit};
+use fitpool::pool::{CancelReason, Event, Outcome, Pool, Signal, TerminationHold, WorkerExit};
 use nix::sys::signal::{kill, raise};
 use nix::unistd::Pid;
 
@@ -281,6 +281,71 @@ fn parent_sigterm_lets_running_tasks_finish_within_the_grace() {
     // The pool is usable again afterwards.
     let again = pool.map(vec![5]).unwrap();
     assert_eq!(again.results[0].outcome, Outcome::Ok(5));
+}
+
+/// The window that failed a SLURM test once: scancel signals the workers and the parent alike,
+/// and when the workers' deaths end the run before the parent's own SIGTERM arrives, that
+/// SIGTERM came after the run had put the default action back and killed the parent with its
+/// results in hand. A `TerminationHold` records it instead; one from before a run goes to the
+/// run, which then starts nothing.
+#[test]
+fn a_termination_hold_records_sigterm_around_runs_and_hands_an_early_one_to_the_run() {
+    let _g = serial();
+    let hold = TerminationHold::new().unwrap();
+    assert_eq!(hold.received(), None);
+    // before the run: recorded (the test process would die here without the hold)
+    raise(Signal::SIGTERM).unwrap();
+    assert_eq!(hold.received(), Some(Signal::SIGTERM));
+    let mut pool = Pool::new(cfg(2), |x: u32| {
+        sleep_ms(50);
+        Ok::<_, String>(x)
+    });
+    let mut started = 0;
+    let s = pool
+        .run((0..4).collect(), None, |e| {
+            if let Event::TaskStarted { .. } = e {
+                started += 1;
+            }
+        })
+        .unwrap();
+    assert_eq!(s.interrupted, Some(Signal::SIGTERM));
+    assert_eq!(
+        started, 0,
+        "a run interrupted before it began starts no task"
+    );
+    for r in &s.results {
+        assert_eq!(
+            r.outcome,
+            Outcome::Cancelled(CancelReason::Interrupted(Signal::SIGTERM))
+        );
+    }
+    // the run took it; the run's handlers gave the hold's back when it ended
+    assert_eq!(hold.received(), None);
+    let again = pool.map(vec![7]).unwrap();
+    assert_eq!(again.results[0].outcome, Outcome::Ok(7));
+    assert_eq!(again.interrupted, None);
+    raise(Signal::SIGINT).unwrap();
+    raise(Signal::SIGTERM).unwrap();
+    assert_eq!(
+        hold.received(),
+        Some(Signal::SIGINT),
+        "the first one is kept"
+    );
+    drop(hold);
+    // the disposition from before the hold is back (libtest leaves the default)
+    // SAFETY: SIG_DFL installs no code.
+    let old = unsafe {
+        nix::sys::signal::sigaction(
+            Signal::SIGTERM,
+            &nix::sys::signal::SigAction::new(
+                nix::sys::signal::SigHandler::SigDfl,
+                nix::sys::signal::SaFlags::empty(),
+                nix::sys::signal::SigSet::empty(),
+            ),
+        )
+        .unwrap()
+    };
+    assert_eq!(old.handler(), nix::sys::signal::SigHandler::SigDfl);
 }
 
 #[test]

@@ -35,6 +35,7 @@ mod event;
 pub mod exit;
 pub mod memory;
 mod signals;
+pub use signals::TerminationHold;
 mod slots;
 mod supervisor;
 mod sys;

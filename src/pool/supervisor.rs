@@ -76,6 +76,8 @@ pub(crate) struct Supervisor<'a, T, R, E, F> {
     watches: Vec<Watch>,
     signal_buf: Vec<Signal>,
     signals: SignalGuard,
+    /// Whether the first step has run (it looks at the signals before dispatching).
+    started: bool,
     _job: PhantomData<fn() -> E>,
 }
 
@@ -143,6 +145,7 @@ where
             watches: Vec::new(),
             signal_buf: Vec::new(),
             signals,
+            started: false,
             _job: PhantomData,
         })
     }
@@ -212,6 +215,12 @@ where
     pub(crate) fn step(&mut self, emit: &mut dyn FnMut(Event<'_, R>)) -> Result<bool, PoolError> {
         if self.complete {
             return Ok(true);
+        }
+        if !self.started {
+            // a signal from before the run (see `TerminationHold`) stops it before any work
+            // is handed out
+            self.started = true;
+            self.handle_signals(emit);
         }
         if self.sigchld {
             // A worker may have died since the last look (between runs, say): settle it

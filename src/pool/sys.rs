@@ -166,6 +166,39 @@ pub(crate) fn restore_action(sig: Signal, old: &SigAction) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Parent: SIGINT/SIGTERM held between runs (see `signals::TerminationHold`).
+
+static HELD_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn on_held_signal(signo: libc::c_int) {
+    // the first one is kept: it decides the exit code
+    let _ = HELD_SIGNAL.compare_exchange(0, signo, Ordering::SeqCst, Ordering::SeqCst);
+}
+
+/// Installs the handler that only records `sig` (see [`take_held_signal`]); returns the
+/// previous action.
+pub(crate) fn install_hold_handler(sig: Signal) -> nix::Result<SigAction> {
+    let act = SigAction::new(
+        SigHandler::Handler(on_held_signal),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    // SAFETY: the handler only does a compare-and-swap on an atomic, which is
+    // async-signal-safe.
+    unsafe { signal::sigaction(sig, &act) }
+}
+
+/// The signal the hold handler recorded (0: none), cleared.
+pub(crate) fn take_held_signal() -> i32 {
+    HELD_SIGNAL.swap(0, Ordering::SeqCst)
+}
+
+/// The signal the hold handler recorded (0: none).
+pub(crate) fn held_signal() -> i32 {
+    HELD_SIGNAL.load(Ordering::SeqCst)
+}
+
+// ---------------------------------------------------------------------------------------
 // Worker: signal dispositions.
 
 static RETIRE: AtomicBool = AtomicBool::new(false);
