@@ -1,7 +1,8 @@
 //! LinearSVR: linear support vector regression as scikit-learn's (liblinear). The intercept is
 //! an extra feature of value `intercept_scaling`, penalised with the weights. The
 //! epsilon-insensitive loss (and the squared one with `dual=True`) is solved by liblinear's
-//! dual coordinate descent for SVR (random order of the rows each sweep, shrinking, stopped
+//! dual coordinate descent for SVR (random order of the rows each sweep, drawn as scikit-learn's
+//! liblinear draws it, so the same `random_state` gives the same fit; shrinking, stopped
 //! when the sum of the projected-gradient violations falls below `tol` times the first
 //! sweep's); the squared loss in the primal (`dual='auto'` with at least as many rows as
 //! features) by Newton's method on the primal, which is strictly convex and piecewise
@@ -215,7 +216,9 @@ fn dual_cd(x: ArrayView2<f64>, y: ArrayView1<f64>, p: &LinearSvrParams, seed: u6
         SvrLoss::SquaredEpsilonInsensitive => (0.5 / p.c, f64::INFINITY),
     };
     let eps = p.epsilon;
-    let mut rng = RandomState::from_u32(seed as u32);
+    // scikit-learn hands liblinear `RandomState(random_state).randint(2**31 - 1)`, which
+    // seeds its own std::mt19937 (the same generator, seeded the same way)
+    let mut rng = RandomState::from_u32(liblinear_seed(seed));
     // plain slices in the loop (ndarray's views cost more than the sums at a few dozen
     // features); `dense::dot` is ndarray's `dot`, bit for bit
     let rows = x.as_standard_layout();
@@ -318,13 +321,31 @@ fn dual_cd(x: ArrayView2<f64>, y: ArrayView1<f64>, p: &LinearSvrParams, seed: u6
     Array1::from(w)
 }
 
-/// An int in `[0, n)`.
+/// The seed scikit-learn's `_fit_liblinear` passes to liblinear for `random_state`:
+/// `check_random_state(random_state).randint(np.iinfo("i").max)`, numpy's masked draw in
+/// `[0, 2^31 - 1)`.
+fn liblinear_seed(random_state: u64) -> u32 {
+    let mut rng = RandomState::from_u32(random_state as u32);
+    rng.random_interval((i32::MAX - 1) as u64) as u32
+}
+
+/// An int in `[0, n)` as scikit-learn's liblinear draws it (`bounded_rand_int` in its
+/// `newrand.h`): the high word of a 32 x 32-bit product (Lemire's method), with the low word
+/// rejected below `2^32 mod n`, which removes the bias. `n = 1` takes a draw too, as there:
+/// the last swap of every sweep's shuffle draws one.
 fn below(rng: &mut RandomState, n: usize) -> usize {
-    if n <= 1 {
-        0
-    } else {
-        rng.random_interval(n as u64 - 1) as usize
+    let range = n as u32;
+    if range == 0 {
+        return 0;
     }
+    let mut m = u64::from(rng.next_u32()) * u64::from(range);
+    if (m as u32) < range {
+        let threshold = range.wrapping_neg() % range;
+        while (m as u32) < threshold {
+            m = u64::from(rng.next_u32()) * u64::from(range);
+        }
+    }
+    (m >> 32) as usize
 }
 
 /// The squared epsilon-insensitive loss in the primal,
