@@ -5,7 +5,7 @@ Usage: /opt/skl/bin/python scripts/reference_kinds.py FAMILY
   reads scripts/kinds/FAMILY.py and writes tests/fixtures/kinds/FAMILY.json
 
 FAMILY.py defines CASES, a list of dicts:
-  {"dataset": "diabetes" | "friedman" | "friedman20k" | "penguins" | "shop" | "clinic",
+  {"dataset": "diabetes" | "friedman" | "friedman20k" | "penguins" | "shop" | "clinic" | "wide",
    "repr": "BayesianRidge(alpha_1=1e-05)",   # scikit-learn syntax, evaluated here
    "rtol": 0.001,                            # optional, default 0.001 (0.1 %)
    "seeds": True,                            # optional: also fit random_state=0..4
@@ -38,7 +38,7 @@ from sklearn.utils import all_estimators
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 DATA = os.path.join(ROOT, "tests", "fixtures", "data")
-TABLES = {"penguins": "body_mass_g", "shop": "sales", "clinic": "risk"}
+TABLES = {"penguins": "body_mass_g", "shop": "sales", "clinic": "risk", "wide": "price"}
 
 
 def namespace():

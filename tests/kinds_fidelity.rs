@@ -21,6 +21,9 @@ const TABLES: &[(&str, &str)] = &[
     ("penguins", "body_mass_g"),
     ("shop", "sales"),
     ("clinic", "risk"),
+    // scripts/bench/gen_wide.py's table shaped like Ames housing, 900 rows: 36 numbers, 38
+    // text columns with holes (about 230 columns once encoded)
+    ("wide", "price"),
 ];
 
 fn fixtures() -> PathBuf {
