@@ -15,6 +15,20 @@ fn signal_worker(pid: i32, sig: Signal) {
     kill(Pid::from_raw(pid), sig).unwrap();
 }
 
+/// Asserts that `sig`'s disposition is the default one (and leaves it so).
+fn assert_default_action(sig: Signal) {
+    use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet};
+    // SAFETY: SIG_DFL installs no code.
+    let old = unsafe {
+        sigaction(
+            sig,
+            &SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty()),
+        )
+        .unwrap()
+    };
+    assert_eq!(old.handler(), SigHandler::SigDfl, "{sig:?}");
+}
+
 #[test]
 fn sigkill_mid_task_is_retried_and_succeeds() {
     let _g = serial();
@@ -236,18 +250,7 @@ fn parent_sigint_cancels_what_is_left_after_the_grace() {
     let pids: Vec<i32> = pids.into_iter().collect();
     assert!(common::wait_gone(&pids, Duration::from_secs(1)));
     // The previous SIGINT disposition is back (libtest leaves the default).
-    let old = unsafe {
-        nix::sys::signal::sigaction(
-            Signal::SIGINT,
-            &nix::sys::signal::SigAction::new(
-                nix::sys::signal::SigHandler::SigDfl,
-                nix::sys::signal::SaFlags::empty(),
-                nix::sys::signal::SigSet::empty(),
-            ),
-        )
-        .unwrap()
-    };
-    assert_eq!(old.handler(), nix::sys::signal::SigHandler::SigDfl);
+    assert_default_action(Signal::SIGINT);
 }
 
 #[test]
@@ -333,19 +336,7 @@ fn a_termination_hold_records_sigterm_around_runs_and_hands_an_early_one_to_the_
     );
     drop(hold);
     // the disposition from before the hold is back (libtest leaves the default)
-    // SAFETY: SIG_DFL installs no code.
-    let old = unsafe {
-        nix::sys::signal::sigaction(
-            Signal::SIGTERM,
-            &nix::sys::signal::SigAction::new(
-                nix::sys::signal::SigHandler::SigDfl,
-                nix::sys::signal::SaFlags::empty(),
-                nix::sys::signal::SigSet::empty(),
-            ),
-        )
-        .unwrap()
-    };
-    assert_eq!(old.handler(), nix::sys::signal::SigHandler::SigDfl);
+    assert_default_action(Signal::SIGTERM);
 }
 
 #[test]
