@@ -19,9 +19,9 @@ def gp(dataset, args="", rtol=0.01):
 
 CASES = [
     gp("diabetes"),
-    # the wide table (900 rows, about 230 columns once encoded): from scikit-learn's start the
+    # the wide table (900 rows, about 230 columns once encoded): along the default's path the
     # kernel matrix is diagonal to working precision, and fitpool evaluates it without a
-    # factorisation (Likelihood::near_diagonal) along the whole path
+    # factorisation (Likelihood::near_diagonal)
     gp("wide"),
     gp("wide", "normalize_y=True"),
     gp("shop"),
