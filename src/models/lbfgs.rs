@@ -315,12 +315,20 @@ enum Where {
 /// steepest descent path from `x` (L-BFGS-B's `cauchy`): breakpoints in increasing order, the
 /// first local minimiser of the piecewise quadratic. Returns the point and which variables
 /// are at a bound there.
+///
+/// `scaled_identity`: `Some(theta)` when `b` is `theta I` (no pairs stored, as on the first
+/// iteration). Then the slope and curvature after each breakpoint are updated as L-BFGS-B
+/// updates them (`f1 += dt f2 + d_b^2 - theta d_b z_b`, `f2 -= theta d_b^2`), rounding and
+/// all: where one gradient entry is many orders above the others that update cancels, and
+/// what it leaves decides how far the first step goes (a Gaussian process on a wide table:
+/// its gradient for the constant is 1e13 times that for the length scale).
 fn cauchy(
     x: &Array1<f64>,
     g: &Array1<f64>,
     lower: &[f64],
     upper: &[f64],
     b: &Array2<f64>,
+    scaled_identity: Option<f64>,
 ) -> (Array1<f64>, Vec<Where>) {
     let n = x.len();
     let mut at = vec![Where::Free; n];
@@ -363,7 +371,10 @@ fn cauchy(
     if !moving {
         return (xcp, at);
     }
-    let mut f2 = d.dot(&b.dot(&d));
+    let mut f2 = match scaled_identity {
+        Some(theta) => -theta * f1,
+        None => d.dot(&b.dot(&d)),
+    };
     let f2_org = f2;
     let mut dtm = -f1 / f2;
     let mut tsum = 0.0;
@@ -391,11 +402,22 @@ fn cauchy(
         }
         // the slope and curvature of the model along what is left of d, from here
         // (the variables still moving are at x + tsum d, the others at their bounds)
-        let mut z = &xcp - x;
-        z.scaled_add(tsum, &d);
-        let bd = b.dot(&d);
-        f1 = g.dot(&d) + z.dot(&bd);
-        f2 = d.dot(&bd).max(f64::EPSILON * f2_org);
+        match scaled_identity {
+            Some(theta) => {
+                let zibp = xcp[ibp] - x[ibp];
+                let dibp2 = dibp * dibp;
+                f1 = f1 + dt * f2 + dibp2 - theta * dibp * zibp;
+                f2 -= theta * dibp2;
+            }
+            None => {
+                let mut z = &xcp - x;
+                z.scaled_add(tsum, &d);
+                let bd = b.dot(&d);
+                f1 = g.dot(&d) + z.dot(&bd);
+                f2 = d.dot(&bd);
+            }
+        }
+        f2 = f2.max(f64::EPSILON * f2_org);
         if nleft > 0 {
             dtm = -f1 / f2;
         } else if bounded_path {
@@ -564,8 +586,9 @@ pub fn minimize_box(
     }
     let mut n_iter = 0;
     loop {
-        let (b, _theta) = dense_bfgs(n, &mem);
-        let (xcp, at) = cauchy(&x, &g, lower, upper, &b);
+        let (b, theta) = dense_bfgs(n, &mem);
+        let identity = mem.s.is_empty().then_some(theta);
+        let (xcp, at) = cauchy(&x, &g, lower, upper, &b, identity);
         let free: Vec<usize> = (0..n).filter(|&i| at[i] == Where::Free).collect();
         let z = if !free.is_empty() && !mem.s.is_empty() {
             match subspace(&x, &g, &xcp, &free, lower, upper, &b) {
@@ -974,6 +997,38 @@ mod tests {
             Options::scipy(100, 1e-10),
         );
         assert!(r.x[0] <= 0.5 && r.f.is_finite(), "{:?}", r);
+    }
+
+    #[test]
+    fn the_first_step_rounds_as_scipys_where_one_gradient_entry_dwarfs_the_other() {
+        // a Gaussian process's first gradient on a wide table (the constant's 1e13 times the
+        // length scale's): the Cauchy point's slope after the constant's breakpoint is what
+        // the cancellation leaves, and it decides the first trial point; scipy 1.17's points
+        // (x1 = 2.869e-12, then 2.3386), where the exact slope would carry x1 to 2.04
+        let mut points = Vec::new();
+        let r = minimize_box(
+            |x: &Array1<f64>| {
+                points.push(x.clone());
+                let f = -9384025175266.164 * x[0] - 2.038594476051088 * x[1]
+                    + 0.5 * (x[1] - 0.3).powi(2);
+                (
+                    f,
+                    array![-9384025175266.164, -2.038594476051088 + (x[1] - 0.3)],
+                )
+            },
+            array![0.0, 0.0],
+            &[-11.512925464970229; 2],
+            &[11.512925464970229; 2],
+            Options::scipy(15000, 1e-5),
+        );
+        assert_eq!(points.len(), 3, "{points:?}");
+        assert_eq!(points[1][0], 11.512925464970229);
+        assert!(
+            (points[1][1] - 2.8691380716381786e-12).abs() < 1e-24,
+            "{:e}",
+            points[1][1]
+        );
+        assert!((r.x[1] - 2.3385944760510884).abs() < 1e-12, "{:?}", r.x);
     }
 
     #[test]
