@@ -1278,10 +1278,11 @@ impl<'k> Likelihood<'k> {
     /// `K^-1 = (I - F) / d`, `log det K = n ln d - |F|_F^2 / 2`, each `O(n^2)`.
     ///
     /// This is the RBF kernel whose length scale is small beside the distances between the
-    /// rows: on a wide table with one-hot columns, from scikit-learn's starting point, where
-    /// its optimiser then moves the length scale by billionths for twenty evaluations, each an
-    /// `n^3` factorisation and inverse (9 of 10 seconds of a 40-model run on 2,930 x 74). The
-    /// results agree with the factorisation's to its own rounding (a test holds both).
+    /// rows: on a wide table with one-hot columns, at scikit-learn's starting point, and on
+    /// some tables along its whole path (the 900-row wide fixture: twenty evaluations that
+    /// move the length scale by billionths, each otherwise an `n^3` factorisation and
+    /// inverse). The results agree with the factorisation's to its own rounding (a test holds
+    /// both).
     /// `None` elsewhere: another kernel, or a matrix further from diagonal.
     fn near_diagonal(
         &mut self,
