@@ -1004,7 +1004,7 @@ mod tests {
         // a Gaussian process's first gradient on a wide table (the constant's 1e13 times the
         // length scale's): the Cauchy point's slope after the constant's breakpoint is what
         // the cancellation leaves, and it decides the first trial point; scipy 1.17's points
-        // (x1 = 2.869e-12, then 2.3386), where the exact slope would carry x1 to 2.04
+        // (x1 = 2.869e-12, then 2.3386), where the slope summed afresh gave 6.6e-10
         let mut points = Vec::new();
         let r = minimize_box(
             |x: &Array1<f64>| {
