@@ -406,7 +406,6 @@ pub fn grow(
                 continue;
             }
             k += 1;
-            let better = |best: &Option<Split>, proxy: f64| best.is_none_or(|b| proxy > b.proxy);
             // the sums over the upper value's rows: the right side of any split of a
             // two-valued feature, the left side being the rest of the node
             let upper_sums = || {
@@ -429,15 +428,7 @@ pub fn grow(
                             continue;
                         }
                         let (wr, sr) = (wsum - wl, sum - sl);
-                        let proxy = sl * sl / wl + sr * sr / wr;
-                        if better(&best, proxy) {
-                            best = Some(Split {
-                                proxy,
-                                feature: f,
-                                pos: p,
-                                threshold: midpoint(a, b),
-                            });
-                        }
+                        offer(&mut best, proxy(wl, sl, wr, sr), f, p, || midpoint(a, b));
                     }
                 }
                 (Splitter::Best, true) => {
@@ -448,15 +439,7 @@ pub fn grow(
                     }
                     let (wr, sr) = upper_sums();
                     let (wl, sl) = (wsum - wr, sum - sr);
-                    let proxy = sl * sl / wl + sr * sr / wr;
-                    if better(&best, proxy) {
-                        best = Some(Split {
-                            proxy,
-                            feature: f,
-                            pos: p,
-                            threshold: midpoint(lo, hi),
-                        });
-                    }
+                    offer(&mut best, proxy(wl, sl, wr, sr), f, p, || midpoint(lo, hi));
                 }
                 (Splitter::Random, pair) => {
                     let mut t = lo + (hi - lo) * rng.unit();
@@ -483,15 +466,7 @@ pub fn grow(
                         }
                         (wl, sl, wsum - wl, sum - sl)
                     };
-                    let proxy = sl * sl / wl + sr * sr / wr;
-                    if better(&best, proxy) {
-                        best = Some(Split {
-                            proxy,
-                            feature: f,
-                            pos: p,
-                            threshold: t,
-                        });
-                    }
+                    offer(&mut best, proxy(wl, sl, wr, sr), f, p, || t);
                 }
             }
         }
@@ -607,6 +582,32 @@ pub fn grow(
         });
     }
     Tree { nodes }
+}
+
+/// scikit-learn's proxy of a split's improvement: `sum_left² / w_left + sum_right² / w_right`.
+#[inline]
+fn proxy(wl: f64, sl: f64, wr: f64, sr: f64) -> f64 {
+    sl * sl / wl + sr * sr / wr
+}
+
+/// Keeps the split of `feature` after its first `pos` rows if its proxy beats the best so far
+/// (of equal ones the first stays); its threshold is computed only then.
+#[inline]
+fn offer(
+    best: &mut Option<Split>,
+    proxy: f64,
+    feature: usize,
+    pos: usize,
+    threshold: impl FnOnce() -> f64,
+) {
+    if best.as_ref().is_none_or(|b| proxy > b.proxy) {
+        *best = Some(Split {
+            proxy,
+            feature,
+            pos,
+            threshold: threshold(),
+        });
+    }
 }
 
 /// The best splitter's threshold between consecutive values `a < b`: their midpoint, or `a`
