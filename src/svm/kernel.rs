@@ -283,15 +283,15 @@ fn dots_into(a: &[f64], data: &Samples, out: &mut [f64]) {
         data.has_panels(),
         "kernel rows need the panel layout (Samples::build_panels)"
     );
-    let zeros = a.iter().filter(|&&v| v == 0.0).count();
-    let nonzero: Vec<usize> = if 4 * zeros >= d {
+    let sparse = 4 * a.iter().filter(|&&v| v == 0.0).count() >= d;
+    let nonzero: Vec<usize> = if sparse {
         (0..d).filter(|&k| a[k] != 0.0).collect()
     } else {
         Vec::new()
     };
     for (p, panel) in data.panels.chunks_exact(d * PANEL).enumerate() {
         let mut acc = [0.0f64; PANEL];
-        if nonzero.is_empty() && zeros < d {
+        if !sparse {
             for (&ak, col) in a.iter().zip(panel.chunks_exact(PANEL)) {
                 let col: &[f64; PANEL] = col.try_into().unwrap();
                 for t in 0..PANEL {
